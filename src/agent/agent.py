@@ -1,0 +1,657 @@
+# The in-container agent of Odoo Dev Container.
+#
+# Run by the container's own python3 (every Odoo image has one; ps, curl and bash are not
+# needed) in a single exec. It reports a snapshot of the processes read from /proc, then reads
+# steps from stdin, one JSON object a line, carries them out and reports events on stdout, one
+# JSON object a line, until it is told to finish or stdin closes. It never runs a shell: every
+# command line arrives as an argv list and goes to execve as it is.
+#
+# It keeps to the Python of the oldest supported image (3.7): no walrus, no match, no
+# str.removeprefix.
+import errno
+import http.client
+import json
+import os
+import pwd
+import select
+import signal
+import socket
+import sys
+import time
+
+AGENT_PID = os.getpid()
+MEMORY_DIR = '/tmp/odoo-dev'
+MEMORY_FILE = MEMORY_DIR + '/last-command.json'
+FALLBACK_LOG = MEMORY_DIR + '/odoo.log'
+POLL = 0.01
+HTTP_POLL = 0.02
+
+# Children we launched, so their exit codes can be collected.
+children = {}
+
+
+def emit(event):
+    sys.stdout.write(json.dumps(event) + '\n')
+    sys.stdout.flush()
+
+
+def mono():
+    return time.monotonic()
+
+
+def ms_since(start):
+    return int(round((mono() - start) * 1000))
+
+
+def fs_decode(data):
+    return data.decode('utf-8', 'surrogateescape')
+
+
+def fs_encode(text):
+    return text.encode('utf-8', 'surrogateescape')
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading /proc
+
+def read_stat(pid):
+    """(ppid, state, starttime) of a process, or None when it is gone."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            data = f.read()
+    except (IOError, OSError):
+        return None
+    # The command name is in parentheses and may itself contain spaces and parentheses.
+    rest = data[data.rindex(b')') + 2:].split()
+    return int(rest[1]), rest[0].decode('ascii'), int(rest[19])
+
+
+def read_ids(pid):
+    uid = gid = -1
+    try:
+        with open('/proc/%d/status' % pid, 'rb') as f:
+            for line in f:
+                if line.startswith(b'Uid:'):
+                    uid = int(line.split()[1])
+                elif line.startswith(b'Gid:'):
+                    gid = int(line.split()[1])
+    except (IOError, OSError):
+        pass
+    return uid, gid
+
+
+def read_argv(pid):
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            data = f.read()
+    except (IOError, OSError):
+        return []
+    if not data:
+        return []
+    if data.endswith(b'\0'):
+        data = data[:-1]
+    return [fs_decode(part) for part in data.split(b'\0')]
+
+
+def read_details(pid):
+    """Working directory and environment; needs the process's own uid when it is not ours."""
+    details = {}
+    try:
+        details['cwd'] = fs_decode(os.readlink(fs_encode('/proc/%d/cwd' % pid)))
+    except OSError:
+        pass
+    try:
+        with open('/proc/%d/environ' % pid, 'rb') as f:
+            data = f.read()
+        details['env'] = [fs_decode(part) for part in data.split(b'\0') if part]
+    except (IOError, OSError):
+        pass
+    return details
+
+
+def pids():
+    result = []
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            result.append(int(name))
+    return result
+
+
+def alive(pid, start_time=None):
+    """True while the process runs; a zombie counts as gone (our own ones are reaped here)."""
+    if pid in children:
+        reap(pid)
+        if children[pid] is not None:
+            return False
+    stat = read_stat(pid)
+    if stat is None or stat[1] in ('Z', 'X'):
+        return False
+    return start_time is None or stat[2] == start_time
+
+
+def reap(pid):
+    if children.get(pid) is not None:
+        return
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        children[pid] = (None, None)
+        return
+    if done == pid:
+        if os.WIFEXITED(status):
+            children[pid] = (os.WEXITSTATUS(status), None)
+        elif os.WIFSIGNALED(status):
+            children[pid] = (None, os.WTERMSIG(status))
+
+
+def descendants(root):
+    """PID -> start time of every live descendant of root."""
+    parent_of = {}
+    start_of = {}
+    for pid in pids():
+        stat = read_stat(pid)
+        if stat is not None and stat[1] not in ('Z', 'X'):
+            parent_of[pid] = stat[0]
+            start_of[pid] = stat[2]
+    found = {}
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parent_of.items():
+            if ppid == parent and pid not in found and pid != AGENT_PID:
+                found[pid] = start_of[pid]
+                frontier.append(pid)
+    return found
+
+
+def looks_like_odoo(argv):
+    for index, token in enumerate(argv[:4]):
+        if 'odoo' in os.path.basename(token).lower():
+            return True
+        if token == '-m' and index + 1 < len(argv) and argv[index + 1].startswith('odoo'):
+            return True
+    return False
+
+
+def as_user(uid, gid, work):
+    """Runs work() in a child that has fully become uid:gid and returns its JSON result.
+
+    Root in an exec has no CAP_SYS_PTRACE, so it cannot read another user's environ or cwd;
+    a child that drops to that user can.
+    """
+    if os.getuid() != 0 or uid == os.getuid():
+        return work()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+            data = json.dumps(work()).encode('ascii')
+            while data:
+                data = data[os.write(write_end, data):]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    while True:
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    try:
+        return json.loads(b''.join(chunks).decode('ascii'))
+    except ValueError:
+        return None
+
+
+def snapshot():
+    processes = []
+    wanted = {}
+    for pid in sorted(pids()):
+        if pid == AGENT_PID:
+            continue
+        stat = read_stat(pid)
+        argv = read_argv(pid)
+        if stat is None or not argv:
+            continue
+        # Children of the agent are its own helpers, not part of the container.
+        if stat[0] == AGENT_PID:
+            continue
+        uid, gid = read_ids(pid)
+        info = {'pid': pid, 'ppid': stat[0], 'uid': uid, 'gid': gid, 'state': stat[1],
+                'startTime': stat[2], 'argv': argv}
+        processes.append(info)
+        if pid == 1 or looks_like_odoo(argv):
+            wanted.setdefault((uid, gid), []).append(pid)
+    by_pid = dict((info['pid'], info) for info in processes)
+    for (uid, gid), group in wanted.items():
+        found = as_user(uid, gid, lambda group=group: dict((str(p), read_details(p)) for p in group))
+        for key, details in (found or {}).items():
+            by_pid[int(key)].update(details)
+    event = {'t': 'snapshot', 'now': time.time(), 'clockTicks': os.sysconf('SC_CLK_TCK'),
+             'agentPid': AGENT_PID, 'agentUid': os.getuid(), 'hostname': socket.gethostname(),
+             'processes': processes}
+    remembered = read_memory()
+    if remembered is not None:
+        event['remembered'] = remembered
+    return event
+
+
+# ---------------------------------------------------------------------------------------------
+# The remembered command
+
+def read_memory():
+    try:
+        with open(MEMORY_FILE, 'rb') as f:
+            return json.loads(f.read().decode('utf-8'))
+    except (IOError, OSError, ValueError):
+        return None
+
+
+def remember(command):
+    if not command:
+        return
+    try:
+        if not os.path.isdir(MEMORY_DIR):
+            os.makedirs(MEMORY_DIR, 0o700)
+        temp = MEMORY_FILE + '.tmp'
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(json.dumps(command).encode('ascii'))
+        os.rename(temp, MEMORY_FILE)
+    except (IOError, OSError):
+        # Memory is a convenience: a container where /tmp is read-only still restarts.
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP readiness, inside the container
+
+def http_port(target):
+    if target.get('port'):
+        return int(target['port'])
+    config = target.get('configFile')
+    if config:
+        try:
+            import configparser
+            parser = configparser.RawConfigParser()
+            parser.read(config)
+            for key in ('http_port', 'xmlrpc_port'):
+                if parser.has_option('options', key):
+                    value = parser.get('options', key).strip()
+                    if value.isdigit():
+                        return int(value)
+        except Exception:
+            pass
+    return 8069
+
+
+def http_host(target):
+    host = target.get('host') or ''
+    return '127.0.0.1' if host in ('', '0.0.0.0', '::', '*') else host
+
+
+def http_call(host, port, method, path, body=None, timeout=1.0):
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        headers = {'Content-Type': 'application/json'} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+VERSION_BODY = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'params': {}})
+
+
+def version_info(host, port):
+    try:
+        status, data = http_call(host, port, 'POST', '/web/webclient/version_info', VERSION_BODY)
+        if status != 200:
+            return None
+        result = json.loads(data.decode('utf-8')).get('result') or {}
+        return {'serverVersion': str(result.get('server_version', '')),
+                'serverSerie': str(result.get('server_serie', ''))}
+    except Exception:
+        return None
+
+
+def healthy(host, port):
+    """HTTP 200 from /web/health (15+) or from version_info (14, which has no health route)."""
+    try:
+        status, _ = http_call(host, port, 'GET', '/web/health')
+    except (OSError, http.client.HTTPException):
+        return False
+    if status == 200:
+        return True
+    return status == 404 and version_info(host, port) is not None
+
+
+def listening_inodes(port):
+    inodes = set()
+    for name in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == '0A' and int(fields[1].rsplit(':', 1)[1], 16) == port:
+                        inodes.add(fields[9])
+        except (IOError, OSError, StopIteration):
+            pass
+    return inodes
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+def signal_quietly(pid, sig):
+    try:
+        os.kill(pid, sig)
+        return True
+    except OSError:
+        return False
+
+
+def wait_gone(tracked, deadline):
+    while True:
+        left = dict((p, s) for p, s in tracked.items() if alive(p, s))
+        if not left or mono() >= deadline:
+            return left
+        time.sleep(POLL)
+
+
+def step_probe(step):
+    target = step['http']
+    port = http_port(target)
+    host = http_host(target)
+    ok = not target.get('disabled') and healthy(host, port)
+    event = {'t': 'probe', 'healthy': ok, 'port': port}
+    if ok:
+        version = version_info(host, port)
+        if version:
+            event['version'] = version
+    emit(event)
+    return True
+
+
+def step_stop(step):
+    pid, start_time = step['pid'], step['startTime']
+    remember(step.get('remember'))
+    started = mono()
+    if not alive(pid, start_time):
+        emit({'t': 'stopped', 'pid': pid, 'ms': 0, 'forced': False, 'killed': []})
+        return True
+    tree = descendants(pid)
+    # Only the master gets TERM: it stops its workers and the gevent process itself.
+    signal_quietly(pid, signal.SIGTERM)
+    emit({'t': 'stopping', 'pid': pid})
+    deadline = started + step['timeoutMs'] / 1000.0
+    forced = False
+    while alive(pid, start_time):
+        tree.update(descendants(pid))
+        if mono() >= deadline:
+            if not step['force']:
+                emit({'t': 'stop-timeout', 'pid': pid, 'ms': ms_since(started)})
+                return False
+            forced = True
+            emit({'t': 'forcing', 'pid': pid, 'waitedMs': ms_since(started)})
+            # A second TERM is Odoo's forced shutdown; what still runs a moment later gets KILL.
+            signal_quietly(pid, signal.SIGTERM)
+            wait_gone({pid: start_time}, mono() + 1.0)
+            tree.update(descendants(pid))
+            signal_quietly(pid, signal.SIGKILL)
+            for child in tree:
+                signal_quietly(child, signal.SIGKILL)
+            wait_gone({pid: start_time}, mono() + 5.0)
+            break
+        time.sleep(POLL)
+    # Workers and the gevent process normally go with the master; orphans would keep the port.
+    killed = []
+    left = wait_gone(tree, mono() + (0 if forced else 0.2))
+    if left:
+        for child in left:
+            signal_quietly(child, signal.SIGTERM)
+        left = wait_gone(left, mono() + 0.5)
+        for child in left:
+            signal_quietly(child, signal.SIGKILL)
+            killed.append(child)
+        wait_gone(left, mono() + 5.0)
+    emit({'t': 'stopped', 'pid': pid, 'ms': ms_since(started), 'forced': forced, 'killed': killed})
+    return True
+
+
+def resolve_program(name, env, cwd):
+    if '/' in name:
+        return name if name.startswith('/') else os.path.join(cwd, name)
+    path = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    for entry in env:
+        if entry.startswith('PATH='):
+            path = entry[5:]
+    for folder in path.split(':'):
+        candidate = os.path.join(folder or '.', name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    raise OSError(errno.ENOENT, 'not found on PATH (%s)' % path, name)
+
+
+def open_log(uid):
+    """Odoo's output goes where `docker logs` reads: PID 1's stdout and stderr."""
+    try:
+        return os.open('/proc/1/fd/1', os.O_WRONLY), os.open('/proc/1/fd/2', os.O_WRONLY), 'docker-logs'
+    except OSError:
+        return None
+
+
+def open_fallback_log():
+    try:
+        if not os.path.isdir(MEMORY_DIR):
+            os.makedirs(MEMORY_DIR, 0o755)
+    except OSError:
+        pass
+    fd = os.open(FALLBACK_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    return fd, os.dup(fd), FALLBACK_LOG
+
+
+def step_launch(step):
+    argv, env, cwd = step['argv'], step['env'], step['cwd']
+    uid, gid = step['uid'], step['gid']
+    remember(step.get('remember'))
+    pid1_uid = read_ids(1)[0]
+    status_read, status_write = os.pipe()
+    os.set_inheritable(status_write, False)
+    log_read, log_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(status_read)
+            os.close(log_read)
+            os.setsid()
+            # Root can open PID 1's output only when PID 1 runs as root; otherwise the new
+            # server's own user can, when it is PID 1's user.
+            log = open_log(uid) if os.getuid() == 0 and pid1_uid == 0 else None
+            if os.getuid() == 0 and (uid, gid) != (0, 0):
+                try:
+                    groups = os.getgrouplist(pwd.getpwuid(uid).pw_name, gid)
+                except KeyError:
+                    groups = [gid]
+                os.setgroups(groups)
+                os.setgid(gid)
+                os.setuid(uid)
+            elif os.getuid() != uid:
+                raise OSError(errno.EPERM, 'the agent runs as uid %d and cannot become uid %d' % (os.getuid(), uid))
+            os.chdir(fs_encode(cwd))
+            if log is None:
+                log = open_log(uid) or open_fallback_log()
+            os.write(log_write, log[2].encode('utf-8'))
+            os.close(log_write)
+            devnull = os.open('/dev/null', os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(log[0], 1)
+            os.dup2(log[1], 2)
+            os.closerange(3, status_write)
+            os.closerange(status_write + 1, 65536)
+            program = resolve_program(argv[0], env, cwd)
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            os.execve(fs_encode(program), [fs_encode(a) for a in argv],
+                      dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e))
+        except BaseException as error:
+            message = '%s: %s' % (type(error).__name__, error)
+            try:
+                os.write(status_write, message.encode('utf-8', 'replace'))
+            finally:
+                os._exit(127)
+    os.close(status_write)
+    os.close(log_write)
+    children[pid] = None
+    at = time.time()
+    log_to = os.read(log_read, 4096).decode('utf-8', 'replace')
+    os.close(log_read)
+    failure = b''
+    while True:
+        chunk = os.read(status_read, 4096)
+        if not chunk:
+            break
+        failure += chunk
+    os.close(status_read)
+    if failure:
+        os.waitpid(pid, 0)
+        del children[pid]
+        emit({'t': 'launch-failed', 'message': 'could not run %s: %s' % (argv[0], failure.decode('utf-8', 'replace'))})
+        return False
+    emit({'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to})
+    return True
+
+
+def exited_event(pid, started):
+    code, sig = children.get(pid) or (None, None)
+    return {'t': 'exited', 'pid': pid, 'exitCode': code, 'signal': sig, 'ms': ms_since(started)}
+
+
+def wait_ready(pid, target, deadline, started, start_time=None):
+    port = http_port(target)
+    host = http_host(target)
+    while True:
+        if not alive(pid, start_time):
+            emit(exited_event(pid, started))
+            return False
+        if target.get('disabled'):
+            # Without HTTP there is nothing to ask; the caller watches the log for readiness.
+            emit({'t': 'ready', 'pid': pid, 'port': 0, 'ms': ms_since(started)})
+            return True
+        if healthy(host, port):
+            event = {'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)}
+            version = version_info(host, port)
+            if version:
+                event['version'] = version
+            emit(event)
+            return True
+        if mono() >= deadline:
+            emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
+                  'reason': 'no HTTP 200 from /web/health on port %d' % port})
+            return False
+        time.sleep(HTTP_POLL)
+
+
+def step_ready(step):
+    started = mono()
+    return wait_ready(step['pid'], step['http'], started + step['timeoutMs'] / 1000.0, started)
+
+
+def step_hup(step):
+    pid, target = step['pid'], step['http']
+    started = mono()
+    deadline = started + step['timeoutMs'] / 1000.0
+    stat = read_stat(pid)
+    start_time = stat[2] if stat else None
+    # A server that gets HUP while its registry loads dies instead of restarting: wait first.
+    if not wait_quietly_ready(pid, target, deadline):
+        emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
+              'reason': 'the server was not ready, and a HUP while loading would kill it'})
+        return False
+    port = http_port(target)
+    before = listening_inodes(port)
+    signal_quietly(pid, signal.SIGHUP)
+    hup_at = mono()
+    emit({'t': 'hup-sent', 'pid': pid, 'at': time.time()})
+    # The re-executed server keeps its PID; it has let go of the old socket once it re-executes.
+    while before and listening_inodes(port) & before:
+        if not alive(pid, start_time):
+            emit(exited_event(pid, hup_at))
+            return False
+        if mono() >= deadline:
+            emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(hup_at), 'reason': 'the server did not re-execute after HUP'})
+            return False
+        time.sleep(POLL)
+    return wait_ready(pid, target, deadline, hup_at, start_time)
+
+
+def wait_quietly_ready(pid, target, deadline):
+    port = http_port(target)
+    host = http_host(target)
+    while alive(pid):
+        if target.get('disabled') or healthy(host, port):
+            return True
+        if mono() >= deadline:
+            return False
+        time.sleep(HTTP_POLL)
+    return False
+
+
+STEPS = {'probe': step_probe, 'stop': step_stop, 'launch': step_launch, 'ready': step_ready,
+         'hup': step_hup}
+
+
+def watch_children():
+    for pid in list(children):
+        if children[pid] is None:
+            reap(pid)
+            if children[pid] is not None:
+                emit(exited_event(pid, mono()))
+
+
+stdin_buffer = [b'']
+
+
+def next_step():
+    """The next step from stdin; meanwhile report when a server we launched exits."""
+    fd = sys.stdin.fileno()
+    while b'\n' not in stdin_buffer[0]:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        watch_children()
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            stdin_buffer[0] += chunk
+    line, stdin_buffer[0] = stdin_buffer[0].split(b'\n', 1)
+    return json.loads(line.decode('utf-8'))
+
+
+def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    emit(snapshot())
+    while True:
+        step = next_step()
+        if step is None or step.get('step') == 'finish':
+            break
+        handler = STEPS.get(step.get('step'))
+        if handler is None:
+            emit({'t': 'error', 'message': 'unknown step %r' % step.get('step')})
+            break
+        handler(step)
+    emit({'t': 'done'})
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except Exception as error:
+        emit({'t': 'error', 'message': '%s: %s' % (type(error).__name__, error)})
+        sys.exit(1)

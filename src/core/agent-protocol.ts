@@ -1,0 +1,117 @@
+/**
+ * The conversation between the engine and its agent, a small Python program that runs inside
+ * the container in a single exec. The agent first reports a snapshot of the container's
+ * processes; the engine decides what to do and sends steps, one JSON line each; the agent
+ * carries them out and reports events, one JSON line each, until the engine says `finish`.
+ *
+ * Strings that are not valid UTF-8 in the container travel as lone surrogates (Python's
+ * `surrogateescape`), so argv and environment entries round-trip byte for byte.
+ */
+
+/** One process as read from `/proc` inside the container. */
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Process state letter from `/proc/PID/stat` (`R`, `S`, `Z`, ...). */
+  readonly state: string;
+  /** Start time in clock ticks since boot; with the PID it names a process even across PID reuse. */
+  readonly startTime: number;
+  readonly argv: readonly string[];
+  /** Working directory; only for processes that look like Odoo and only when it could be read. */
+  readonly cwd?: string;
+  /** Initial environment as `KEY=VALUE` entries, in order; same conditions as `cwd`. */
+  readonly env?: readonly string[];
+}
+
+/** The command the agent remembers in the container for a later plain start. */
+export interface RememberedCommand {
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly cwd: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export interface Snapshot {
+  readonly t: 'snapshot';
+  /** Seconds since the epoch, by the container's clock. */
+  readonly now: number;
+  readonly clockTicks: number;
+  /** The agent's own PID, already left out of `processes`. */
+  readonly agentPid: number;
+  readonly agentUid: number;
+  readonly hostname: string;
+  readonly processes: readonly ProcessInfo[];
+  readonly remembered?: RememberedCommand;
+}
+
+/** Where Odoo answers HTTP inside the container. */
+export interface HttpTarget {
+  /** From the command line; when absent the agent reads `configFile`, then falls back to 8069. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly configFile?: string;
+  /** `--no-http`: there is nothing to probe. */
+  readonly disabled?: boolean;
+}
+
+export type AgentStep =
+  | { readonly step: 'probe'; readonly http: HttpTarget }
+  | {
+      readonly step: 'stop';
+      readonly pid: number;
+      readonly startTime: number;
+      readonly timeoutMs: number;
+      readonly force: boolean;
+      readonly remember?: RememberedCommand;
+    }
+  | {
+      readonly step: 'hup';
+      readonly pid: number;
+      readonly http: HttpTarget;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly step: 'launch';
+      readonly argv: readonly string[];
+      readonly env: readonly string[];
+      readonly cwd: string;
+      readonly uid: number;
+      readonly gid: number;
+      /** Remember this command for a later plain start (one-shot args already removed). */
+      readonly remember?: RememberedCommand;
+    }
+  | {
+      readonly step: 'ready';
+      /** Wait for this PID; when it is the agent's own child its exit code is known. */
+      readonly pid: number;
+      readonly http: HttpTarget;
+      readonly timeoutMs: number;
+    }
+  | { readonly step: 'finish' };
+
+export interface VersionInfo {
+  readonly serverVersion: string;
+  readonly serverSerie: string;
+}
+
+export type AgentEvent =
+  | Snapshot
+  | { readonly t: 'probe'; readonly healthy: boolean; readonly port: number; readonly version?: VersionInfo }
+  | { readonly t: 'stopping'; readonly pid: number }
+  | { readonly t: 'forcing'; readonly pid: number; readonly waitedMs: number }
+  | { readonly t: 'stopped'; readonly pid: number; readonly ms: number; readonly forced: boolean; readonly killed: readonly number[] }
+  | { readonly t: 'stop-timeout'; readonly pid: number; readonly ms: number }
+  | { readonly t: 'hup-sent'; readonly pid: number; readonly at: number }
+  | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string }
+  | { readonly t: 'launch-failed'; readonly message: string }
+  | { readonly t: 'listening'; readonly pid: number; readonly port: number; readonly ms: number }
+  | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
+  | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
+  | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }
+  | { readonly t: 'error'; readonly message: string }
+  | { readonly t: 'done' };
+
+export type AgentEventType = AgentEvent['t'];

@@ -1,0 +1,98 @@
+import type { ProcessInfo } from './agent-protocol';
+
+/** An Odoo process: the interpreter and script that run it, its subcommand and its arguments. */
+export interface OdooProcess {
+  readonly info: ProcessInfo;
+  /** argv up to and including the script (`python3 /usr/bin/odoo`, `python3 -m odoo`). */
+  readonly program: readonly string[];
+  /** `server` unless the first argument names another Odoo command (`shell`, `gevent`, ...). */
+  readonly command: string;
+  /** The arguments after the script, without the subcommand word. */
+  readonly args: readonly string[];
+  /** Started as `python -m odoo`: such a server dies on HUP instead of re-executing. */
+  readonly isModuleLaunch: boolean;
+}
+
+/** A running Odoo server: its master and the processes it forked. */
+export interface OdooServer {
+  readonly master: OdooProcess;
+  readonly workers: readonly OdooProcess[];
+  readonly gevent: OdooProcess | undefined;
+}
+
+export interface ContainerProcesses {
+  readonly pid1: ProcessInfo | undefined;
+  readonly servers: readonly OdooServer[];
+  /** Other Odoo commands and one-shot runs (`shell`, `--stop-after-init`): never restarted. */
+  readonly commands: readonly OdooProcess[];
+}
+
+const scriptName = /^(odoo|odoo-bin|odoo\.py|openerp-server)$/;
+
+/** Reads the Odoo program out of an argv; the script token decides, not argv[0]. */
+export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
+  const { argv } = info;
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index];
+    const isModule = token === '-m' && /^odoo(\.__main__)?$/.test(argv[index + 1] ?? '');
+    if (!isModule && !scriptName.test(basename(token))) {
+      continue;
+    }
+    const scriptEnd = isModule ? index + 2 : index + 1;
+    let rest = argv.slice(scriptEnd);
+    let command = 'server';
+    // Odoo's own rule: the first argument names a command unless it is an option; an
+    // `--addons-path=` in front of it is allowed.
+    const commandAt = rest[0]?.startsWith('--addons-path=') ? 1 : 0;
+    const word = rest[commandAt];
+    if (word !== undefined && !word.startsWith('-')) {
+      command = word;
+      rest = [...rest.slice(0, commandAt), ...rest.slice(commandAt + 1)];
+    }
+    return { info, program: argv.slice(0, scriptEnd), command, args: rest, isModuleLaunch: isModule };
+  }
+  return undefined;
+}
+
+/**
+ * Sorts the container's processes into Odoo servers (master, workers, gevent) and other Odoo
+ * commands. The master is the server process whose parent is not an Odoo process; prefork
+ * workers share its command line and are its children.
+ */
+export function classifyProcesses(processes: readonly ProcessInfo[]): ContainerProcesses {
+  const live = processes.filter((p) => p.state !== 'Z' && p.state !== 'X');
+  const odoo = new Map<number, OdooProcess>();
+  for (const info of live) {
+    const process = odooProcessOf(info);
+    if (process) {
+      odoo.set(info.pid, process);
+    }
+  }
+  const servers: OdooServer[] = [];
+  const commands: OdooProcess[] = [];
+  for (const process of odoo.values()) {
+    const parent = odoo.get(process.info.ppid);
+    if (parent && parent.command === 'server') {
+      continue;
+    }
+    if (process.command !== 'server' || isOneShotRun(process.args)) {
+      commands.push(process);
+      continue;
+    }
+    const children = [...odoo.values()].filter((child) => child.info.ppid === process.info.pid);
+    servers.push({
+      master: process,
+      workers: children.filter((child) => child.command === 'server'),
+      gevent: children.find((child) => child.command === 'gevent'),
+    });
+  }
+  return { pid1: live.find((p) => p.pid === 1), servers, commands };
+}
+
+function isOneShotRun(args: readonly string[]): boolean {
+  return args.some((arg) => arg === '--stop-after-init');
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
