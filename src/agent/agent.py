@@ -209,7 +209,7 @@ def as_user(uid, gid, work):
         return None
 
 
-def snapshot():
+def snapshot(user=None):
     processes = []
     wanted = {}
     for pid in sorted(pids()):
@@ -239,7 +239,28 @@ def snapshot():
     remembered = read_memory()
     if remembered is not None:
         event['remembered'] = remembered
+    if user is not None:
+        event['user'] = resolve_user(user)
     return event
+
+
+def resolve_user(spec):
+    """The container's configured user (`name`, `uid`, `name:group`, `uid:gid`) as numbers."""
+    name, _, group = spec.partition(':')
+    found = {'spec': spec}
+    try:
+        entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name or 'root')
+        found.update({'uid': entry.pw_uid, 'gid': entry.pw_gid, 'home': entry.pw_dir})
+    except KeyError:
+        if name.isdigit():
+            found.update({'uid': int(name), 'gid': int(name)})
+    if group:
+        try:
+            import grp
+            found['gid'] = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
+        except KeyError:
+            pass
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,7 +279,7 @@ def remember(command):
         return
     try:
         if not os.path.isdir(MEMORY_DIR):
-            os.makedirs(MEMORY_DIR, 0o700)
+            os.makedirs(MEMORY_DIR, 0o755)
         temp = MEMORY_FILE + '.tmp'
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, 'wb') as f:
@@ -634,9 +655,24 @@ def next_step():
     return json.loads(line.decode('utf-8'))
 
 
+def take_lock():
+    """One mutating agent at a time per container, whichever editor or terminal started it."""
+    import fcntl
+    try:
+        if not os.path.isdir(MEMORY_DIR):
+            os.makedirs(MEMORY_DIR, 0o755)
+        fd = os.open(MEMORY_DIR + '/lock', os.O_WRONLY | os.O_CREAT, 0o600)
+    except OSError:
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    emit(snapshot())
+    options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    if options.get('lock'):
+        take_lock()
+    emit(snapshot(options.get('user')))
     while True:
         step = next_step()
         if step is None or step.get('step') == 'finish':

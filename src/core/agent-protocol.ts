@@ -45,6 +45,8 @@ export interface Snapshot {
   readonly hostname: string;
   readonly processes: readonly ProcessInfo[];
   readonly remembered?: RememberedCommand;
+  /** The user the engine asked about, resolved with the container's own passwd. */
+  readonly user?: { readonly spec: string; readonly uid?: number; readonly gid?: number; readonly home?: string };
 }
 
 /** Where Odoo answers HTTP inside the container. */

@@ -34,6 +34,10 @@ export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
   const { argv } = info;
   for (let index = 0; index < argv.length; index++) {
     const token = argv[index];
+    if (token === '-c' && index > 0) {
+      // `python3 -c CODE ...`: what follows is the code's own arguments, not an Odoo script.
+      return undefined;
+    }
     const isModule = token === '-m' && /^odoo(\.__main__)?$/.test(argv[index + 1] ?? '');
     if (!isModule && !scriptName.test(basename(token))) {
       continue;

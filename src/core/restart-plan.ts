@@ -162,7 +162,7 @@ export function httpTargetOf(args: readonly string[], env: readonly string[], ca
   const port = Number(optionValue(args, 'http_port', catalog));
   const host = optionValue(args, 'http_interface', catalog);
   const configFile = optionValue(args, 'config', catalog) ?? envValue(env, 'ODOO_RC') ?? homeConfig(env);
-  const disabled = optionValue(args, 'http_enable', catalog) !== undefined;
+  const disabled = optionValue(args, 'http_enable', catalog) === 'false';
   return {
     ...(Number.isInteger(port) && port > 0 ? { port } : {}),
     ...(host ? { host } : {}),

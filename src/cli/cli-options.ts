@@ -1,0 +1,154 @@
+/** What `odoo-dev` was asked to do. */
+export interface CliOptions {
+  readonly command: 'status' | 'restart' | 'stop' | 'start' | 'logs' | 'help' | 'version';
+  readonly container?: string;
+  readonly dockerHost?: string;
+  readonly json: boolean;
+  readonly watch: boolean;
+  readonly follow: boolean;
+  readonly tail?: number;
+  readonly pid?: number;
+  readonly stopTimeoutMs?: number;
+  readonly readyTimeoutMs?: number;
+  readonly killAfterTimeout: boolean;
+  /** Engine log lines on stderr. */
+  readonly verbose: boolean;
+  /** The Odoo args after `--`; undefined when there was no `--`. */
+  readonly odooArgs?: readonly string[];
+}
+
+export class UsageError extends Error {}
+
+export const usage = `Usage: odoo-dev <command> [options] [-- ODOO ARGS...]
+
+Restart Odoo inside its Docker dev container with new arguments, without stopping the container.
+
+Commands:
+  status [--watch]       Show whether Odoo runs, its PID, args, version and database;
+                         --watch reports every change until interrupted.
+  restart [-- ARGS...]   Restart Odoo; with ARGS, run it with these args instead (the
+                         entrypoint's database options are kept unless ARGS set them).
+  stop                   Stop Odoo gracefully; the container keeps running.
+  start [-- ARGS...]     Start Odoo when it is not running (default: the last command).
+  logs [-f] [--tail N]   Print the container's log; -f follows it.
+
+Options:
+  --container NAME|ID    The container (default: $ODOO_DEV_CONTAINER, the Dev Container or
+                         compose service of this folder, or the only container running Odoo).
+  --docker-host ADDRESS  The Docker engine (default: $DOCKER_HOST, the Docker context, the socket).
+  --timeout SECONDS      How long a graceful stop may take (default 30).
+  --kill-after-timeout   When the stop times out, force it (second TERM, then KILL) instead of failing.
+  --ready-timeout SECONDS  How long the new server may take to be ready (default 120).
+  --pid PID              Which server, when the container runs several.
+  -v, --verbose          Also print what the engine does, on stderr.
+  --json                 Print the result as JSON on stdout (one object per line with --watch).
+  -h, --help             Show this help.
+  --version              Show the version.
+
+Progress goes to stderr. Secrets (--db_password, PGPASSWORD, ...) are never printed.
+
+Exit codes:
+  0  done            4  container not found or not running   7  Odoo crashed or could not start
+  1  unexpected      5  refused (Odoo is PID 1, several servers) 8  started but not ready in time
+  2  bad usage/args  6  the stop timed out; Odoo still runs
+  3  Docker unreachable
+`;
+
+const commands = ['status', 'restart', 'stop', 'start', 'logs'] as const;
+
+export function parseCliOptions(argv: readonly string[]): CliOptions {
+  const dashDash = argv.indexOf('--');
+  const own = dashDash >= 0 ? argv.slice(0, dashDash) : argv;
+  const odooArgs = dashDash >= 0 ? argv.slice(dashDash + 1) : undefined;
+  let command: CliOptions['command'] | undefined;
+  const options: { -readonly [K in keyof CliOptions]?: CliOptions[K] } = { json: false, watch: false, follow: false, killAfterTimeout: false, verbose: false };
+  for (let i = 0; i < own.length; i++) {
+    const arg = own[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? own[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('-'))) {
+        throw new UsageError(`${flag} needs a value.`);
+      }
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        command = 'help';
+        break;
+      case '--version':
+        command = 'version';
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--watch':
+      case '-w':
+        options.watch = true;
+        break;
+      case '-f':
+      case '--follow':
+        options.follow = true;
+        break;
+      case '-v':
+      case '--verbose':
+        options.verbose = true;
+        break;
+      case '--kill-after-timeout':
+        options.killAfterTimeout = true;
+        break;
+      case '--container':
+        options.container = value();
+        break;
+      case '--docker-host':
+        options.dockerHost = value();
+        break;
+      case '--tail':
+        options.tail = integer(flag, value());
+        break;
+      case '--pid':
+        options.pid = integer(flag, value());
+        break;
+      case '--timeout':
+        options.stopTimeoutMs = seconds(flag, value());
+        break;
+      case '--ready-timeout':
+        options.readyTimeoutMs = seconds(flag, value());
+        break;
+      default:
+        if (arg.startsWith('-')) {
+          throw new UsageError(`Unknown option ${arg}. Odoo's own args go after "--", as in: odoo-dev restart -- -d mydb -u my_module`);
+        }
+        if (command && command !== 'help') {
+          throw new UsageError(`Unexpected "${arg}" after the command ${command}. Odoo's own args go after "--".`);
+        }
+        if (!(commands as readonly string[]).includes(arg)) {
+          throw new UsageError(`Unknown command "${arg}"; the commands are ${commands.join(', ')}.`);
+        }
+        command ??= arg as CliOptions['command'];
+    }
+  }
+  if (!command) {
+    throw new UsageError('Say what to do: status, restart, stop, start or logs.');
+  }
+  if (odooArgs && command !== 'restart' && command !== 'start') {
+    throw new UsageError(`Only restart and start take Odoo args after "--", not ${command}.`);
+  }
+  return { ...options, command, ...(odooArgs ? { odooArgs } : {}) } as CliOptions;
+}
+
+function integer(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new UsageError(`${flag} takes a whole number, not "${text}".`);
+  }
+  return Number(text);
+}
+
+function seconds(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) {
+    throw new UsageError(`${flag} takes a number of seconds greater than zero, not "${text}".`);
+  }
+  return Math.round(value * 1000);
+}

@@ -1,0 +1,196 @@
+import { OdooDevError, type OdooErrorCode } from '../core/errors';
+import { maskArgv } from '../core/secrets';
+import { createDockerClient, dockerEndpointFromEnvironment } from '../docker/docker-client';
+import { findOdooContainer } from '../docker/find-container';
+import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
+import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
+import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
+
+const exitCodes: Record<OdooErrorCode, number> = {
+  'invalid-args': 2,
+  'docker-unreachable': 3,
+  'container-not-found': 4,
+  'container-ambiguous': 4,
+  'container-not-running': 4,
+  'pid1-new-args': 5,
+  'unsafe-hup': 5,
+  'odoo-ambiguous': 5,
+  'odoo-not-found': 5,
+  'stop-timeout': 6,
+  'crashed': 7,
+  'launch-failed': 7,
+  'not-ready': 8,
+  'agent-failed': 1,
+  'cancelled': 1,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliOptions(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`odoo-dev: ${error.message}\nRun odoo-dev --help for the commands.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.command === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (options.command === 'version') {
+    process.stdout.write(`${typeof VERSION === 'string' ? VERSION : 'dev'}\n`);
+    return 0;
+  }
+  try {
+    return await run(options);
+  } catch (error) {
+    return report(error, options.json);
+  }
+}
+
+async function run(options: CliOptions): Promise<number> {
+  const endpoint = dockerEndpointFromEnvironment(options.dockerHost);
+  const docker = createDockerClient(endpoint);
+  const explicit = options.container ?? process.env.ODOO_DEV_CONTAINER;
+  const container = await findOdooContainer(docker, endpoint, { ...(explicit ? { explicit } : {}), workspaceFolder: process.cwd() });
+  const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
+  const engine = new OdooEngine(container, {
+    ...defaultEngineSettings,
+    ...(options.stopTimeoutMs !== undefined ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    killAfterTimeout: options.killAfterTimeout,
+  }, log);
+  const progress = (p: EngineProgress) => process.stderr.write(`odoo-dev: ${p.message}\n`);
+  const request = { ...(options.odooArgs ? { args: options.odooArgs } : {}), ...(options.pid !== undefined ? { pid: options.pid } : {}) };
+  switch (options.command) {
+    case 'status':
+      if (options.watch) {
+        return watch(engine, options.json, log);
+      }
+      return printStatus(await engine.status(), options.json);
+    case 'restart':
+      return printOutcome(await engine.restart(request, progress, 'odoo-dev restart'), options.json);
+    case 'start':
+      return printOutcome(await engine.start(request, progress), options.json);
+    case 'stop':
+      return printOutcome(await engine.stop(request, progress), options.json);
+    case 'logs':
+      for await (const line of container.logs({ follow: options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}) })) {
+        (line.stream === 'stderr' && !options.json ? process.stderr : process.stdout).write(options.json ? `${JSON.stringify(line)}\n` : `${line.text}\n`);
+      }
+      return 0;
+  }
+  return 1;
+}
+
+function printStatus(status: OdooStatus, json: boolean): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(status)}\n`);
+    return 0;
+  }
+  const { server } = status;
+  const lines = [`container  ${status.container.name} (${status.container.state})`, `odoo       ${status.state}`];
+  if (server) {
+    lines.push(`pid        ${server.pid}${server.isPid1 ? ' (PID 1)' : ''}, uid ${server.uid}`);
+    lines.push(`command    ${server.argv.join(' ')}`);
+    if (server.version) {
+      lines.push(`version    ${server.version.serverVersion}`);
+    }
+    if (server.database) {
+      lines.push(`database   ${server.database}`);
+    }
+    lines.push(`http port  ${server.port}`);
+    if (server.workers) {
+      lines.push(`workers    ${server.workers}${server.gevent ? ' + gevent' : ''}`);
+    }
+  }
+  for (const other of status.others) {
+    lines.push(`also       PID ${other.pid}: ${other.argv.join(' ')}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function printOutcome(outcome: RestartOutcome, json: boolean): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(outcome)}\n`);
+    return 0;
+  }
+  const took = `${(outcome.totalMs / 1000).toFixed(2)} s`;
+  const text = {
+    hup: `Odoo reloaded in place (PID ${outcome.pid}) and ready in ${took}`,
+    'in-place': `Odoo restarted (PID ${outcome.pid}) and ready in ${took}`,
+    start: `Odoo started (PID ${outcome.pid}) and ready in ${took}`,
+    completed: `Odoo ran once (PID ${outcome.pid}) and exited with code ${outcome.exitCode ?? 0} after ${took}`,
+    stopped: outcome.pid ? `Odoo stopped (PID ${outcome.pid}) in ${took}` : 'Odoo was not running',
+  }[outcome.plan];
+  process.stdout.write(`${text}${outcome.version ? `, Odoo ${outcome.version.serverVersion}` : ''}${outcome.database ? `, database ${outcome.database}` : ''}\n`);
+  if (outcome.argv.length) {
+    process.stdout.write(`command: ${maskArgv(outcome.argv).join(' ')}\n`);
+  }
+  return 0;
+}
+
+function watch(engine: OdooEngine, json: boolean, log: (line: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const watcher = new OdooWatcher(engine, (state) => {
+      const line = json ? JSON.stringify({ time: new Date().toISOString(), ...state }) : `${new Date().toISOString()} ${describe(state)}`;
+      process.stdout.write(`${line}\n`);
+    }, { pollMs: 1000 }, log);
+    const stop = () => {
+      watcher.dispose();
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    void watcher.start();
+  });
+}
+
+function describe(state: WatchState): string {
+  switch (state.kind) {
+    case 'running':
+      return `running PID ${state.pid}${state.version ? ` Odoo ${state.version.serverVersion}` : ''}${state.database ? ` database ${state.database}` : ''}`;
+    case 'starting':
+      return `starting PID ${state.pid}`;
+    case 'stopped':
+      return 'stopped';
+    case 'crashed':
+      return `crashed${state.exitCode !== undefined ? ` with exit code ${state.exitCode}` : ''}`;
+    case 'container-stopped':
+      return `container stopped${state.exitCode !== undefined ? ` (exit code ${state.exitCode})` : ''}`;
+    case 'container-gone':
+      return 'container gone';
+    case 'docker-unavailable':
+      return `Docker unavailable: ${state.message}`;
+  }
+}
+
+function report(error: unknown, json: boolean): number {
+  const known = error instanceof OdooDevError ? error : undefined;
+  const code = known ? exitCodes[known.code] : 1;
+  if (json) {
+    const body = known
+      ? { error: { code: known.code, message: known.message, ...(known.hint ? { hint: known.hint } : {}), details: known.details } }
+      : { error: { code: 'unexpected', message: String((error as Error)?.message ?? error) } };
+    process.stdout.write(`${JSON.stringify(body)}\n`);
+  } else {
+    process.stderr.write(`odoo-dev: ${known ? known.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`}\n`);
+    const tail = known?.details.logTail;
+    if (Array.isArray(tail) && tail.length) {
+      process.stderr.write(`--- log ---\n${tail.join('\n')}\n`);
+    }
+  }
+  return code;
+}
+
+declare const VERSION: string;
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  process.stderr.write(`odoo-dev: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,276 @@
+import type Dockerode from 'dockerode';
+import type { Duplex, Readable } from 'node:stream';
+import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
+import { OdooDevError } from '../core/errors';
+import { agentSource } from '../agent/agent-source';
+import type {
+  AgentOptions,
+  AgentSession,
+  ContainerEvent,
+  ContainerFacts,
+  Disposable,
+  LogLine,
+  OdooContainer,
+  TopProcess,
+} from '../engine/odoo-container';
+import { dockerError } from './docker-errors';
+import { FrameLineSplitter } from './docker-frames';
+
+/** An Odoo container reached through dockerode; the client comes from outside. */
+export class DockerOdooContainer implements OdooContainer {
+  private readonly container: Dockerode.Container;
+
+  constructor(
+    private readonly docker: Dockerode,
+    readonly id: string,
+    readonly name: string,
+    /** How the endpoint reads in messages (`unix:///var/run/docker.sock`). */
+    private readonly endpoint: string,
+  ) {
+    this.container = docker.getContainer(id);
+  }
+
+  async facts(): Promise<ContainerFacts> {
+    const info = await this.call(`Inspecting container ${this.name}`, () => this.container.inspect());
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ''),
+      image: info.Config.Image,
+      running: info.State.Running,
+      state: info.State.Status,
+      startedAt: info.State.StartedAt,
+      user: info.Config.User ?? '',
+      env: info.Config.Env ?? [],
+      workingDir: info.Config.WorkingDir ?? '',
+      labels: info.Config.Labels ?? {},
+    };
+  }
+
+  async openAgent(options: AgentOptions = {}): Promise<AgentSession> {
+    const what = `Running the agent in container ${this.name}`;
+    const exec = await this.call(what, () => this.container.exec({
+      Cmd: ['python3', '-c', agentSource(), JSON.stringify(options)],
+      // Root can read every process and switch to the user of the one it replaces.
+      User: '0',
+      WorkingDir: '/',
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    }));
+    const stream = (await this.call(what, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
+    const session = new DockerAgentSession(stream);
+    const first = await session.next();
+    if (first?.t !== 'snapshot') {
+      stream.destroy();
+      throw await this.agentFailure(first, session.stderr);
+    }
+    session.snapshot = first;
+    return session;
+  }
+
+  async topProcesses(): Promise<TopProcess[]> {
+    const top = await this.call(`Listing processes of container ${this.name}`, () =>
+      this.container.top({ ps_args: '-o pid,ppid,uid,args' }));
+    const titles = (top.Titles ?? []).map((t: string) => t.toUpperCase());
+    const at = (name: string) => titles.indexOf(name);
+    const pid = at('PID');
+    const ppid = at('PPID');
+    const uid = at('UID');
+    const command = titles.findIndex((t: string) => t === 'COMMAND' || t === 'CMD' || t === 'ARGS');
+    return (top.Processes ?? []).map((row: string[]) => ({
+      pid: Number(row[pid]),
+      ppid: ppid >= 0 ? Number(row[ppid]) : 0,
+      uid: uid >= 0 ? Number(row[uid]) : -1,
+      command: command >= 0 ? row[command] : row[row.length - 1],
+    }));
+  }
+
+  async *logs(options: { since?: number; tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine> {
+    const info = await this.call(`Inspecting container ${this.name}`, () => this.container.inspect());
+    const request = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(options.since !== undefined ? { since: dockerTime(options.since) } : {}),
+      ...(options.tail !== undefined ? { tail: options.tail } : {}),
+    };
+    const lines: LogLine[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const splitter = new FrameLineSplitter((stream, line) => {
+      const space = line.indexOf(' ');
+      const time = Date.parse(line.slice(0, space));
+      lines.push({ time: Number.isNaN(time) ? Date.now() : time, stream, text: line.slice(space + 1) });
+      wake?.();
+    }, info.Config.Tty);
+    if (!options.follow) {
+      const buffer = await this.call(`Reading logs of ${this.name}`, () => this.container.logs({ ...request, follow: false }));
+      splitter.push(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
+      splitter.end();
+      yield* lines;
+      return;
+    }
+    const stream = (await this.call(`Following logs of ${this.name}`, () =>
+      this.container.logs({ ...request, follow: true }))) as unknown as Readable;
+    const stop = () => stream.destroy();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    const finish = () => {
+      splitter.end();
+      ended = true;
+      wake?.();
+    };
+    stream.on('end', finish);
+    stream.on('close', finish);
+    stream.on('error', finish);
+    try {
+      while (true) {
+        while (lines.length) {
+          yield lines.shift()!;
+        }
+        if (ended || options.signal?.aborted) {
+          return;
+        }
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = undefined;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      stream.destroy();
+    }
+  }
+
+  events(listener: (event: ContainerEvent) => void, onError: (error: Error) => void): Disposable {
+    let stream: Readable | undefined;
+    let disposed = false;
+    this.docker.getEvents({ filters: { container: [this.id], type: ['container'] } }).then((s) => {
+      stream = s as unknown as Readable;
+      if (disposed) {
+        stream.destroy();
+        return;
+      }
+      let pending = '';
+      stream.on('data', (chunk: Buffer) => {
+        const parts = (pending + chunk.toString('utf8')).split('\n');
+        pending = parts.pop() ?? '';
+        for (const part of parts.filter((p) => p.trim())) {
+          const event = JSON.parse(part) as { Action?: string; status?: string; timeNano?: number; time?: number; Actor?: { Attributes?: Record<string, string> } };
+          const exitCode = event.Actor?.Attributes?.exitCode;
+          listener({
+            action: (event.Action ?? event.status ?? '').split(':')[0],
+            time: event.timeNano ? Math.round(event.timeNano / 1e6) : (event.time ?? 0) * 1000,
+            ...(exitCode !== undefined ? { exitCode: Number(exitCode) } : {}),
+          });
+        }
+      });
+      const broken = (error?: Error) => {
+        if (!disposed) {
+          onError(error ?? new Error('the Docker event stream ended'));
+        }
+      };
+      stream.on('error', broken);
+      stream.on('end', () => broken());
+    }, (error: unknown) => {
+      if (!disposed) {
+        onError(dockerError(error, 'Watching container events', this.endpoint));
+      }
+    });
+    return {
+      dispose: () => {
+        disposed = true;
+        stream?.destroy();
+      },
+    };
+  }
+
+  private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw dockerError(error, what, this.endpoint);
+    }
+  }
+
+  private async agentFailure(event: AgentEvent | undefined, stderr: string): Promise<OdooDevError> {
+    const facts = await this.facts().catch(() => undefined);
+    if (facts && !facts.running) {
+      return new OdooDevError('container-not-running', `Container ${this.name} is not running (${facts.state}).`, {
+        hint: 'Start the container first.',
+      });
+    }
+    const text = (event?.t === 'error' ? event.message : stderr).trim();
+    if (/python3.*(not found|no such file)/i.test(text)) {
+      return new OdooDevError('agent-failed', `Container ${this.name} has no python3 on its PATH, and Odoo needs one.`, {
+        hint: 'Check that this container really runs Odoo.',
+      });
+    }
+    return new OdooDevError('agent-failed', `The agent in container ${this.name} failed: ${text || 'it ended without output'}.`);
+  }
+}
+
+/** One exec of the agent: JSON lines in, JSON lines out. */
+class DockerAgentSession implements AgentSession {
+  snapshot!: Snapshot;
+  stderr = '';
+  private readonly events: AgentEvent[] = [];
+  private waiter: (() => void) | undefined;
+  private ended = false;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly stream: Duplex) {
+    const splitter = new FrameLineSplitter((source, line) => {
+      if (source === 'stderr') {
+        this.stderr += `${line}\n`;
+        return;
+      }
+      try {
+        this.events.push(JSON.parse(line) as AgentEvent);
+      } catch {
+        this.stderr += `${line}\n`;
+      }
+      this.waiter?.();
+    });
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    this.done = new Promise((resolve) => {
+      const finish = () => {
+        if (!this.ended) {
+          splitter.end();
+          this.ended = true;
+          this.waiter?.();
+          resolve();
+        }
+      };
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', finish);
+    });
+  }
+
+  send(step: AgentStep): void {
+    if (!this.ended) {
+      this.stream.write(`${JSON.stringify(step)}\n`);
+    }
+  }
+
+  async next(): Promise<AgentEvent | undefined> {
+    while (!this.events.length && !this.ended) {
+      await new Promise<void>((resolve) => { this.waiter = resolve; });
+      this.waiter = undefined;
+    }
+    return this.events.shift();
+  }
+
+  async close(): Promise<void> {
+    this.send({ step: 'finish' });
+    await this.done;
+    this.stream.destroy();
+  }
+}
+
+/** Docker reads `since` as seconds with a nanosecond fraction of nine digits. */
+function dockerTime(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const nanos = Math.round((seconds - whole) * 1e9);
+  return `${whole}.${String(Math.min(nanos, 999999999)).padStart(9, '0')}`;
+}

@@ -1,0 +1,76 @@
+import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
+
+/**
+ * The engine's view of a container: what it is, a way to run the agent in it, its processes as
+ * the engine sees them from outside, its logs and its lifecycle events. The Docker adapter
+ * implements it; nothing above it speaks of Docker types.
+ */
+export interface OdooContainer {
+  readonly id: string;
+  readonly name: string;
+  facts(): Promise<ContainerFacts>;
+  /** Starts the agent in one exec; resolves once it has reported its snapshot. */
+  openAgent(options?: AgentOptions): Promise<AgentSession>;
+  /** Processes seen from the host (host PIDs); cheap, runs nothing in the container. */
+  topProcesses(): Promise<TopProcess[]>;
+  /** Log lines from `since` (seconds since the epoch); follows until `signal` aborts when asked. */
+  logs(options: { since?: number; tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine>;
+  /** Lifecycle events of this container; `onError` when the event stream breaks. */
+  events(listener: (event: ContainerEvent) => void, onError: (error: Error) => void): Disposable;
+}
+
+export interface AgentOptions {
+  /** Wait for, then hold, the container's restart lock: one mutating agent at a time. */
+  readonly lock?: boolean;
+  /** Resolve this user spec (`odoo`, `101:101`) in the snapshot. */
+  readonly user?: string;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface ContainerFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly running: boolean;
+  /** Docker's state word: `running`, `exited`, `paused`, ... */
+  readonly state: string;
+  readonly startedAt: string;
+  /** The configured user (`USER` or `--user`), empty for root. */
+  readonly user: string;
+  readonly env: readonly string[];
+  readonly workingDir: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface AgentSession {
+  readonly snapshot: Snapshot;
+  send(step: AgentStep): void;
+  /** The next event, or undefined once the agent's output has ended. */
+  next(): Promise<AgentEvent | undefined>;
+  /** Tells the agent to finish and waits for the exec to end. */
+  close(): Promise<void>;
+}
+
+export interface TopProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  readonly command: string;
+}
+
+export interface LogLine {
+  /** Milliseconds since the epoch, as Docker stamped the line. */
+  readonly time: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+export interface ContainerEvent {
+  /** Docker's action word: `start`, `die`, `stop`, `kill`, `destroy`, `exec_create`, ... */
+  readonly action: string;
+  readonly time: number;
+  readonly exitCode?: number;
+}

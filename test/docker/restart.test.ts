@@ -1,0 +1,320 @@
+import * as assert from 'node:assert/strict';
+import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
+import { OdooEngine } from '../../src/engine/odoo-engine';
+import { CliProcess, runCli } from '../support/cli';
+import { execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, type ShapeContainer } from '../support/docker-bed';
+
+type Proc = Awaited<ReturnType<typeof processesIn>>[number];
+
+const dbArgs = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', 'odoo'];
+
+function isOdoo(p: Proc): boolean {
+  return p.argv.some((token) => token === '/usr/bin/odoo');
+}
+
+/** Server masters: Odoo processes (not gevent) whose parent is not an Odoo process. */
+async function masters(shape: ShapeContainer): Promise<Proc[]> {
+  const all = await processesIn(shape.container);
+  const odoo = all.filter(isOdoo);
+  const pids = new Set(odoo.map((p) => p.pid));
+  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
+}
+
+async function onlyMaster(shape: ShapeContainer): Promise<Proc> {
+  const found = await masters(shape);
+  assert.equal(found.length, 1, `expected one Odoo master, found ${JSON.stringify(found.map((p) => p.argv))}`);
+  return found[0];
+}
+
+async function startedAt(shape: ShapeContainer): Promise<string> {
+  const info = await shape.container.inspect();
+  assert.equal(info.State.Running, true, 'the container must still run');
+  return info.State.StartedAt;
+}
+
+async function health(shape: ShapeContainer): Promise<number> {
+  const probe = "import urllib.request as u\ntry:\n print(u.urlopen('http://127.0.0.1:8069/web/health', timeout=2).status)\nexcept Exception as e:\n print(getattr(e, 'code', 0))";
+  const result = await execIn(shape.container, ['python3', '-c', probe]);
+  return Number(result.stdout.trim());
+}
+
+function cli(shape: ShapeContainer, ...args: string[]) {
+  return runCli(['--container', shape.name, ...args]);
+}
+
+describe('odoo-dev against a real Docker engine', function () {
+  this.timeout(90_000);
+  after(() => removeTestContainers());
+
+  describe('keeper with Odoo started by docker exec', () => {
+    let shape: ShapeContainer;
+    before(async () => {
+      shape = await startShape('keeper-exec');
+    });
+    after(() => shape?.remove());
+
+    it('restarts in place with new args, keeping program, user, directory, environment and connection options', async () => {
+      const before = await onlyMaster(shape);
+      const since = await startedAt(shape);
+      const result = await cli(shape, 'restart', '--', '-d', 'db', '--dev=xml', '--log-level=debug');
+      assert.equal(result.code, 0, result.stderr);
+      const after = await onlyMaster(shape);
+      assert.notEqual(after.pid, before.pid);
+      assert.deepEqual(after.argv, [...before.argv.slice(0, 2), '-d', 'db', '--dev=xml', '--log-level=debug', ...dbArgs]);
+      assert.equal(after.uid, before.uid);
+      assert.equal(after.cwd, before.cwd);
+      assert.deepEqual(after.env, before.env);
+      assert.equal(await startedAt(shape), since, 'the container restarted');
+      const logs = await logsOf(shape.container);
+      assert.match(logs, new RegExp(`^\\S+ \\S+ ${after.pid} INFO \\? odoo: Odoo version`, 'm'));
+      assert.match(logs, new RegExp(` ${after.pid} INFO db odoo\\.modules\\.registry: Registry loaded`, 'm'));
+      assert.match(result.stdout, /Odoo restarted \(PID \d+\) and ready/);
+    });
+
+    it('passes args byte for byte, never through a shell', async () => {
+      const nasty = [
+        'two words',
+        `"double" 'single'`,
+        '$(touch /tmp/pwned-subst)',
+        '`touch /tmp/pwned-backtick`',
+        'a; touch /tmp/pwned-semicolon',
+        'line one\nline two',
+        'non-ASCII é ü 日本 🙂',
+      ];
+      const args = ['-d', 'db', ...nasty.flatMap((value) => ['--db-filter', value])];
+      const result = await cli(shape, 'restart', '--', ...args);
+      assert.equal(result.code, 0, result.stderr);
+      const master = await onlyMaster(shape);
+      assert.deepEqual(master.argv.slice(2, 2 + args.length), args);
+      const pwned = await execIn(shape.container, ['python3', '-c', "import glob; print(glob.glob('/tmp/pwned*'))"]);
+      assert.equal(pwned.stdout.trim(), '[]');
+    });
+
+    it('runs -u once: the next plain restart does not carry it', async () => {
+      const first = await cli(shape, 'restart', '--', '-d', 'db', '-u', 'my_module');
+      assert.equal(first.code, 0, first.stderr);
+      assert.ok((await onlyMaster(shape)).argv.includes('my_module'));
+      const second = await cli(shape, 'restart');
+      assert.equal(second.code, 0, second.stderr);
+      const master = await onlyMaster(shape);
+      assert.ok(!master.argv.includes('-u') && !master.argv.includes('my_module'), master.argv.join(' '));
+      assert.ok(master.argv.includes('-d'), 'the plain restart keeps the other args');
+      assert.equal(await health(shape), 200);
+    });
+
+    it('refuses invalid args before stopping anything', async () => {
+      const before = await onlyMaster(shape);
+      const result = await cli(shape, 'restart', '--', '-d', 'db', '--updte', 'my_module');
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /--updte/);
+      assert.match(result.stderr, /--update/);
+      assert.equal((await onlyMaster(shape)).pid, before.pid);
+    });
+
+    it('coalesces ten concurrent restarts: at most two run, one master, the last args win', async () => {
+      const engine = new OdooEngine(new DockerOdooContainer(testDocker(), shape.id, shape.name, 'test'));
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => engine.restart({ args: ['-d', 'db', '--db-filter', `n${i}`] })));
+      const runs = new Set(outcomes.map((o) => o.pid));
+      assert.ok(runs.size <= 2, `${runs.size} restarts ran`);
+      const master = await onlyMaster(shape);
+      assert.equal(master.argv[master.argv.indexOf('--db-filter') + 1], 'n9');
+      assert.equal(outcomes[9].pid, master.pid);
+    });
+  });
+
+  describe('keeper with no Odoo running', () => {
+    let shape: ShapeContainer;
+    beforeEach(async () => {
+      shape = await startShape('keeper');
+    });
+    afterEach(() => shape?.remove());
+
+    it('starts Odoo, then restarts it in place with new args', async () => {
+      assert.equal((await masters(shape)).length, 0);
+      const start = await cli(shape, 'start', '--', '-d', 'db');
+      assert.equal(start.code, 0, start.stderr);
+      const first = await onlyMaster(shape);
+      assert.equal(first.uid, 101, 'runs as the container user');
+      const restart = await cli(shape, 'restart', '--', '-d', 'db', '--dev=xml');
+      assert.equal(restart.code, 0, restart.stderr);
+      const second = await onlyMaster(shape);
+      assert.notEqual(second.pid, first.pid);
+      assert.deepEqual(second.argv.slice(2), ['-d', 'db', '--dev=xml']);
+      const logs = await logsOf(shape.container);
+      assert.match(logs, new RegExp(` ${second.pid} INFO \\? odoo: Odoo version`));
+    });
+
+    it('reports a relaunch that exits at once as crashed, with Odoo\'s own error', async () => {
+      // Without a running server the series is unknown, so an option of another series passes
+      // our check and Odoo itself refuses it.
+      const result = await cli(shape, 'start', '--', '--with-demo');
+      assert.equal(result.code, 7, result.stderr);
+      assert.match(result.stderr, /crashed|exited with exit code 2/);
+      assert.match(result.stderr, /no such option: --with-demo/);
+      assert.equal((await masters(shape)).length, 0);
+    });
+
+    it('stop then start brings back the same command', async () => {
+      assert.equal((await cli(shape, 'start', '--', '-d', 'db', '--dev=qweb')).code, 0);
+      const stop = await cli(shape, 'stop');
+      assert.equal(stop.code, 0, stop.stderr);
+      assert.equal((await masters(shape)).length, 0);
+      const start = await cli(shape, 'start');
+      assert.equal(start.code, 0, start.stderr);
+      assert.deepEqual((await onlyMaster(shape)).argv.slice(2), ['-d', 'db', '--dev=qweb']);
+    });
+  });
+
+  describe('official image: Odoo is PID 1', () => {
+    let shape: ShapeContainer;
+    before(async () => {
+      shape = await startShape('official', { odooArgs: ['-d', 'db', '-u', 'my_module'] });
+    });
+    after(() => shape?.remove());
+
+    it('reloads with HUP for a plain restart: PID 1 stays, the container stays, one-shot args go', async () => {
+      const since = await startedAt(shape);
+      const before = await onlyMaster(shape);
+      assert.equal(before.pid, 1);
+      const result = await cli(shape, 'restart');
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /reloaded in place \(PID 1\)/);
+      const after = await onlyMaster(shape);
+      assert.equal(after.pid, 1);
+      assert.equal(after.argv[0], 'python3', 'Odoo re-executed itself');
+      assert.ok(!after.argv.includes('my_module'));
+      assert.equal(await startedAt(shape), since);
+      assert.equal(await health(shape), 200);
+    });
+
+    it('refuses new args with the PID 1 explanation and changes nothing', async () => {
+      const before = await onlyMaster(shape);
+      const result = await cli(shape, 'restart', '--', '-d', 'other');
+      assert.equal(result.code, 5);
+      assert.match(result.stderr, /PID 1/);
+      assert.match(result.stderr, /keeper|recreate/);
+      const after = await onlyMaster(shape);
+      assert.deepEqual(after.argv, before.argv);
+      assert.equal(await health(shape), 200);
+    });
+  });
+
+  describe('prefork', () => {
+    it('stops master, workers and gevent, and leaves one master, N workers and one gevent of the new command', async () => {
+      const shape = await startShape('keeper-exec', { odooArgs: ['--workers', '2', '--max-cron-threads', '0'] });
+      try {
+        const before = await processesIn(shape.container);
+        assert.equal(before.filter(isOdoo).length, 4, 'master, two workers, gevent');
+        const result = await cli(shape, 'restart', '--', '--workers', '3', '--max-cron-threads', '0', '-d', 'db');
+        assert.equal(result.code, 0, result.stderr);
+        const after = (await processesIn(shape.container)).filter(isOdoo);
+        const beforePids = new Set(before.map((p) => p.pid));
+        assert.ok(after.every((p) => !beforePids.has(p.pid)), 'an old process survived');
+        const master = await onlyMaster(shape);
+        const workers = after.filter((p) => p.ppid === master.pid && !p.argv.includes('gevent'));
+        const gevent = after.filter((p) => p.argv.includes('gevent'));
+        assert.equal(workers.length, 3);
+        assert.ok(workers.every((w) => JSON.stringify(w.argv) === JSON.stringify(master.argv)));
+        assert.equal(gevent.length, 1);
+        assert.equal(gevent[0].ppid, master.pid);
+      } finally {
+        await shape.remove();
+      }
+    });
+
+    it('reloads a PID 1 prefork server with HUP, with fresh workers and gevent', async () => {
+      const shape = await startShape('prefork');
+      try {
+        const before = (await processesIn(shape.container)).filter(isOdoo);
+        const result = await cli(shape, 'restart');
+        assert.equal(result.code, 0, result.stderr);
+        const after = (await processesIn(shape.container)).filter(isOdoo);
+        assert.equal(after.filter((p) => p.pid === 1).length, 1);
+        const children = after.filter((p) => p.pid !== 1);
+        assert.equal(children.length, before.length - 1);
+        assert.ok(children.every((c) => !before.some((b) => b.pid === c.pid)));
+      } finally {
+        await shape.remove();
+      }
+    });
+  });
+
+  describe('a server that ignores TERM', () => {
+    let shape: ShapeContainer;
+    beforeEach(async () => {
+      shape = await startShape('keeper-exec', { env: { STANDIN_IGNORE_TERM: '1' } });
+    });
+    afterEach(() => shape?.remove());
+
+    it('without the kill policy: the stop times out, the command fails and the old server still runs', async () => {
+      const before = await onlyMaster(shape);
+      const result = await cli(shape, 'restart', '--timeout', '1', '--', '-d', 'db');
+      assert.equal(result.code, 6, result.stderr);
+      assert.match(result.stderr, /did not stop within 1 s/);
+      assert.equal((await onlyMaster(shape)).pid, before.pid);
+    });
+
+    it('with the kill policy: the stop ends with no Odoo process left', async () => {
+      const result = await cli(shape, 'stop', '--timeout', '1', '--kill-after-timeout');
+      assert.equal(result.code, 0, result.stderr);
+      const left = (await processesIn(shape.container)).filter(isOdoo);
+      assert.deepEqual(left, []);
+    });
+  });
+
+  describe('secrets', () => {
+    it('never prints --db_password or PGPASSWORD values', async () => {
+      const shape = await startShape('keeper-exec', { env: { PGPASSWORD: 'pg-Secret-4711' }, odooArgs: ['--db_password=cli-Secret-0815'] });
+      try {
+        const outputs = [
+          await cli(shape, 'status'),
+          await cli(shape, 'status', '--json'),
+          await cli(shape, 'restart', '--', '-d', 'db', '-w', 'new-Secret-42'),
+          await cli(shape, 'restart', '--json', '-v'),
+          await cli(shape, 'restart', '--', '-d', 'db', '--bogus'),
+        ];
+        const text = outputs.map((o) => o.stdout + o.stderr).join('\n');
+        assert.match(text, /\*\*\*/);
+        for (const secret of ['pg-Secret-4711', 'cli-Secret-0815', 'new-Secret-42']) {
+          assert.ok(!text.includes(secret), `${secret} was printed`);
+        }
+      } finally {
+        await shape.remove();
+      }
+    });
+  });
+
+  describe('bad surroundings', () => {
+    it('says when Docker is unreachable', async () => {
+      const result = await runCli(['status', '--docker-host', 'unix:///nonexistent/docker.sock']);
+      assert.equal(result.code, 3);
+      assert.match(result.stderr, /Cannot reach Docker at unix:\/\/\/nonexistent\/docker.sock/);
+    });
+
+    it('says when the container does not exist', async () => {
+      const result = await runCli(['status', '--container', 'no-such-container-here']);
+      assert.equal(result.code, 4);
+      assert.match(result.stderr, /No container is named "no-such-container-here"/);
+    });
+
+    it('says when the container stops during a restart, and leaves nothing behind', async () => {
+      const shape = await startShape('keeper-exec', { env: { STANDIN_STOP_DELAY: '5' } });
+      try {
+        const restart = new CliProcess(['--container', shape.name, 'restart', '--', '-d', 'db']);
+        await restart.waitFor('the graceful stop to begin', (p) => (/Stopping Odoo/.test(p.stderr) ? true : undefined), 20_000);
+        await shape.container.stop({ t: 1 });
+        const code = await restart.exited;
+        assert.equal(code, 4, restart.stderr);
+        assert.match(restart.stderr, /stopped during the restart|is not running/);
+        await shape.container.start();
+        const status = await cli(shape, 'status', '--json');
+        assert.equal(status.code, 0, status.stderr);
+        assert.equal(JSON.parse(status.stdout).state, 'stopped');
+        const ours = (await processesIn(shape.container)).filter((p) => p.argv[0] === 'python3' && p.argv[1] === '-c');
+        assert.deepEqual(ours, []);
+      } finally {
+        await shape.remove();
+      }
+    });
+  });
+});
