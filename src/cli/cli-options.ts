@@ -72,6 +72,11 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       }
       return v;
     };
+    const noValue = () => {
+      if (inline !== undefined) {
+        throw new UsageError(`${flag} takes no value.`);
+      }
+    };
     switch (flag) {
       case '-h':
       case '--help':
@@ -81,21 +86,26 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         command = 'version';
         break;
       case '--json':
+        noValue();
         options.json = true;
         break;
       case '--watch':
       case '-w':
+        noValue();
         options.watch = true;
         break;
       case '-f':
       case '--follow':
+        noValue();
         options.follow = true;
         break;
       case '-v':
       case '--verbose':
+        noValue();
         options.verbose = true;
         break;
       case '--kill-after-timeout':
+        noValue();
         options.killAfterTimeout = true;
         break;
       case '--container':
@@ -147,7 +157,7 @@ function integer(flag: string, text: string): number {
 
 function seconds(flag: string, text: string): number {
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) {
+  if (!/^\d+(\.\d+)?$/.test(text) || Math.round(value * 1000) < 1) {
     throw new UsageError(`${flag} takes a number of seconds greater than zero, not "${text}".`);
   }
   return Math.round(value * 1000);

@@ -28,13 +28,23 @@ export interface ContainerProcesses {
 }
 
 const scriptName = /^(odoo|odoo-bin|odoo\.py|openerp-server)$/;
+const pythonName = /^python(\d+(\.\d+)*)?[a-z]?$/;
 
-/** Reads the Odoo program out of an argv; the script token decides, not argv[0]. */
+/**
+ * Reads the Odoo program out of an argv: a Python interpreter (with its own options, or a
+ * wrapper module such as debugpy) running an Odoo script or `-m odoo`, or the script itself.
+ * The script token decides, not argv[0], which is a bare `python3` after a HUP re-exec; other
+ * programs that merely mention `odoo` (`psql -U odoo`, `runuser -u odoo -- ...`) are not Odoo.
+ */
 export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
   const { argv } = info;
-  for (let index = 0; index < argv.length; index++) {
+  const first = basename(argv[0] ?? '');
+  if (!pythonName.test(first)) {
+    return scriptName.test(first) ? splitProgram(info, 0) : undefined;
+  }
+  for (let index = 1; index < argv.length; index++) {
     const token = argv[index];
-    if (token === '-c' && index > 0) {
+    if (token === '-c') {
       // `python3 -c CODE ...`: what follows is the code's own arguments, not an Odoo script.
       return undefined;
     }
@@ -42,20 +52,26 @@ export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
     if (!isModule && !scriptName.test(basename(token))) {
       continue;
     }
-    const scriptEnd = isModule ? index + 2 : index + 1;
-    let rest = argv.slice(scriptEnd);
-    let command = 'server';
-    // Odoo's own rule: the first argument names a command unless it is an option; an
-    // `--addons-path=` in front of it is allowed.
-    const commandAt = rest[0]?.startsWith('--addons-path=') ? 1 : 0;
-    const word = rest[commandAt];
-    if (word !== undefined && !word.startsWith('-')) {
-      command = word;
-      rest = [...rest.slice(0, commandAt), ...rest.slice(commandAt + 1)];
-    }
-    return { info, program: argv.slice(0, scriptEnd), command, args: rest, isModuleLaunch: isModule };
+    return splitProgram(info, index);
   }
   return undefined;
+}
+
+function splitProgram(info: ProcessInfo, index: number): OdooProcess {
+  const { argv } = info;
+  const isModuleLaunch = argv[index] === '-m';
+  const scriptEnd = isModuleLaunch ? index + 2 : index + 1;
+  let args = argv.slice(scriptEnd);
+  let command = 'server';
+  // Odoo's own rule: the first argument names a command unless it is an option; an
+  // `--addons-path=` in front of it is allowed.
+  const commandAt = args[0]?.startsWith('--addons-path=') ? 1 : 0;
+  const word = args[commandAt];
+  if (word !== undefined && !word.startsWith('-')) {
+    command = word;
+    args = [...args.slice(0, commandAt), ...args.slice(commandAt + 1)];
+  }
+  return { info, program: argv.slice(0, scriptEnd), command, args, isModuleLaunch };
 }
 
 /**

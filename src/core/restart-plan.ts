@@ -1,8 +1,8 @@
 import type { HttpTarget, RememberedCommand } from './agent-protocol';
-import { keepConnectionOptions, optionValue, stripLikeReexec, stripOneShot } from './command-line';
+import { keepConnectionOptions, optionValue, parseCommandLine, stripLikeReexec, stripOneShot } from './command-line';
 import { OdooDevError } from './errors';
 import type { OptionCatalog } from './option-catalog';
-import type { ContainerProcesses, OdooServer } from './odoo-processes';
+import { odooProcessOf, type ContainerProcesses, type OdooServer } from './odoo-processes';
 import { maskArgv } from './secrets';
 
 /** What the user asked for: new args, or none to keep the current ones. */
@@ -85,7 +85,9 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
   const next = request.args === undefined
     ? stripOneShot(current, catalog)
     : keepConnectionOptions(current, request.args, catalog);
-  const sameAsReexec = sameArgs(next, stripLikeReexec(current, catalog));
+  // What Odoo itself runs after a HUP re-exec.
+  const reexec = stripLikeReexec(current, catalog);
+  const sameAsReexec = sameMeaning(next, reexec, catalog);
   const isPid1 = master.info.pid === 1;
 
   if (isPid1) {
@@ -97,10 +99,10 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
         hint: 'Start Odoo through its script (odoo or odoo-bin), or make the container restartable with a keeper as PID 1.',
       });
     }
-    return { kind: 'hup', server, args: next, http: httpTargetOf(next, master.info.env ?? [], catalog) };
+    return { kind: 'hup', server, args: reexec, http: httpTargetOf(reexec, master.info.env ?? [], catalog) };
   }
   if (sameAsReexec && !master.isModuleLaunch) {
-    return { kind: 'hup', server, args: next, http: httpTargetOf(next, master.info.env ?? [], catalog) };
+    return { kind: 'hup', server, args: reexec, http: httpTargetOf(reexec, master.info.env ?? [], catalog) };
   }
   const { env, cwd } = master.info;
   if (env === undefined || cwd === undefined) {
@@ -183,16 +185,26 @@ export function envValue(env: readonly string[], key: string): string | undefine
 }
 
 function programOf(argv: readonly string[]): readonly string[] {
-  const scriptAt = argv.findIndex((token, i) =>
-    /(^|\/)(odoo|odoo-bin|odoo\.py)$/.test(token) || (token === '-m' && argv[i + 1] === 'odoo'));
-  if (scriptAt < 0) {
-    return argv.slice(0, 1);
-  }
-  return argv.slice(0, argv[scriptAt] === '-m' ? scriptAt + 2 : scriptAt + 1);
+  const process = odooProcessOf({ pid: 0, ppid: 0, uid: 0, gid: 0, state: 'S', startTime: 0, argv });
+  return process?.program ?? argv.slice(0, 1);
 }
 
-function sameArgs(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((token, i) => token === b[i]);
+/**
+ * Whether two command lines tell Odoo the same: each option's values in order, and the
+ * positional words. The order between different options does not matter to Odoo.
+ */
+function sameMeaning(a: readonly string[], b: readonly string[], catalog: OptionCatalog): boolean {
+  const meaning = (argv: readonly string[]) => {
+    const parsed = parseCommandLine(argv, catalog);
+    const values = new Map<string, string[]>();
+    for (const arg of parsed.options) {
+      const key = arg.option?.dest ?? arg.flag;
+      values.set(key, [...(values.get(key) ?? []), `${arg.flag}=${arg.value ?? ''}`]);
+    }
+    const sorted = [...values.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return JSON.stringify([parsed.subcommand?.text ?? null, sorted, parsed.positionals.map((p) => p.text)]);
+  };
+  return meaning(a) === meaning(b);
 }
 
 function pid1Refusal(current: readonly string[], next: readonly string[]): OdooDevError {

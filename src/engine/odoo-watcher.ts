@@ -132,10 +132,16 @@ export class OdooWatcher implements Disposable {
     const signature = masters.map((p) => `${p.pid} ${p.command}`).join('\n');
     const previous = this.signature;
     this.signature = signature;
-    if (previous === undefined || previous === signature) {
+    if (previous === signature) {
       if (state?.kind === 'starting' && !this.engine.isBusy) {
         await this.refresh();
       }
+      return;
+    }
+    // The first look after a full status: host PIDs differ from container PIDs, so only
+    // whether a server runs can be compared with what the status said.
+    const hadServer = state?.kind === 'running' || state?.kind === 'starting';
+    if (previous === undefined && hadServer === masters.length > 0) {
       return;
     }
     if (!masters.length) {

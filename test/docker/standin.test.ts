@@ -261,6 +261,23 @@ describe('Odoo stand-in in real containers', function () {
       assert.match(logs, /odoo\.service\.server: Stopping gracefully\n/);
       assert.match(logs, /Worker WorkerHTTP \(\d+\) alive/);
     });
+
+    it('workers and gevent leave by themselves when the master is killed', async () => {
+      const { container } = await start('keeper-exec', { odooArgs: ['--workers', '2', '--max-cron-threads', '1'] });
+      const odoo = await waitFor('master, 3 workers and gevent', async () => {
+        const ps = odooProcesses(await processesIn(container));
+        return ps.length === 5 ? ps : undefined;
+      });
+      // An exec's process has no parent inside the container (ppid 0).
+      const master = odoo.find((p) => !odoo.some((q) => q.pid === p.ppid));
+      assert.ok(master);
+      assert.equal(odoo.filter((p) => p.ppid === master.pid).length, 4);
+      await execIn(container, ['sh', '-c', `kill -KILL ${master.pid}`], { user: 'odoo' });
+      await waitFor('the orphans to exit', async () => {
+        const left = odooProcesses(await processesIn(container)).filter((p) => p.state !== 'Z');
+        return left.length === 0 ? true : undefined;
+      }, 3000);
+    });
   });
 
   describe('Dev Containers keeper', () => {

@@ -24,13 +24,13 @@ HASH_LABEL=odoo-dev-test.context-hash
 say() { printf 'docker-bed: %s\n' "$*"; }
 die() { printf 'docker-bed: error: %s\n' "$*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "must run as root (it installs packages and starts dockerd)"
+# Only what is missing needs root: a user of the docker group gets the fast path.
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root to $* (or have it done once as root)"; }
 command -v node >/dev/null || die "node is required"
-mkdir -p "$WORK"
+mkdir -p "$WORK" 2>/dev/null || true
 # Several test runs may start at once: one set-up at a time, the others wait and then
 # find everything in place.
-exec 9>"$WORK/setup.lock"
-flock 9
+if { exec 9>>"$WORK/setup.lock"; } 2>/dev/null; then flock 9; fi
 
 # Talks to the Docker API over the socket with Node's own http module, so that the set-up
 # depends neither on a Docker CLI version nor on node_modules.
@@ -90,8 +90,14 @@ function streamError(text) {
       for (const line of out.split(/\r?\n/)) { try { const m = JSON.parse(line); if (m.stream) process.stderr.write(m.stream); } catch { /* ignore */ } }
       console.error(err); process.exit(1);
     }
-  } else if (cmd === "rmi") {
-    await call("DELETE", `/images/${args[0]}?noprune=0`);
+  } else if (cmd === "prune") {
+    // Untagged images that carry the label: earlier builds. Those still used by a
+    // container stay (the API refuses).
+    const filters = encodeURIComponent(JSON.stringify({ dangling: ["true"], label: [args[0]] }));
+    const r = await call("GET", `/images/json?filters=${filters}`);
+    for (const image of r.status === 200 ? JSON.parse(r.body) : []) {
+      await call("DELETE", `/images/${image.Id}`);
+    }
   } else {
     console.error(`unknown api command ${cmd}`); process.exit(2);
   }
@@ -100,6 +106,15 @@ function streamError(text) {
 }
 
 ping_docker() { [ -S "$SOCK" ] && api ping 2>/dev/null; }
+
+# True while the process exists and is not a zombie (a child that died is one until reaped,
+# and kill -0 still succeeds on it).
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
 
 # --- 1. packages -----------------------------------------------------------------------
 apt_updated=
@@ -119,10 +134,14 @@ command -v debootstrap >/dev/null || missing+=(debootstrap)
 # debootstrap downloads with wget; docker top runs ps on the host.
 command -v wget >/dev/null || missing+=(wget)
 command -v ps >/dev/null || missing+=(procps)
-if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+if [ ${#missing[@]} -gt 0 ]; then
+  need_root "install ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
 
 # --- 2. dockerd ------------------------------------------------------------------------
 if ! ping_docker; then
+  need_root "start dockerd (or use the $SOCK it has)"
   log=$WORK/dockerd.log
   say "starting dockerd (log: $log)"
   # setsid: a Ctrl-C in the terminal that ran the tests must not reach dockerd. It must not
@@ -141,7 +160,7 @@ if ! ping_docker; then
   started=$!
   deadline=$((SECONDS + 30))
   until ping_docker; do
-    if ! kill -0 "$started" 2>/dev/null; then
+    if ! running "$started"; then
       tail -n 20 "$log" >&2 || true
       die "dockerd exited while starting (see $log)"
     fi
@@ -198,6 +217,7 @@ debian_mirror() {
 }
 
 if ! api id "$BASE_IMAGE" >/dev/null 2>&1; then
+  need_root "debootstrap the base image"
   mirror=${ODOO_DEV_DEBIAN_MIRROR:-$(debian_mirror)}
   [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list.d/ (set ODOO_DEV_DEBIAN_MIRROR)"
   rootfs=$(mktemp -d "$WORK/rootfs.XXXXXX")
@@ -212,7 +232,8 @@ if ! api id "$BASE_IMAGE" >/dev/null 2>&1; then
   fi
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   say "importing $BASE_IMAGE"
-  tar --numeric-owner -C "$rootfs" -c . | api import "$BASE_IMAGE"
+  tar --numeric-owner -C "$rootfs" -c . | api import "$BASE_IMAGE" \
+    || die "importing $BASE_IMAGE failed (message above)"
   rm -rf "$rootfs"
   trap - EXIT
 fi
@@ -230,11 +251,10 @@ context_hash=$(
 )
 current=$(api label "$STANDIN_IMAGE" "$HASH_LABEL" 2>/dev/null || echo missing)
 if [ "$current" != "$context_hash" ]; then
-  old_id=$(api id "$STANDIN_IMAGE" 2>/dev/null || true)
   say "building $STANDIN_IMAGE"
   tar --numeric-owner --owner=0 --group=0 -C "$CONTEXT" -c . \
-    | api build "$STANDIN_IMAGE" "$HASH_LABEL" "$context_hash"
-  # The previous build is now untagged: drop it unless a container still uses it.
-  if [ -n "$old_id" ]; then api rmi "$old_id" >/dev/null 2>&1 || true; fi
+    | api build "$STANDIN_IMAGE" "$HASH_LABEL" "$context_hash" \
+    || die "building $STANDIN_IMAGE failed (output above)"
+  api prune "$HASH_LABEL" >/dev/null 2>&1 || true
 fi
 say "ready: $STANDIN_IMAGE"
