@@ -6,6 +6,20 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
+// dockerode's BuildKit sessions (gRPC, protobuf) serve image builds only, which we never do:
+// leaving them out keeps the bundles small.
+const withoutBuildKit = {
+  name: 'without-buildkit',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
+      /dockerode[\\/]lib/.test(args.importer) ? { path: args.path, namespace: 'without-buildkit' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'without-buildkit' }, () => ({
+      contents: 'module.exports = function () { throw new Error("image builds are not supported here"); };',
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: {
     extension: 'src/extension.ts',
@@ -21,6 +35,8 @@ await build({
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  plugins: [withoutBuildKit],
+  metafile: true,
   define: { VERSION: JSON.stringify(version) },
   banner: { js: '#!/usr/bin/env node' },
 });
