@@ -15,6 +15,7 @@ const exitCodes: Record<OdooErrorCode, number> = {
   'pid1-new-args': 5,
   'unsafe-hup': 5,
   'odoo-ambiguous': 5,
+  'already-running': 5,
   'odoo-not-found': 5,
   'stop-timeout': 6,
   'crashed': 7,

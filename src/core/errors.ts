@@ -10,6 +10,7 @@ export type OdooErrorCode =
   | 'invalid-args'
   | 'odoo-not-found'
   | 'odoo-ambiguous'
+  | 'already-running'
   | 'pid1-new-args'
   | 'unsafe-hup'
   | 'stop-timeout'

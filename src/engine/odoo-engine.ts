@@ -75,19 +75,21 @@ export interface OdooStatus {
 
 type Progress = (progress: EngineProgress) => void;
 
+const newestSeries = knownSeries[knownSeries.length - 1];
+
 /**
  * Restarts, stops and starts Odoo in one container, one exec each, through one queue: requests
  * that arrive during a restart merge into one that runs next with the latest args.
  */
 export class OdooEngine {
-  private readonly queue: RestartQueue<{ request: RestartRequest; progress: Progress }, RestartOutcome>;
+  private readonly queue: RestartQueue<QueuedRestart, RestartOutcome>;
 
   constructor(
     readonly container: OdooContainer,
     private readonly settings: EngineSettings = defaultEngineSettings,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.queue = new RestartQueue(({ request, progress }) => this.runRestart(request, progress), log);
+    this.queue = new RestartQueue((queued) => this.runRestart(queued), log);
   }
 
   get isBusy(): boolean {
@@ -95,7 +97,7 @@ export class OdooEngine {
   }
 
   restart(request: RestartRequest = {}, progress: Progress = () => undefined, reason?: string): Promise<RestartOutcome> {
-    return this.queue.enqueue({ request, progress }, reason);
+    return this.queue.enqueue({ request, progress, startOnly: false }, reason);
   }
 
   async status(): Promise<OdooStatus> {
@@ -112,7 +114,7 @@ export class OdooEngine {
       if (!server) {
         return { container, state: 'stopped', others };
       }
-      const catalog = catalogFor(knownSeries[knownSeries.length - 1]);
+      const catalog = catalogFor(newestSeries);
       const probe = await this.probe(session, server);
       return {
         container,
@@ -149,7 +151,7 @@ export class OdooEngine {
           hint: 'Stop the container itself if that is what you want, or make the container restartable with a keeper as PID 1.',
         });
       }
-      const catalog = catalogFor(knownSeries[knownSeries.length - 1]);
+      const catalog = catalogFor(newestSeries);
       const stopped = await this.stopServer(session, server, rememberedFor(server, catalog), progress);
       return { plan: 'stopped', pid: server.master.info.pid, argv: maskArgv(server.master.info.argv), stopMs: stopped, totalMs: Date.now() - started };
     } finally {
@@ -159,10 +161,10 @@ export class OdooEngine {
 
   /** Starts Odoo when nothing runs; with no args, the remembered command. */
   start(request: RestartRequest = {}, progress: Progress = () => undefined): Promise<RestartOutcome> {
-    return this.restart({ ...request, startOnly: true } as RestartRequest, progress, 'start');
+    return this.queue.enqueue({ request, progress, startOnly: true }, 'start');
   }
 
-  private async runRestart(request: RestartRequest & { startOnly?: boolean }, progress: Progress): Promise<RestartOutcome> {
+  private async runRestart({ request, progress, startOnly }: QueuedRestart): Promise<RestartOutcome> {
     const started = Date.now();
     const facts = await this.container.facts();
     if (!facts.running) {
@@ -174,14 +176,14 @@ export class OdooEngine {
     try {
       const processes = classifyProcesses(session.snapshot.processes);
       const server = targetServer(processes, request.pid);
-      if (server && request.startOnly) {
-        throw new OdooDevError('odoo-ambiguous', `Odoo already runs in container ${facts.name} (PID ${server.master.info.pid}).`, {
+      if (server && startOnly) {
+        throw new OdooDevError('already-running', `Odoo already runs in container ${facts.name} (PID ${server.master.info.pid}).`, {
           hint: 'Use restart to run it with other args.',
         });
       }
       const version = server ? (await this.probe(session, server)).version : undefined;
       const series = version?.serverSerie;
-      const catalog = catalogFor(series ?? knownSeries[knownSeries.length - 1]);
+      const catalog = catalogFor(series ?? newestSeries);
       if (request.args) {
         this.validate(request.args, series);
       }
@@ -209,10 +211,11 @@ export class OdooEngine {
   }
 
   private validate(args: readonly string[], series: string | undefined): void {
-    const problems = validateArgs(args, catalogFor(series ?? knownSeries[knownSeries.length - 1]))
-      .filter((p) => p.severity === 'error')
-      // Without a running server the series is unknown: an option of any series may be right.
-      .filter((p) => series !== undefined || !/exists in/.test(p.message));
+    const errorsFor = (name: string) => validateArgs(args, catalogFor(name)).filter((p) => p.severity === 'error');
+    // Without a running server the series is unknown: only what every series refuses is wrong.
+    const problems = series !== undefined
+      ? errorsFor(series)
+      : errorsFor(newestSeries).filter((p) => knownSeries.every((name) => errorsFor(name).some((q) => q.start === p.start)));
     if (problems.length) {
       throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
         hint: 'Nothing was stopped; fix the args and try again.',
@@ -232,7 +235,7 @@ export class OdooEngine {
   }
 
   private async probe(session: AgentSession, server: OdooServer) {
-    const catalog = catalogFor(knownSeries[knownSeries.length - 1]);
+    const catalog = catalogFor(newestSeries);
     const event = await this.step(session, { step: 'probe', http: httpTargetOf(server.master.args, server.master.info.env ?? [], catalog) }, ['probe']);
     if (event.t !== 'probe') {
       throw this.unexpected(event);
@@ -289,7 +292,7 @@ export class OdooEngine {
     }
     const { pid, at } = launched;
     progress({ step: 'launched', message: `Started Odoo (PID ${pid})` });
-    const catalog = catalogFor(series ?? knownSeries[knownSeries.length - 1]);
+    const catalog = catalogFor(series ?? newestSeries);
     const isOneShot = optionValue(launch.args, 'stop_after_init', catalog) !== undefined;
     const awaitRegistry = this.registryWatch(launch.args, series, pid, at, deadline);
     try {
@@ -335,7 +338,7 @@ export class OdooEngine {
   ): Promise<RestartOutcome> {
     const { pid } = server.master.info;
     progress({ step: 'reloading', message: `Reloading Odoo (PID ${pid}) in place with SIGHUP` });
-    const catalog = catalogFor(series ?? knownSeries[knownSeries.length - 1]);
+    const catalog = catalogFor(series ?? newestSeries);
     let awaitRegistry: RegistryWatch | undefined;
     try {
       const event = await this.step(session, { step: 'hup', pid, http, timeoutMs: deadline - Date.now() }, ['ready', 'exited', 'not-ready'], (e) => {
@@ -370,7 +373,7 @@ export class OdooEngine {
 
   /** With `-d`, ready means the registry is loaded; Odoo logs that, so the log tells. */
   private registryWatch(args: readonly string[], series: string | undefined, pid: number, since: number, deadline: number): RegistryWatch | undefined {
-    const catalog = catalogFor(series ?? knownSeries[knownSeries.length - 1]);
+    const catalog = catalogFor(series ?? newestSeries);
     if (!optionValue(args, 'db_name', catalog) || !logsRegistryLine(series)) {
       return undefined;
     }
@@ -521,6 +524,13 @@ export class OdooEngine {
   private unexpected(event: AgentEvent): OdooDevError {
     return new OdooDevError('agent-failed', `The agent answered ${JSON.stringify(event)} unexpectedly.`);
   }
+}
+
+interface QueuedRestart {
+  readonly request: RestartRequest;
+  readonly progress: Progress;
+  /** `start`: refuse when a server already runs instead of restarting it. */
+  readonly startOnly: boolean;
 }
 
 interface RegistryWatch {

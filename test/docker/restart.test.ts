@@ -122,6 +122,27 @@ describe('odoo-dev against a real Docker engine', function () {
     });
   });
 
+  describe('each series is ready when it says so', () => {
+    for (const series of ['14.0', '17.0', '19.0']) {
+      it(`Odoo ${series}: restart with -d waits for its readiness signals and reports its version`, async () => {
+        const shape = await startShape('keeper-exec', { series });
+        try {
+          const result = await cli(shape, 'restart', '--json', '--', '-d', 'db');
+          assert.equal(result.code, 0, result.stderr);
+          const outcome = JSON.parse(result.stdout) as { pid: number; version?: { serverSerie: string }; database?: string };
+          assert.equal(outcome.version?.serverSerie, series);
+          assert.equal(outcome.database, 'db');
+          const logs = await logsOf(shape.container);
+          // 14 has no registry line; 15+ must have logged it before we said ready.
+          const registry = new RegExp(` ${outcome.pid} INFO db odoo(\\.modules)?\\.registry: Registry loaded`);
+          assert.equal(registry.test(logs), series !== '14.0', logs);
+        } finally {
+          await shape.remove();
+        }
+      });
+    }
+  });
+
   describe('keeper with no Odoo running', () => {
     let shape: ShapeContainer;
     beforeEach(async () => {
@@ -152,6 +173,26 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.match(result.stderr, /crashed|exited with exit code 2/);
       assert.match(result.stderr, /no such option: --with-demo/);
       assert.equal((await masters(shape)).length, 0);
+    });
+
+    it('says "not ready" with the log lines when the registry does not load in time', async () => {
+      await shape.remove();
+      shape = await startShape('keeper', { env: { STANDIN_REGISTRY_DELAY: '30' } });
+      const result = await cli(shape, 'start', '--ready-timeout', '1.5', '--', '-d', 'db');
+      assert.equal(result.code, 8, result.stderr);
+      assert.match(result.stderr, /running but not ready: the database registry did not finish loading/);
+      assert.match(result.stderr, /HTTP service \(werkzeug\) running/, 'the log tail is shown');
+      assert.equal((await masters(shape)).length, 1, 'a slow server is left running, not killed');
+    });
+
+    it('runs a one-shot --stop-after-init update to its end, then starts the server without it', async () => {
+      const once = await cli(shape, 'start', '--', '-d', 'db', '-u', 'my_module', '--stop-after-init');
+      assert.equal(once.code, 0, once.stderr);
+      assert.match(once.stdout, /ran once .* exited with code 0/);
+      assert.equal((await masters(shape)).length, 0);
+      const start = await cli(shape, 'start');
+      assert.equal(start.code, 0, start.stderr);
+      assert.deepEqual((await onlyMaster(shape)).argv.slice(2), ['-d', 'db']);
     });
 
     it('stop then start brings back the same command', async () => {
