@@ -156,6 +156,10 @@ function describe(state: WatchState): string {
       return `running PID ${state.pid}${state.version ? ` Odoo ${state.version.serverVersion}` : ''}${state.database ? ` database ${state.database}` : ''}`;
     case 'starting':
       return `starting PID ${state.pid}`;
+    case 'stopping':
+      return `stopping PID ${state.pid}`;
+    case 'restarting':
+      return `restarting PID ${state.pid}`;
     case 'stopped':
       return 'stopped';
     case 'crashed':

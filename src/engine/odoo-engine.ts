@@ -41,6 +41,8 @@ export const defaultEngineSettings: EngineSettings = {
 export interface EngineProgress {
   readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry';
   readonly message: string;
+  /** The server the step is about, where there is one. */
+  readonly pid?: number;
 }
 
 export interface RestartOutcome {
@@ -75,6 +77,12 @@ export interface OdooStatus {
 
 type Progress = (progress: EngineProgress) => void;
 
+/** What the engine does, for whoever shows the state (the watcher, the status bar). */
+export type EngineActivity =
+  | { readonly kind: 'progress'; readonly progress: EngineProgress }
+  | { readonly kind: 'finished'; readonly outcome: RestartOutcome }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
 const newestSeries = knownSeries[knownSeries.length - 1];
 
 /**
@@ -83,17 +91,25 @@ const newestSeries = knownSeries[knownSeries.length - 1];
  */
 export class OdooEngine {
   private readonly queue: RestartQueue<QueuedRestart, RestartOutcome>;
+  private readonly listeners = new Set<(activity: EngineActivity) => void>();
+  private stopping = false;
 
   constructor(
     readonly container: OdooContainer,
     private readonly settings: EngineSettings = defaultEngineSettings,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.queue = new RestartQueue((queued) => this.runRestart(queued), log);
+    this.queue = new RestartQueue((queued) => this.reported(queued.progress, (progress) => this.runRestart({ ...queued, progress })), log);
   }
 
+  /** A restart, start or stop is under way. */
   get isBusy(): boolean {
-    return this.queue.isBusy;
+    return this.queue.isBusy || this.stopping;
+  }
+
+  onActivity(listener: (activity: EngineActivity) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 
   restart(request: RestartRequest = {}, progress: Progress = () => undefined, reason?: string): Promise<RestartOutcome> {
@@ -139,6 +155,15 @@ export class OdooEngine {
 
   /** Stops the server gracefully and remembers its command for a later plain start. */
   async stop(request: { pid?: number } = {}, progress: Progress = () => undefined): Promise<RestartOutcome> {
+    this.stopping = true;
+    try {
+      return await this.reported(progress, (report) => this.runStop(request, report));
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  private async runStop(request: { pid?: number }, progress: Progress): Promise<RestartOutcome> {
     const started = Date.now();
     const session = await this.openLocked();
     try {
@@ -210,6 +235,26 @@ export class OdooEngine {
     }
   }
 
+  /** Runs an action whose progress and end also go to the activity listeners. */
+  private async reported(progress: Progress, action: (progress: Progress) => Promise<RestartOutcome>): Promise<RestartOutcome> {
+    const emit = (activity: EngineActivity) => {
+      for (const listener of [...this.listeners]) {
+        listener(activity);
+      }
+    };
+    try {
+      const outcome = await action((p) => {
+        progress(p);
+        emit({ kind: 'progress', progress: p });
+      });
+      emit({ kind: 'finished', outcome });
+      return outcome;
+    } catch (error) {
+      emit({ kind: 'failed', error });
+      throw error;
+    }
+  }
+
   private validate(args: readonly string[], series: string | undefined): void {
     const errorsFor = (name: string) => validateArgs(args, catalogFor(name)).filter((p) => p.severity === 'error');
     // Without a running server the series is unknown: only what every series refuses is wrong.
@@ -245,7 +290,7 @@ export class OdooEngine {
 
   private async stopServer(session: AgentSession, server: OdooServer, remember: ReturnType<typeof rememberedFor>, progress: Progress): Promise<number> {
     const { pid, startTime } = server.master.info;
-    progress({ step: 'stopping', message: `Stopping Odoo (PID ${pid}) gracefully` });
+    progress({ step: 'stopping', message: `Stopping Odoo (PID ${pid}) gracefully`, pid });
     const event = await this.step(session, {
       step: 'stop',
       pid,
@@ -291,7 +336,7 @@ export class OdooEngine {
       throw this.unexpected(launched);
     }
     const { pid, at } = launched;
-    progress({ step: 'launched', message: `Started Odoo (PID ${pid})` });
+    progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
     const catalog = catalogFor(series ?? newestSeries);
     const isOneShot = optionValue(launch.args, 'stop_after_init', catalog) !== undefined;
     const awaitRegistry = this.registryWatch(launch.args, series, pid, at, deadline);
@@ -337,7 +382,7 @@ export class OdooEngine {
     progress: Progress,
   ): Promise<RestartOutcome> {
     const { pid } = server.master.info;
-    progress({ step: 'reloading', message: `Reloading Odoo (PID ${pid}) in place with SIGHUP` });
+    progress({ step: 'reloading', message: `Reloading Odoo (PID ${pid}) in place with SIGHUP`, pid });
     const catalog = catalogFor(series ?? newestSeries);
     let awaitRegistry: RegistryWatch | undefined;
     try {

@@ -2,12 +2,14 @@ import { isOdooDevError } from '../core/errors';
 import { odooProcessOf } from '../core/odoo-processes';
 import type { VersionInfo } from '../core/agent-protocol';
 import type { Disposable, OdooContainer, TopProcess } from './odoo-container';
-import type { OdooEngine } from './odoo-engine';
+import type { EngineActivity, OdooEngine } from './odoo-engine';
 
 /** What the status bar shows; each change is reported once. */
 export type WatchState =
   | { readonly kind: 'running'; readonly pid: number; readonly version?: VersionInfo; readonly database?: string; readonly argv: readonly string[] }
   | { readonly kind: 'starting'; readonly pid: number }
+  | { readonly kind: 'stopping'; readonly pid: number }
+  | { readonly kind: 'restarting'; readonly pid: number }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'crashed'; readonly exitCode?: number }
   | { readonly kind: 'container-stopped'; readonly exitCode?: number }
@@ -31,6 +33,7 @@ export class OdooWatcher implements Disposable {
   private signature: string | undefined;
   private disposed = false;
   private refreshing: Promise<void> | undefined;
+  private activity: Disposable | undefined;
 
   constructor(
     private readonly engine: OdooEngine,
@@ -48,6 +51,7 @@ export class OdooWatcher implements Disposable {
   }
 
   async start(): Promise<void> {
+    this.activity = this.engine.onActivity((activity) => this.follow(activity));
     this.subscribe();
     await this.refresh();
     this.schedule();
@@ -55,6 +59,7 @@ export class OdooWatcher implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.activity?.dispose();
     this.events?.dispose();
     clearTimeout(this.timer);
   }
@@ -81,6 +86,37 @@ export class OdooWatcher implements Disposable {
       }
     } catch (error) {
       this.fail(error);
+    }
+  }
+
+  /** Our own restarts and stops are known step by step, without asking the container. */
+  private follow(activity: EngineActivity): void {
+    if (activity.kind === 'progress') {
+      const { step, pid } = activity.progress;
+      if (step === 'stopping' && pid !== undefined) {
+        this.set(this.state?.kind === 'restarting' ? { kind: 'restarting', pid } : { kind: 'stopping', pid });
+      } else if (step === 'plan' && (this.state?.kind === 'running' || this.state?.kind === 'starting')) {
+        this.set({ kind: 'restarting', pid: this.state.pid });
+      } else if ((step === 'launched' || step === 'reloading') && pid !== undefined) {
+        this.set({ kind: 'starting', pid });
+      }
+      return;
+    }
+    // Host PIDs and container PIDs differ: the next cheap check compares only presence.
+    this.signature = undefined;
+    if (activity.kind === 'finished') {
+      const { outcome } = activity;
+      if (outcome.plan === 'stopped' || outcome.plan === 'completed') {
+        this.set({ kind: 'stopped' });
+      } else {
+        const { pid, version, database, argv } = outcome;
+        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}) });
+      }
+    } else if (isOdooDevError(activity.error, 'crashed')) {
+      const exitCode = activity.error.details.exitCode;
+      this.set({ kind: 'crashed', ...(typeof exitCode === 'number' ? { exitCode } : {}) });
+    } else {
+      void this.refresh();
     }
   }
 
@@ -111,6 +147,10 @@ export class OdooWatcher implements Disposable {
 
   /** The cheap check: which Odoo masters run, seen from the host. */
   private async poll(): Promise<void> {
+    if (this.engine.isBusy) {
+      // Between the stop and the launch no server runs; that is not news.
+      return;
+    }
     const state = this.state;
     if (state?.kind === 'container-gone' || (state?.kind === 'container-stopped' && !(await this.isRunning()))) {
       return;

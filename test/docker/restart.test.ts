@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
 import { OdooEngine } from '../../src/engine/odoo-engine';
 import { CliProcess, runCli } from '../support/cli';
@@ -228,6 +231,24 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.equal(await health(shape), 200);
     });
 
+    it('follows the log across a restart', async () => {
+      const tail = await cli(shape, 'logs', '--tail', '2');
+      assert.equal(tail.code, 0, tail.stderr);
+      assert.equal((tail.stdout + tail.stderr).trim().split('\n').length, 2);
+      const last = (tail.stdout + tail.stderr).trim().split('\n').pop()!;
+      const follow = new CliProcess(['--container', shape.name, 'logs', '-f']);
+      const reloads = (p: CliProcess) => ((p.stderr + p.stdout).match(/Initiating server reload/g) ?? []).length;
+      try {
+        await follow.waitFor('the followed log to catch up', (p) => ((p.stderr + p.stdout).includes(last) ? true : undefined));
+        const before = reloads(follow);
+        const restart = await cli(shape, 'restart');
+        assert.equal(restart.code, 0, restart.stderr);
+        await follow.waitFor('the reload in the followed log', (p) => (reloads(p) > before ? true : undefined));
+      } finally {
+        follow.stop();
+      }
+    });
+
     it('refuses new args with the PID 1 explanation and changes nothing', async () => {
       const before = await onlyMaster(shape);
       const result = await cli(shape, 'restart', '--', '-d', 'other');
@@ -336,6 +357,25 @@ describe('odoo-dev against a real Docker engine', function () {
       const result = await runCli(['status', '--container', 'no-such-container-here']);
       assert.equal(result.code, 4);
       assert.match(result.stderr, /No container is named "no-such-container-here"/);
+    });
+
+    it('finds the Dev Container of the current folder without being told its name', async () => {
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'odoo-dev-workspace-'));
+      const container = await testDocker().createContainer({
+        Image: 'odoo-dev-test/standin:latest',
+        Entrypoint: ['/bin/sh', '-c', 'echo Container started; trap "exit 0" 15; exec "$@"; while sleep 1 & wait $!; do :; done', '-'],
+        Labels: { 'odoo-dev-test': '1', 'devcontainer.local_folder': folder },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      try {
+        await container.start();
+        const result = await runCli(['status', '--json'], { ODOO_DEV_CONTAINER: '' }, folder);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(JSON.parse(result.stdout).container.id, container.id);
+      } finally {
+        await container.remove({ force: true });
+        await rm(folder, { recursive: true, force: true });
+      }
     });
 
     it('says when the container stops during a restart, and leaves nothing behind', async () => {

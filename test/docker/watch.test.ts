@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
+import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
+import { OdooEngine } from '../../src/engine/odoo-engine';
+import { OdooWatcher, type WatchState } from '../../src/engine/odoo-watcher';
 import { CliProcess } from '../support/cli';
 import { execIn, processesIn, removeTestContainers, startShape, testDocker, type ShapeContainer } from '../support/docker-bed';
 
@@ -61,6 +64,34 @@ describe('odoo-dev status --watch', function () {
       assert.ok(running.pid && running.pid > 1);
     } finally {
       watch.stop();
+      await shape.remove();
+    }
+  });
+});
+
+describe('OdooWatcher with the engine', function () {
+  this.timeout(60_000);
+  after(() => removeTestContainers());
+
+  it('shows our own restart step by step, and a crash with its exit code', async () => {
+    const shape = await startShape('keeper');
+    const engine = new OdooEngine(new DockerOdooContainer(testDocker(), shape.id, shape.name, 'test'));
+    const states: WatchState[] = [];
+    const watcher = new OdooWatcher(engine, (state) => states.push(state));
+    try {
+      await watcher.start();
+      assert.deepEqual(states, [{ kind: 'stopped' }]);
+      const started = await engine.start({ args: ['-d', 'db'] });
+      const restarted = await engine.restart({ args: ['-d', 'db', '--dev=xml'] });
+      assert.deepEqual(states.map((s) => s.kind), ['stopped', 'starting', 'running', 'restarting', 'starting', 'running']);
+      assert.equal((states[2] as { pid: number }).pid, started.pid);
+      assert.equal((states[5] as { pid: number }).pid, restarted.pid);
+      await engine.stop();
+      assert.equal(states[states.length - 1].kind, 'stopped');
+      await assert.rejects(engine.start({ args: ['--with-demo'] }), /exited with exit code 2/);
+      assert.deepEqual(states[states.length - 1], { kind: 'crashed', exitCode: 2 });
+    } finally {
+      watcher.dispose();
       await shape.remove();
     }
   });

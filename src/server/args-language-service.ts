@@ -1,0 +1,95 @@
+// The args language server's behaviour on a connection: what it can do, which Odoo series it
+// speaks for, and the answers to completion, hover, code actions, with diagnostics pushed for
+// every open document.
+import {
+  CodeActionKind,
+  NotificationType,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type TextDocuments,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseArgsDocument, type ArgsDocument } from '../core/args-document';
+import { catalogFor, knownSeries, type OptionCatalog } from '../core/option-catalog';
+import { diagnosticsOf, quickFixesOf } from './args-diagnostics';
+import { completionsAt, noModules, type ModuleSource } from './args-completion';
+import { hoverAt } from './args-hover';
+import { setSeriesMethod, type ArgsInitializationOptions, type SetSeriesParams } from './args-protocol';
+
+const setSeriesNotification = new NotificationType<SetSeriesParams>(setSeriesMethod);
+
+/** Characters after which the editor asks for completion by itself. */
+export const triggerCharacters = ['-', '=', ','];
+
+export class ArgsLanguageService {
+  private catalog: OptionCatalog = catalogFor(knownSeries[knownSeries.length - 1]);
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly modules: ModuleSource = noModules,
+  ) {
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onNotification(setSeriesNotification, (params) => this.setSeries(params.series));
+    connection.onCompletion(({ textDocument, position }) => {
+      const doc = this.parsed(textDocument.uri);
+      return doc ? completionsAt(doc, position, this.catalog, this.modules) : [];
+    });
+    connection.onHover(({ textDocument, position }) => {
+      const doc = this.parsed(textDocument.uri);
+      return doc ? hoverAt(doc, position, this.catalog) : null;
+    });
+    connection.onCodeAction(({ textDocument, range }) => {
+      const doc = this.parsed(textDocument.uri);
+      return doc ? quickFixesOf(doc, this.catalog, textDocument.uri, range) : [];
+    });
+    documents.onDidChangeContent(({ document }) => this.publishDiagnostics(document));
+    documents.onDidClose(({ document }) => {
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    });
+  }
+
+  /** The series the answers are for, as a known series (`17.0`). */
+  get series(): string {
+    return this.catalog.series;
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const options = params.initializationOptions as ArgsInitializationOptions | undefined;
+    if (typeof options?.series === 'string') {
+      this.catalog = catalogFor(options.series);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'odoo-dev args' },
+    };
+  }
+
+  private setSeries(series: string): void {
+    if (typeof series !== 'string') {
+      return;
+    }
+    this.catalog = catalogFor(series);
+    this.connection.console.info(`Checking args for Odoo ${this.catalog.series} (asked for ${series}).`);
+    for (const document of this.documents.all()) {
+      this.publishDiagnostics(document);
+    }
+  }
+
+  private parsed(uri: string): ArgsDocument | undefined {
+    const document = this.documents.get(uri);
+    return document && parseArgsDocument(document.getText());
+  }
+
+  private publishDiagnostics(document: TextDocument): void {
+    const diagnostics = diagnosticsOf(parseArgsDocument(document.getText()), this.catalog);
+    void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  }
+}

@@ -1,0 +1,46 @@
+// How an option is described to the user, the same in completion and in hover.
+import { MarkupKind, type MarkupContent } from 'vscode-languageserver';
+import type { OdooOption, OptionCatalog } from '../core/option-catalog';
+
+/** One line: the value type and Odoo's default, as in `choice, default info`. */
+export function optionDetail(option: OdooOption): string {
+  const shown = shownDefault(option);
+  return shown === undefined ? option.type : `${option.type}, default ${shown}`;
+}
+
+/** The summary, flags, type, default, choices and one-shot reason, as Markdown. */
+export function optionDocs(option: OdooOption, catalog: OptionCatalog): MarkupContent {
+  const lines = [
+    `**${option.flags.join(', ')}** (Odoo ${catalog.series})`,
+    '',
+    option.summary,
+    '',
+    `Type: \`${option.type}\``,
+  ];
+  const shown = shownDefault(option);
+  if (shown !== undefined) {
+    lines.push('', `Default: \`${shown}\``);
+  }
+  if (option.choices) {
+    lines.push('', `Values: ${option.choices.map((choice) => `\`${choice}\``).join(', ')}`);
+  }
+  if (option.allExpandsTo) {
+    lines.push('', `\`all\` turns on: ${option.allExpandsTo.join(', ')}`);
+  }
+  if (option.oneShot) {
+    lines.push('', `One-shot: ${option.oneShotReason ?? 'applies to one run'}; the next plain restart drops it.`);
+  }
+  return { kind: MarkupKind.Markdown, value: lines.join('\n') };
+}
+
+/** Odoo's default as written on a command line, or undefined when it is unset (`false`, `""`, `[]`). */
+function shownDefault(option: OdooOption): string | undefined {
+  const value = option.default;
+  if (value === undefined || value === false || value === '' || (Array.isArray(value) && value.length === 0)) {
+    return option.type === 'bool' && value === false ? 'off' : undefined;
+  }
+  if (value === true) {
+    return 'on';
+  }
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
