@@ -24,6 +24,7 @@ await build({
   entryPoints: {
     extension: 'src/extension.ts',
     cli: 'src/cli/main.ts',
+    server: 'src/server/main.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -20,6 +20,7 @@ export interface ModuleSource {
   modules(): Promise<readonly string[]>;
 }
 
+/** Until the extension provides modules, none are offered. */
 export const noModules: ModuleSource = { modules: async () => [] };
 
 /** Options whose values are module names. */

@@ -23,6 +23,10 @@ const setSeriesNotification = new NotificationType<SetSeriesParams>(setSeriesMet
 /** Characters after which the editor asks for completion by itself. */
 export const triggerCharacters = ['-', '=', ','];
 
+/**
+ * Answers for the open args files on one connection. It registers its handlers when created;
+ * the entry then starts the document manager and the connection.
+ */
 export class ArgsLanguageService {
   private catalog: OptionCatalog = catalogFor(knownSeries[knownSeries.length - 1]);
 

@@ -14,4 +14,4 @@ trap 'bash test/setup/docker-bed-stop.sh' EXIT
 npm run --silent build
 npx tsc --noEmit -p .
 npx eslint src test
-npx mocha 'test/unit/**/*.test.ts' 'test/docker/**/*.test.ts'
+npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts'
