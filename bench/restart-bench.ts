@@ -2,16 +2,18 @@
  * `npm run bench`: our restart against `docker restart` and the original script's method,
  * side by side in one run against the Odoo stand-in with fixed stop and boot delays; plus our
  * overhead over the stand-in's own stop and boot, and how fast the watcher sees outside
- * changes. Tables and a JSON summary on stdout; the full JSON (every sample) also goes to
+ * changes. Tables on stdout, then the summary as one JSON line (the last); the full JSON (every sample) also goes to
  * bench/results/latest.json. Progress goes to stderr. Every container made here is removed at
  * the end, also on failure or Ctrl-C. Flags and variables: bench/lib/config.ts.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerOdooContainer } from '../src/docker/docker-odoo-container';
 import { OdooEngine } from '../src/engine/odoo-engine';
 import {
+  BENCH_LABEL,
   createContainer,
   docker,
   execIn,
@@ -20,6 +22,7 @@ import {
   machineInfo,
   now,
   removeOurContainers,
+  RUN_ID,
   sleep,
   toEpoch,
   writeFileIn,
@@ -65,6 +68,8 @@ async function main(): Promise<number> {
   const config = parseConfig(process.argv.slice(2), process.env);
   const started = now();
   const machine = await machineInfo();
+  const loadStart = os.loadavg()[0];
+  const othersStart = await otherRunningContainers();
   say(`${machine.cpu}, ${machine.cores} cores, Docker ${machine.docker}`);
   const env = {
     STANDIN_STOP_DELAY: String(config.stopDelay),
@@ -156,8 +161,10 @@ async function main(): Promise<number> {
 
   say('reading the stand-in logs');
   const marks = await logMarks(samples, { ours, official, script });
-  const report = buildReport({ config, machine, samples, marks, calibrations, micro, detection, elapsedMs: now() - started, ports });
-  process.stdout.write(`${report.text}\n\n${JSON.stringify(report.summary, null, 2)}\n`);
+  const load = { start: loadStart, end: os.loadavg()[0], otherContainersStart: othersStart, otherContainersEnd: await otherRunningContainers() };
+  const report = buildReport({ config, machine, samples, marks, calibrations, micro, detection, elapsedMs: now() - started, ports, load });
+  // The tables, then the summary as one JSON line (the last line), for scripts.
+  process.stdout.write(`${report.text}\n\n${JSON.stringify(report.summary)}\n`);
   mkdirSync(path.dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(report.full, null, 2)}\n`);
   say(`full results: ${path.relative(process.cwd(), RESULTS)}`);
@@ -187,6 +194,12 @@ async function logMarks(samples: readonly Sample[], containers: Record<'ours' | 
   return marks;
 }
 
+/** Running containers that are not this run's: other test runs share the machine. */
+async function otherRunningContainers(): Promise<number> {
+  const list = await docker.listContainers();
+  return list.filter((c) => c.Labels?.[BENCH_LABEL] !== RUN_ID).length;
+}
+
 function timeProcess(command: string, args: readonly string[]): Promise<number> {
   const startedAt = now();
   return new Promise((resolve, reject) => {
@@ -196,8 +209,15 @@ function timeProcess(command: string, args: readonly string[]): Promise<number> 
   });
 }
 
+// `on`, not `once`: a Ctrl-C reaches us twice (from the terminal and relayed by tsx), and the
+// second must not end the process before the containers are gone.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) {
+      return;
+    }
+    interrupted = true;
     say(`${signal}: removing the bench's containers`);
     void cleanup().finally(() => process.exit(130));
   });

@@ -51,6 +51,11 @@ export async function measureDetection(target: BenchContainer, engine: OdooEngin
     }
   });
   const samples: DetectionSample[] = [];
+  // The change lands at evenly spread phases of the watcher's poll timer (shuffled), so that a
+  // few rounds already give a fair median: a random phase each time would scatter it.
+  const phases = () => shuffle(Array.from({ length: rounds }, (_, i) => ((i + 0.5) / rounds) * pollMs));
+  const killPhases = phases();
+  const stopPhases = phases();
   try {
     await watcher.start();
     const ensureOdoo = async () => {
@@ -62,8 +67,8 @@ export async function measureDetection(target: BenchContainer, engine: OdooEngin
     };
     for (let round = 1; round <= rounds; round++) {
       await ensureOdoo();
-      // A random phase against the watcher's poll timer.
-      await sleep(Math.random() * pollMs);
+      // The watcher's next poll is about pollMs after it reported `running`.
+      await sleep(killPhases[round - 1]);
       const top = await target.container.top({ ps_args: '-o pid,args' });
       const master = (top.Processes ?? []).find((row: string[]) => /\/usr\/bin\/odoo( |$)/.test(row[row.length - 1]) && !/ gevent( |$)/.test(row[row.length - 1]));
       if (!master) {
@@ -77,7 +82,7 @@ export async function measureDetection(target: BenchContainer, engine: OdooEngin
     }
     for (let round = 1; round <= rounds; round++) {
       await ensureOdoo();
-      await sleep(Math.random() * pollMs);
+      await sleep(stopPhases[round - 1]);
       const diesBefore = dies.length;
       const stopAt = now();
       await target.container.stop({ t: 10 });
@@ -105,4 +110,12 @@ export async function measureDetection(target: BenchContainer, engine: OdooEngin
     events.destroy();
   }
   return samples;
+}
+
+function shuffle<T>(list: T[]): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
 }

@@ -27,7 +27,7 @@ export interface Sample {
   /** Progress steps (engine callback or CLI progress lines), ms after cmdAt. */
   readonly progress?: Readonly<Record<string, number>>;
   /** Round trips of the in-process engine, ms after cmdAt. */
-  readonly trace?: ReadonlyArray<{ readonly ms: number; readonly what: string; readonly event?: unknown }>;
+  readonly trace?: ReadonlyArray<{ readonly ms: number; readonly what: string; readonly event?: unknown; readonly line?: { readonly pid: number; readonly time: number } }>;
   /** Anything else worth keeping (outcome, output). */
   readonly detail?: Readonly<Record<string, unknown>>;
   readonly error?: string;
@@ -215,5 +215,5 @@ function downOf(downAt: number | undefined, cmdAt: number): { downMs?: number } 
 }
 
 function relative(marks: readonly TraceMark[], cmdAt: number) {
-  return marks.map((m) => ({ ms: m.at - cmdAt, what: m.what, ...(m.event ? { event: m.event } : {}) }));
+  return marks.map((m) => ({ ms: m.at - cmdAt, what: m.what, ...(m.event ? { event: m.event } : {}), ...(m.line ? { line: m.line } : {}) }));
 }

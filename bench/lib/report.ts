@@ -33,6 +33,8 @@ export interface BenchData {
   readonly detection: readonly DetectionSample[];
   readonly elapsedMs: number;
   readonly ports: Readonly<Record<string, number>>;
+  /** What else ran: 1-minute load average and other running containers, at start and end. */
+  readonly load: { readonly start: number; readonly end: number; readonly otherContainersStart: number; readonly otherContainersEnd: number };
 }
 
 interface Interval {
@@ -61,6 +63,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
 
   say(`Odoo Dev Container restart bench, ${new Date().toISOString()}`);
   say(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}, kernel ${machine.kernel}, Docker ${machine.docker} (API ${machine.dockerApi}, ${machine.storageDriver}), Node ${machine.node}`);
+  say(`load: 1-min load average ${data.load.start.toFixed(2)} at start, ${data.load.end.toFixed(2)} at end; other running containers ${data.load.otherContainersStart} at start, ${data.load.otherContainersEnd} at end`);
   say(`stand-in: STANDIN_STOP_DELAY=${config.stopDelay} s, STANDIN_BOOT_DELAY=${config.bootDelay} s, STANDIN_REGISTRY_DELAY=${config.registryDelay} s, series 17.0, threaded, args -d bench --http-port PORT --dev=xml|qweb`);
   say(`rounds: ${config.rounds} measured (+${config.warmup} warm-up), methods interleaved and rotated per round; containers on --network host, host polls GET /web/health every 10 ms`);
   say(`ready = the host's first HTTP 200 from the NEW server (a 200 counts only after the poller saw the old one down)`);
@@ -152,9 +155,10 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     { label: 'ready step (boot, agent polls 20 ms)', value: (s) => span(s, 'send:ready', 'recv:ready') },
     { label: 'hup step: sent -> HUP reported', value: (s) => span(s, 'send:hup', 'recv:hup-sent') },
     { label: 'hup step: HUP -> ready (stop + re-exec + boot)', value: (s) => span(s, 'recv:hup-sent', 'recv:ready') },
-    { label: 'registry: ready -> line seen in docker logs', value: (s) => span(s, 'recv:ready', 'logs:registry') },
+    { label: 'registry: ready -> new server\'s line seen', value: (s, m) => diff(mark(s, 'recv:ready'), registryLineSeen(s, m)) },
     { label: '  of which: log follow opened -> first line', value: (s) => span(s, 'logs>', 'logs:first') },
-    { label: '  registry line stamped -> seen by engine', value: (s, m) => (m?.registry !== undefined ? mark(s, 'logs:registry') !== undefined ? toEpoch(s.cmdAt) + mark(s, 'logs:registry')! - m.registry : undefined : undefined) },
+    { label: '  line stamped by the stand-in -> seen', value: (s, m) => (m?.registry !== undefined ? diff(m.registry - toEpoch(s.cmdAt), registryLineSeen(s, m)) : undefined) },
+    { label: 'engine\'s registry step - actual registry line', value: (s, m) => (m?.registry !== undefined && s.progress?.registry !== undefined ? s.progress.registry - (m.registry - toEpoch(s.cmdAt)) : undefined) },
     { label: 'close agent (finish -> exec ended)', value: (s) => span(s, 'close>', 'close<') },
     { label: 'total (command -> promise resolved)', value: (s) => s.doneMs },
     { label: 'the stand-in\'s own stop + boot (calibration)', value: (s) => standinOwn(s.round) },
@@ -173,6 +177,12 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   }).filter((row) => row.slice(1).some((c) => c !== '-'));
   say('Our engine\'s round trips, traced around DockerOdooContainer (median ms)');
   say(table(['step', 'new args', 'HUP', 'HUP pid1'], engineRows));
+  const early = (id: string) => {
+    const list = of(id).filter((s) => data.marks.get(s)?.registry !== undefined && s.progress?.registry !== undefined);
+    return { early: list.filter((s) => s.progress!.registry! < data.marks.get(s)!.registry! - toEpoch(s.cmdAt)).length, of: list.length };
+  };
+  const earlyJson = { 'ours-engine': early('ours-engine'), 'ours-cli': early('ours-cli'), 'ours-hup': early('ours-hup'), 'ours-hup-pid1': early('ours-hup-pid1') };
+  say(`  registry reported before the new server logged it: ${Object.entries(earlyJson).map(([id, e]) => `${id} ${e.early}/${e.of}`).join(', ')}`);
   say();
 
   const cliPlan = summarize(of('ours-cli').map((s) => s.progress?.plan ?? NaN));
@@ -220,6 +230,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     machine,
     config,
     ports: data.ports,
+    load: data.load,
     methods: methodsJson,
     ratios,
     standin: { stopMs: calStop, bootMs: calBoot, termToSocketClosedMs: calClosed, listenMs: calListen, knobsMs: { stop: config.stopDelay * 1000, boot: config.bootDelay * 1000, registry: config.registryDelay * 1000 } },
@@ -227,6 +238,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     originalScriptExpectedMs: scriptExpected,
     phases: phaseJson,
     engineSteps: engineJson,
+    registryReportedEarly: earlyJson,
     reference: { execTrueMs: execTrue, execPythonMs: execPython, nodeStartupMs: nodeStart, cliStartupMs: cliStart, commandToPlan: { engine: enginePlan, cli: cliPlan } },
     detection: { watcherPollMs: config.watcherPollMs, killToStoppedMs: killSeen, stopCallToContainerStoppedMs: stopSeen, dieToContainerStoppedMs: dieSeen, stopCallMs: stopCall },
     leftOut: bad.map((s) => ({ method: s.method, round: s.round, why: s.error ?? invalidity(s, data.marks.get(s)) })),
@@ -258,6 +270,18 @@ function invalidity(s: Sample, m: RestartMarks | undefined): string | undefined 
     return 'the log shows no new server listening';
   }
   return undefined;
+}
+
+/** When the engine's log follow delivered the NEW server's registry line (ms after the command). */
+function registryLineSeen(s: Sample, m: RestartMarks | undefined): number | undefined {
+  if (!m?.newPid || m.started === undefined) {
+    return undefined;
+  }
+  return s.trace?.find((t) => t.what === 'logs:registry' && t.line !== undefined && t.line.pid === m.newPid && t.line.time >= m.started! - 5)?.ms;
+}
+
+function diff(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : b - a;
 }
 
 function mark(s: Sample, what: string): number | undefined {

@@ -5,6 +5,7 @@
  * is; this only watches it.
  */
 import type { AgentEvent, AgentStep } from '../../src/core/agent-protocol';
+import { parseOdooLogLine } from '../../src/core/odoo-log';
 import type { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
 import type {
   AgentOptions,
@@ -24,6 +25,8 @@ export interface TraceMark {
   /** `facts>`/`facts<`, `agent>`/`agent<` (snapshot in), `send:STEP`, `recv:EVENT`, `logs>`, `logs:first`, `logs:registry`, `close>`/`close<`. */
   readonly what: string;
   readonly event?: AgentEvent;
+  /** For `logs:registry`: whose line it was and Docker's stamp on it (epoch ms). */
+  readonly line?: { readonly pid: number; readonly time: number };
 }
 
 export class TracingContainer implements OdooContainer {
@@ -44,8 +47,8 @@ export class TracingContainer implements OdooContainer {
     this.marks = [];
   }
 
-  private mark(what: string, event?: AgentEvent): void {
-    this.marks.push({ at: now(), what, ...(event ? { event } : {}) });
+  private mark(what: string, event?: AgentEvent, line?: TraceMark['line']): void {
+    this.marks.push({ at: now(), what, ...(event ? { event } : {}), ...(line ? { line } : {}) });
   }
 
   async facts(): Promise<ContainerFacts> {
@@ -90,8 +93,10 @@ export class TracingContainer implements OdooContainer {
         this.mark('logs:first');
         first = false;
       }
-      if (/ Registry loaded in /.test(line.text)) {
-        this.mark('logs:registry');
+      const record = / Registry loaded in /.test(line.text) ? parseOdooLogLine(line.text) : undefined;
+      if (record) {
+        // Every such line the engine is shown, also older ones: the engine picks by PID and time.
+        this.mark('logs:registry', undefined, { pid: record.pid, time: line.time });
       }
       yield line;
     }

@@ -49,13 +49,15 @@ export function splitArgs(text: string): string[] {
       inWord = true;
       at = next;
     } else if (char === '\\') {
-      inWord = true;
       if (at + 1 >= text.length) {
         // A trailing backslash escapes nothing; keep it rather than lose what was typed.
         word += char;
+        inWord = true;
       } else if (text[at + 1] !== '\n') {
         word += text[at + 1];
+        inWord = true;
       }
+      // A backslash-newline only joins lines, as in sh: it starts no word of its own.
       at += 2;
     } else {
       word += char;

@@ -99,3 +99,14 @@ describe('splitArgs(joinArgs(x)) gives x back', () => {
     }
   });
 });
+
+describe('splitArgs line joins', () => {
+  const cases: Array<[string, string, string[]]> = [
+    ['backslash-newline after a blank starts no word', 'a \\\n  b', ['a', 'b']],
+    ['backslash-newline inside a word joins it', '--dev=xml\\\n,qweb', ['--dev=xml,qweb']],
+    ['a lone backslash-newline gives nothing', '\\\n', []],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, () => assert.deepEqual(splitArgs(text), expected));
+  }
+});
