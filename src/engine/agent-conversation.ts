@@ -1,0 +1,67 @@
+import type { AgentEvent, AgentEventType, AgentStep, Snapshot } from '../core/agent-protocol';
+import { OdooDevError } from '../core/errors';
+import type { AgentSession, OdooContainer } from './odoo-container';
+
+type EventOf<T extends AgentEventType> = Extract<AgentEvent, { t: T }>;
+
+/** One exec of the agent, spoken to step by step: each step ends with one of its final events. */
+export class AgentConversation {
+  constructor(private readonly session: AgentSession, private readonly container: OdooContainer) {}
+
+  get snapshot(): Snapshot {
+    return this.session.snapshot;
+  }
+
+  /** Sends a step and returns its final event; the events before it go to `onEvent`. */
+  async step<T extends AgentEventType>(step: AgentStep, finals: readonly T[], onEvent: (event: AgentEvent) => void = () => undefined): Promise<EventOf<T>> {
+    this.session.send(step);
+    const event = await this.until(finals, undefined, onEvent);
+    if (!event) {
+      throw await agentEndedError(this.container);
+    }
+    return event;
+  }
+
+  /** The next final event, or undefined once the agent has ended or `signal` aborted. */
+  async until<T extends AgentEventType>(finals: readonly T[], signal?: AbortSignal, onEvent: (event: AgentEvent) => void = () => undefined): Promise<EventOf<T> | undefined> {
+    const aborted = signal && new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    while (!signal?.aborted) {
+      const event = aborted ? await Promise.race([this.session.next(), aborted]) : await this.session.next();
+      if (!event) {
+        return undefined;
+      }
+      if (event.t === 'error') {
+        throw new OdooDevError('agent-failed', `The agent in container ${this.container.name} failed: ${event.message}.`);
+      }
+      if ((finals as readonly AgentEventType[]).includes(event.t)) {
+        return event as EventOf<T>;
+      }
+      onEvent(event);
+    }
+    return undefined;
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
+
+/** Why the agent ended without a word: mostly the container stopped or went away under it. */
+async function agentEndedError(container: OdooContainer): Promise<OdooDevError> {
+  // The agent dies with the container; Docker may take a moment to record the stop.
+  const deadline = Date.now() + 3000;
+  let facts = await container.facts().catch(() => undefined);
+  while (facts?.running && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    facts = await container.facts().catch(() => undefined);
+  }
+  if (!facts) {
+    return new OdooDevError('container-not-found', `Container ${container.name} disappeared during the restart.`);
+  }
+  if (!facts.running) {
+    return new OdooDevError('container-not-running', `Container ${container.name} stopped during the restart (${facts.state}).`, {
+      hint: 'Start the container again; nothing of ours is left in it.',
+    });
+  }
+  return new OdooDevError('agent-failed', `The agent in container ${container.name} ended unexpectedly.`);
+}

@@ -1,0 +1,74 @@
+import type { VersionInfo } from '../core/agent-protocol';
+import { optionValue } from '../core/command-line';
+import { catalogFor, knownSeries } from '../core/option-catalog';
+import { classifyProcesses, type OdooServer } from '../core/odoo-processes';
+import { httpTargetOf } from '../core/restart-plan';
+import { maskArgv } from '../core/secrets';
+import type { AgentConversation } from './agent-conversation';
+import type { OdooContainer } from './odoo-container';
+
+export interface OdooStatus {
+  readonly container: { readonly id: string; readonly name: string; readonly state: string };
+  readonly state: 'running' | 'starting' | 'stopped' | 'container-stopped';
+  readonly server?: {
+    readonly pid: number;
+    readonly uid: number;
+    /** The command line, secrets masked. */
+    readonly argv: readonly string[];
+    readonly workers: number;
+    readonly gevent: boolean;
+    readonly port: number;
+    readonly version?: VersionInfo;
+    readonly database?: string;
+    readonly isPid1: boolean;
+  };
+  /** Other Odoo commands running next to the server (`shell`, one-shot runs), masked. */
+  readonly others: ReadonlyArray<{ readonly pid: number; readonly argv: readonly string[] }>;
+}
+
+export const newestSeries = knownSeries[knownSeries.length - 1];
+
+/** Asks a server whether it answers, and which version it is. */
+export async function probeServer(agent: AgentConversation, server: OdooServer) {
+  const http = httpTargetOf(server.master.args, server.master.info.env ?? [], catalogFor(newestSeries));
+  return agent.step({ step: 'probe', http }, ['probe']);
+}
+
+/** One exec: the processes, then a probe of the server when one runs. */
+export async function readStatus(container: OdooContainer, openAgent: () => Promise<AgentConversation>): Promise<OdooStatus> {
+  const facts = await container.facts();
+  const summary = { id: facts.id, name: facts.name, state: facts.state };
+  if (!facts.running) {
+    return { container: summary, state: 'container-stopped', others: [] };
+  }
+  const agent = await openAgent();
+  try {
+    const processes = classifyProcesses(agent.snapshot.processes);
+    // Several unrelated servers: the first is shown as the server, the rest next to it.
+    const [server, ...moreServers] = processes.servers;
+    const others = [...moreServers.map((s) => s.master), ...processes.commands].map((c) => ({ pid: c.info.pid, argv: maskArgv(c.info.argv) }));
+    if (!server) {
+      return { container: summary, state: 'stopped', others };
+    }
+    const probe = await probeServer(agent, server);
+    const database = optionValue(server.master.args, 'db_name', catalogFor(probe.version?.serverSerie ?? newestSeries));
+    return {
+      container: summary,
+      state: probe.healthy ? 'running' : 'starting',
+      server: {
+        pid: server.master.info.pid,
+        uid: server.master.info.uid,
+        argv: maskArgv(server.master.info.argv),
+        workers: server.workers.length,
+        gevent: server.gevent !== undefined,
+        port: probe.port,
+        ...(probe.version ? { version: probe.version } : {}),
+        ...(database ? { database } : {}),
+        isPid1: server.master.info.pid === 1,
+      },
+      others,
+    };
+  } finally {
+    await agent.close();
+  }
+}
