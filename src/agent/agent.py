@@ -31,8 +31,12 @@ children = {}
 
 
 def emit(event):
-    sys.stdout.write(json.dumps(event) + '\n')
-    sys.stdout.flush()
+    # A client that went away must not cut a restart in half: the step goes on unheard.
+    try:
+        sys.stdout.write(json.dumps(event) + '\n')
+        sys.stdout.flush()
+    except (IOError, OSError):
+        pass
 
 
 def mono():
@@ -462,7 +466,7 @@ def resolve_program(name, env, cwd):
     raise OSError(errno.ENOENT, 'not found on PATH (%s)' % path, name)
 
 
-def open_log(uid):
+def open_log():
     """Odoo's output goes where `docker logs` reads: PID 1's stdout and stderr."""
     try:
         return os.open('/proc/1/fd/1', os.O_WRONLY), os.open('/proc/1/fd/2', os.O_WRONLY), 'docker-logs'
@@ -496,7 +500,7 @@ def step_launch(step):
             os.setsid()
             # Root can open PID 1's output only when PID 1 runs as root; otherwise the new
             # server's own user can, when it is PID 1's user.
-            log = open_log(uid) if os.getuid() == 0 and pid1_uid == 0 else None
+            log = open_log() if os.getuid() == 0 and pid1_uid == 0 else None
             if os.getuid() == 0 and (uid, gid) != (0, 0):
                 try:
                     groups = os.getgrouplist(pwd.getpwuid(uid).pw_name, gid)
@@ -509,7 +513,7 @@ def step_launch(step):
                 raise OSError(errno.EPERM, 'the agent runs as uid %d and cannot become uid %d' % (os.getuid(), uid))
             os.chdir(fs_encode(cwd))
             if log is None:
-                log = open_log(uid) or open_fallback_log()
+                log = open_log() or open_fallback_log()
             os.write(log_write, log[2].encode('utf-8'))
             os.close(log_write)
             devnull = os.open('/dev/null', os.O_RDONLY)
@@ -625,8 +629,16 @@ def wait_quietly_ready(pid, target, deadline):
     return False
 
 
-STEPS = {'probe': step_probe, 'stop': step_stop, 'launch': step_launch, 'ready': step_ready,
-         'hup': step_hup}
+def step_replace(step):
+    """Stop, then launch, as one step: once the old server is stopped the new one starts,
+    even when the client that asked is gone by then."""
+    if step.get('stop') and not step_stop(step['stop']):
+        return False
+    return step_launch(step['launch'])
+
+
+STEPS = {'probe': step_probe, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
+         'ready': step_ready, 'hup': step_hup}
 
 
 def watch_children():
@@ -668,7 +680,7 @@ def take_lock():
 
 
 def main():
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     if options.get('lock'):
         take_lock()

@@ -59,31 +59,42 @@ export interface HttpTarget {
   readonly disabled?: boolean;
 }
 
+/** Stops the server gracefully, with the timeout policy, and waits for its children to go. */
+export interface StopStep {
+  readonly step: 'stop';
+  readonly pid: number;
+  readonly startTime: number;
+  readonly timeoutMs: number;
+  readonly force: boolean;
+  readonly remember?: RememberedCommand;
+}
+
+/** Runs a command detached, in its own session, its output where `docker logs` reads. */
+export interface LaunchStep {
+  readonly step: 'launch';
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly cwd: string;
+  readonly uid: number;
+  readonly gid: number;
+  /** Remember this command for a later plain start (one-shot args already removed). */
+  readonly remember?: RememberedCommand;
+}
+
 export type AgentStep =
   | { readonly step: 'probe'; readonly http: HttpTarget }
-  | {
-      readonly step: 'stop';
-      readonly pid: number;
-      readonly startTime: number;
-      readonly timeoutMs: number;
-      readonly force: boolean;
-      readonly remember?: RememberedCommand;
-    }
+  | StopStep
+  | LaunchStep
+  /**
+   * Stop, then launch, as one step: the agent finishes it even if the client goes away in
+   * between. A hand-over that starts the new server before the old one stops fits here too.
+   */
+  | { readonly step: 'replace'; readonly stop: StopStep; readonly launch: LaunchStep }
   | {
       readonly step: 'hup';
       readonly pid: number;
       readonly http: HttpTarget;
       readonly timeoutMs: number;
-    }
-  | {
-      readonly step: 'launch';
-      readonly argv: readonly string[];
-      readonly env: readonly string[];
-      readonly cwd: string;
-      readonly uid: number;
-      readonly gid: number;
-      /** Remember this command for a later plain start (one-shot args already removed). */
-      readonly remember?: RememberedCommand;
     }
   | {
       readonly step: 'ready';

@@ -1,4 +1,4 @@
-import type { AgentEvent, HttpTarget, Snapshot, VersionInfo } from '../core/agent-protocol';
+import type { AgentEvent, HttpTarget, LaunchStep, RememberedCommand, Snapshot, StopStep, VersionInfo } from '../core/agent-protocol';
 import { validateArgs } from '../core/arg-validation';
 import { optionValue } from '../core/command-line';
 import { OdooDevError } from '../core/errors';
@@ -143,7 +143,8 @@ export class OdooEngine {
           hint: 'Stop the container itself if that is what you want, or make the container restartable with a keeper as PID 1.',
         });
       }
-      const stopMs = await this.stopServer(agent, server, progress, rememberedFor(server, catalogFor(newestSeries)));
+      const remember = rememberedFor(server, catalogFor(newestSeries));
+      const stopMs = (await this.stopServer(agent, server, progress, remember ? { remember } : {})).ms;
       return { plan: 'stopped', pid: server.master.info.pid, argv: maskArgv(server.master.info.argv), stopMs, totalMs: Date.now() - started };
     } finally {
       await agent.close();
@@ -191,9 +192,8 @@ export class OdooEngine {
     deadline: number,
     progress: Progress,
   ): Promise<RestartOutcome> {
-    const stopMs = plan.kind === 'in-place' ? await this.stopServer(agent, plan.server, progress) : undefined;
     const launch: LaunchSpec = plan.launch;
-    const launched = await agent.step({
+    const launchStep: LaunchStep = {
       step: 'launch',
       argv: launch.argv,
       env: launch.env,
@@ -201,7 +201,10 @@ export class OdooEngine {
       uid: launch.uid,
       gid: launch.gid,
       remember: launch.remember,
-    }, ['launched', 'launch-failed']);
+    };
+    const stopped = plan.kind === 'in-place' ? await this.stopServer(agent, plan.server, progress, { launch: launchStep }) : undefined;
+    const stopMs = stopped?.ms;
+    const launched = stopped?.launched ?? await agent.step(launchStep, ['launched', 'launch-failed']);
     if (launched.t === 'launch-failed') {
       throw new OdooDevError('launch-failed', `Could not start Odoo: ${launched.message}.`, {
         hint: 'Check that the Odoo command exists in the container and runs as its user.',
@@ -306,21 +309,27 @@ export class OdooEngine {
     return event.version;
   }
 
-  private async stopServer(agent: AgentConversation, server: OdooServer, progress: Progress, remember?: ReturnType<typeof rememberedFor>): Promise<number> {
+  /**
+   * Stops the server; with `then.launch`, the agent launches the new command right after the
+   * stop as one step, and the launch's answer comes back too.
+   */
+  private async stopServer(agent: AgentConversation, server: OdooServer, progress: Progress, then?: { launch?: LaunchStep; remember?: RememberedCommand }) {
     const { pid, startTime } = server.master.info;
     progress({ step: 'stopping', message: `Stopping Odoo (PID ${pid}) gracefully`, pid });
-    const event = await agent.step({
+    const stop: StopStep = {
       step: 'stop',
       pid,
       startTime,
       timeoutMs: this.settings.stopTimeoutMs,
       force: this.settings.killAfterTimeout,
-      ...(remember ? { remember } : {}),
-    }, ['stopped', 'stop-timeout'], (e) => {
+      ...(then?.remember ? { remember: then.remember } : {}),
+    };
+    const onEvent = (e: AgentEvent) => {
       if (e.t === 'forcing') {
         progress({ step: 'forcing', message: `Odoo did not stop within ${Math.round(e.waitedMs / 1000)} s: forcing it`, pid });
       }
-    });
+    };
+    const event = await agent.step(then?.launch ? { step: 'replace', stop, launch: then.launch } : stop, ['stopped', 'stop-timeout'], onEvent);
     if (event.t === 'stop-timeout') {
       throw new OdooDevError('stop-timeout', `Odoo (PID ${pid}) did not stop within ${Math.round(event.ms / 1000)} s of SIGTERM; it is still running.`, {
         hint: 'Raise the stop timeout (--timeout), or allow forcing the stop after it (--kill-after-timeout).',
@@ -328,7 +337,14 @@ export class OdooEngine {
       });
     }
     progress({ step: 'stopped', message: `Stopped in ${event.ms} ms${event.forced ? ' (forced)' : ''}`, pid });
-    return event.ms;
+    if (!then?.launch) {
+      return { ms: event.ms };
+    }
+    const launched = await agent.until(['launched', 'launch-failed']);
+    if (!launched) {
+      throw new OdooDevError('agent-failed', `The agent in container ${this.container.name} ended before it launched Odoo.`);
+    }
+    return { ms: event.ms, launched };
   }
 
   /** With `-d`, ready means the registry is loaded (series 15 and later log it). */

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
 import { OdooEngine } from '../../src/engine/odoo-engine';
 import { CliProcess, runCli } from '../support/cli';
-import { execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, type ShapeContainer } from '../support/docker-bed';
+import { execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 
@@ -347,6 +347,16 @@ describe('odoo-dev against a real Docker engine', function () {
   });
 
   describe('bad surroundings', () => {
+    it('explains itself: --help, and a usage error that changes nothing', async () => {
+      const help = await runCli(['--help']);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: odoo-dev <command>/);
+      assert.match(help.stdout, /Exit codes:/);
+      const usage = await runCli(['restart', '-d', 'db']);
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /Odoo's own args go after "--"/);
+    });
+
     it('says when Docker is unreachable', async () => {
       const result = await runCli(['status', '--docker-host', 'unix:///nonexistent/docker.sock']);
       assert.equal(result.code, 3);
@@ -357,6 +367,24 @@ describe('odoo-dev against a real Docker engine', function () {
       const result = await runCli(['status', '--container', 'no-such-container-here']);
       assert.equal(result.code, 4);
       assert.match(result.stderr, /No container is named "no-such-container-here"/);
+    });
+
+    it('finishes a restart whose client went away during the stop: Odoo is not left stopped', async () => {
+      const shape = await startShape('keeper-exec', { env: { STANDIN_STOP_DELAY: '1' } });
+      try {
+        const before = await onlyMaster(shape);
+        const restart = new CliProcess(['--container', shape.name, 'restart', '--', '-d', 'db', '--dev=xml']);
+        await restart.waitFor('the graceful stop to begin', (p) => (/Stopping Odoo/.test(p.stderr) ? true : undefined), 20_000);
+        restart.child.kill('SIGKILL');
+        await restart.exited;
+        const after = await waitFor('the new server', async () => {
+          const found = await masters(shape);
+          return found.length === 1 && found[0].pid !== before.pid ? found[0] : undefined;
+        });
+        assert.deepEqual(after.argv.slice(2, 5), ['-d', 'db', '--dev=xml']);
+      } finally {
+        await shape.remove();
+      }
     });
 
     it('finds the Dev Container of the current folder without being told its name', async () => {
