@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { agentSource } from '../src/agent/agent-source';
 import { DockerOdooContainer } from '../src/docker/docker-odoo-container';
 import { OdooEngine } from '../src/engine/odoo-engine';
 import {
@@ -32,6 +33,7 @@ import { parseConfig } from './lib/config';
 import { measureDetection, type DetectionSample } from './lib/detection';
 import { untilAnswering } from './lib/http-ready';
 import {
+  agentInContainer,
   ArgToggle,
   argSets,
   calibrate,
@@ -117,7 +119,7 @@ async function main(): Promise<number> {
 
   const samples: Sample[] = [];
   const calibrations: Array<{ round: number; warmup: boolean; calibration: Calibration }> = [];
-  const micro: Micro = { execTrueMs: [], execPythonMs: [], cliStartupMs: [], nodeStartupMs: [] };
+  const micro: Micro = { execTrueMs: [], execPythonMs: [], execAgentMs: [], agentInContainerMs: [], pythonInContainerMs: [], cliStartupMs: [], nodeStartupMs: [] };
   const total = config.warmup + config.rounds;
   for (let index = 0; index < total; index++) {
     const warmup = index < config.warmup;
@@ -136,6 +138,10 @@ async function main(): Promise<number> {
         }
         micro.execTrueMs.push(await execRoundTrip(ours, ['true']));
         micro.execPythonMs.push(await execRoundTrip(ours, ['python3', '-c', 'pass']));
+        micro.execAgentMs.push(await execRoundTrip(ours, ['python3', '-c', agentSource(), '{}'], '0'));
+        const inside = await agentInContainer(ours, agentSource());
+        micro.agentInContainerMs.push(inside.agentSnapshotMs);
+        micro.pythonInContainerMs.push(inside.pythonPassMs);
         micro.nodeStartupMs.push(await timeProcess(process.execPath, ['-e', '0']));
         micro.cliStartupMs.push(await cliStartup());
       }],

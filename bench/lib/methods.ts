@@ -190,9 +190,9 @@ export async function calibrate(target: BenchContainer, args: readonly string[])
 }
 
 /** One bare `docker exec` round trip (create, start attached, end, inspect). */
-export async function execRoundTrip(target: BenchContainer, cmd: readonly string[]): Promise<number> {
+export async function execRoundTrip(target: BenchContainer, cmd: readonly string[], user = 'odoo'): Promise<number> {
   const started = now();
-  const result = await execIn(target.container, cmd);
+  const result = await execIn(target.container, cmd, user);
   if (result.exitCode !== 0) {
     throw new Error(`${cmd.join(' ')} failed: ${result.stderr}`);
   }
@@ -216,4 +216,27 @@ function downOf(downAt: number | undefined, cmdAt: number): { downMs?: number } 
 
 function relative(marks: readonly TraceMark[], cmdAt: number) {
   return marks.map((m) => ({ ms: m.at - cmdAt, what: m.what, ...(m.event ? { event: m.event } : {}), ...(m.line ? { line: m.line } : {}) }));
+}
+
+const IN_CONTAINER_TIMER = `
+import json, subprocess, sys, time
+def run(argv):
+    start = time.monotonic()
+    subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return (time.monotonic() - start) * 1000
+agent = sys.argv[1]
+print(json.dumps({'pythonPassMs': min(run(['python3', '-c', 'pass']) for _ in range(3)),
+                  'agentSnapshotMs': min(run(['python3', '-c', agent, '{}']) for _ in range(3))}))
+`;
+
+/**
+ * Inside the container, no Docker in between (best of 3): \`python3 -c pass\`, and our agent
+ * run to its snapshot (stdin closed, so it reports the snapshot and ends).
+ */
+export async function agentInContainer(target: BenchContainer, agent: string): Promise<{ pythonPassMs: number; agentSnapshotMs: number }> {
+  const result = await execIn(target.container, ['python3', '-c', IN_CONTAINER_TIMER, agent], '0');
+  if (result.exitCode !== 0) {
+    throw new Error(`timing the agent failed: ${result.stderr}`);
+  }
+  return JSON.parse(result.stdout) as { pythonPassMs: number; agentSnapshotMs: number };
 }

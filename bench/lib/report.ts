@@ -19,6 +19,11 @@ export const METHODS: ReadonlyArray<{ id: string; label: string; shape: string }
 export interface Micro {
   readonly execTrueMs: number[];
   readonly execPythonMs: number[];
+  /** `docker exec` of our agent with stdin closed: snapshot, then the end. */
+  readonly execAgentMs: number[];
+  /** The same agent run and `python3 -c pass`, timed inside the container (best of 3). */
+  readonly agentInContainerMs: number[];
+  readonly pythonInContainerMs: number[];
   readonly cliStartupMs: number[];
   readonly nodeStartupMs: number[];
 }
@@ -148,15 +153,14 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     { label: 'inspect (facts)', value: (s) => span(s, 'facts>', 'facts<') },
     { label: 'agent exec + snapshot', value: (s) => span(s, 'agent>', 'agent<') },
     { label: 'probe step (health + version_info)', value: (s) => span(s, 'send:probe', 'recv:probe') },
-    { label: 'validate + plan (host)', value: (s) => span(s, 'recv:probe', 'send:stop') ?? span(s, 'recv:probe', 'send:hup') },
-    { label: 'stop step: sent -> TERM reported', value: (s) => span(s, 'send:stop', 'recv:stopping') },
+    { label: 'validate + plan (host)', value: (s) => diff(mark(s, 'recv:probe'), firstMark(s, ['send:replace', 'send:stop', 'send:hup'])) },
+    { label: 'stop step: sent -> TERM reported', value: (s) => diff(firstMark(s, ['send:replace', 'send:stop']), mark(s, 'recv:stopping')) },
     { label: 'stop step: TERM -> gone (stand-in stop)', value: (s) => span(s, 'recv:stopping', 'recv:stopped') },
-    { label: 'launch step (fork, setsid, execve)', value: (s) => span(s, 'send:launch', 'recv:launched') },
+    { label: 'launch (fork, setsid, execve)', value: (s) => span(s, 'send:launch', 'recv:launched') ?? span(s, 'recv:stopped', 'recv:launched') },
     { label: 'ready step (boot, agent polls 20 ms)', value: (s) => span(s, 'send:ready', 'recv:ready') },
     { label: 'hup step: sent -> HUP reported', value: (s) => span(s, 'send:hup', 'recv:hup-sent') },
     { label: 'hup step: HUP -> ready (stop + re-exec + boot)', value: (s) => span(s, 'recv:hup-sent', 'recv:ready') },
     { label: 'registry: ready -> new server\'s line seen', value: (s, m) => diff(mark(s, 'recv:ready'), registryLineSeen(s, m)) },
-    { label: '  of which: log follow opened -> first line', value: (s) => span(s, 'logs>', 'logs:first') },
     { label: '  line stamped by the stand-in -> seen', value: (s, m) => (m?.registry !== undefined ? diff(m.registry - toEpoch(s.cmdAt), registryLineSeen(s, m)) : undefined) },
     { label: 'engine\'s registry step - actual registry line', value: (s, m) => (m?.registry !== undefined && s.progress?.registry !== undefined ? s.progress.registry - (m.registry - toEpoch(s.cmdAt)) : undefined) },
     { label: 'close agent (finish -> exec ended)', value: (s) => span(s, 'close>', 'close<') },
@@ -189,11 +193,16 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   const enginePlan = summarize(of('ours-engine').map((s) => s.progress?.plan ?? NaN));
   const execTrue = summarize(data.micro.execTrueMs);
   const execPython = summarize(data.micro.execPythonMs);
+  const execAgent = summarize(data.micro.execAgentMs);
+  const agentInside = summarize(data.micro.agentInContainerMs);
+  const pythonInside = summarize(data.micro.pythonInContainerMs);
   const cliStart = summarize(data.micro.cliStartupMs);
   const nodeStart = summarize(data.micro.nodeStartupMs);
   say('Reference round trips (median [min-max] ms)');
   say(`  docker exec \`true\` (create, start attached, end, inspect)   ${ms(execTrue?.median)} [${ms(execTrue?.min)}-${ms(execTrue?.max)}]`);
   say(`  docker exec \`python3 -c pass\`                               ${ms(execPython?.median)} [${ms(execPython?.min)}-${ms(execPython?.max)}]`);
+  say(`  docker exec of our agent (snapshot, stdin closed)            ${ms(execAgent?.median)} [${ms(execAgent?.min)}-${ms(execAgent?.max)}]`);
+  say(`  inside the container, no Docker: python3 -c pass ${ms(pythonInside?.median)}, our agent to its snapshot ${ms(agentInside?.median)}`);
   say(`  node -e 0                                                   ${ms(nodeStart?.median)} [${ms(nodeStart?.min)}-${ms(nodeStart?.max)}]`);
   say(`  node dist/cli.js --version (Node + bundle load)              ${ms(cliStart?.median)} [${ms(cliStart?.min)}-${ms(cliStart?.max)}]`);
   say(`  command -> plan reported: engine in-process ${ms(enginePlan?.median)}, CLI ${ms(cliPlan?.median)} (CLI start-up, container lookup and its own client: +${ms(cliPlan && enginePlan ? cliPlan.median - enginePlan.median : undefined)})`);
@@ -239,7 +248,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     phases: phaseJson,
     engineSteps: engineJson,
     registryReportedEarly: earlyJson,
-    reference: { execTrueMs: execTrue, execPythonMs: execPython, nodeStartupMs: nodeStart, cliStartupMs: cliStart, commandToPlan: { engine: enginePlan, cli: cliPlan } },
+    reference: { execTrueMs: execTrue, execPythonMs: execPython, execAgentMs: execAgent, agentInContainerMs: agentInside, pythonInContainerMs: pythonInside, nodeStartupMs: nodeStart, cliStartupMs: cliStart, commandToPlan: { engine: enginePlan, cli: cliPlan } },
     detection: { watcherPollMs: config.watcherPollMs, killToStoppedMs: killSeen, stopCallToContainerStoppedMs: stopSeen, dieToContainerStoppedMs: dieSeen, stopCallMs: stopCall },
     leftOut: bad.map((s) => ({ method: s.method, round: s.round, why: s.error ?? invalidity(s, data.marks.get(s)) })),
     elapsedMs: Math.round(data.elapsedMs),
@@ -282,6 +291,11 @@ function registryLineSeen(s: Sample, m: RestartMarks | undefined): number | unde
 
 function diff(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : b - a;
+}
+
+/** The first of these marks that the trace has (the agent protocol has grown: stop + launch may be one `replace` step). */
+function firstMark(s: Sample, names: readonly string[]): number | undefined {
+  return s.trace?.find((t) => names.includes(t.what))?.ms;
 }
 
 function mark(s: Sample, what: string): number | undefined {
