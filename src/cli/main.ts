@@ -12,7 +12,7 @@ const exitCodes: Record<OdooErrorCode, number> = {
   'container-not-found': 4,
   'container-ambiguous': 4,
   'container-not-running': 4,
-  'pid1-new-args': 5,
+  'pid1-refused': 5,
   'unsafe-hup': 5,
   'odoo-ambiguous': 5,
   'already-running': 5,

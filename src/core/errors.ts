@@ -11,7 +11,7 @@ export type OdooErrorCode =
   | 'odoo-not-found'
   | 'odoo-ambiguous'
   | 'already-running'
-  | 'pid1-new-args'
+  | 'pid1-refused'
   | 'unsafe-hup'
   | 'stop-timeout'
   | 'launch-failed'

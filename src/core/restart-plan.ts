@@ -209,7 +209,7 @@ function sameMeaning(a: readonly string[], b: readonly string[], catalog: Option
 
 function pid1Refusal(current: readonly string[], next: readonly string[]): OdooDevError {
   return new OdooDevError(
-    'pid1-new-args',
+    'pid1-refused',
     'Odoo is PID 1 in this container, so stopping it would stop the container, and HUP restarts it only with the args it already has.',
     {
       hint: 'Restart with no args to re-execute it in place, or make the container restartable (a keeper as PID 1) or recreate it with the new command.',

@@ -139,7 +139,7 @@ export class OdooEngine {
         return { plan: 'stopped', pid: 0, argv: [], totalMs: Date.now() - started };
       }
       if (server.master.info.pid === 1) {
-        throw new OdooDevError('pid1-new-args', 'Odoo is PID 1 in this container: stopping it would stop the container.', {
+        throw new OdooDevError('pid1-refused', 'Odoo is PID 1 in this container: stopping it would stop the container.', {
           hint: 'Stop the container itself if that is what you want, or make the container restartable with a keeper as PID 1.',
         });
       }

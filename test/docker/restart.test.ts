@@ -153,19 +153,25 @@ describe('odoo-dev against a real Docker engine', function () {
     });
     afterEach(() => shape?.remove());
 
-    it('starts Odoo, then restarts it in place with new args', async () => {
+    it('starts Odoo, then restarts it in place with new args, as the same user, directory and environment', async () => {
       assert.equal((await masters(shape)).length, 0);
+      const since = await startedAt(shape);
       const start = await cli(shape, 'start', '--', '-d', 'db');
       assert.equal(start.code, 0, start.stderr);
       const first = await onlyMaster(shape);
       assert.equal(first.uid, 101, 'runs as the container user');
-      const restart = await cli(shape, 'restart', '--', '-d', 'db', '--dev=xml');
+      const restart = await cli(shape, 'restart', '--', '-d', 'db', '--dev=xml', '--log-level=debug');
       assert.equal(restart.code, 0, restart.stderr);
       const second = await onlyMaster(shape);
       assert.notEqual(second.pid, first.pid);
-      assert.deepEqual(second.argv.slice(2), ['-d', 'db', '--dev=xml']);
+      assert.deepEqual(second.argv, [...first.argv.slice(0, 2), '-d', 'db', '--dev=xml', '--log-level=debug']);
+      assert.equal(second.uid, first.uid);
+      assert.equal(second.cwd, first.cwd);
+      assert.deepEqual(second.env, first.env);
+      assert.equal(await startedAt(shape), since, 'the container restarted');
       const logs = await logsOf(shape.container);
       assert.match(logs, new RegExp(` ${second.pid} INFO \\? odoo: Odoo version`));
+      assert.match(logs, new RegExp(` ${second.pid} INFO db odoo\\.modules\\.registry: Registry loaded`));
     });
 
     it('reports a relaunch that exits at once as crashed, with Odoo\'s own error', async () => {

@@ -99,7 +99,7 @@ describe('planRestart', () => {
     ];
     for (const [title, current, args] of refusals) {
       it(`refuses new args: ${title}`, () => {
-        throwsCode(() => planRestart({ args }, pid1Context(current)), 'pid1-new-args', /PID 1/);
+        throwsCode(() => planRestart({ args }, pid1Context(current)), 'pid1-refused', /PID 1/);
       });
     }
 
@@ -138,7 +138,7 @@ describe('planRestart', () => {
 
     it('refuses a plain restart when the current args hold one-shot args that Odoo keeps on HUP', () => {
       // HUP would run the tests again; a new command line is needed, which PID 1 cannot get.
-      throwsCode(() => planRestart({}, pid1Context(['-d', 'db', '--test-enable', ...dbArgs])), 'pid1-new-args');
+      throwsCode(() => planRestart({}, pid1Context(['-d', 'db', '--test-enable', ...dbArgs])), 'pid1-refused');
     });
   });
 
