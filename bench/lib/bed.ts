@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { KEEPER_ENTRYPOINT, STANDIN_IMAGE, TEST_LABEL } from '../../test/support/docker-bed';
+import { KEEPER_ENTRYPOINT, STANDIN_IMAGE, TEST_LABEL, execIn as supportExecIn } from '../../test/support/docker-bed';
+
+export { logsOf } from '../../test/support/docker-bed';
 
 export const BENCH_LABEL = 'odoo-dev-bench';
 export const RUN_ID = randomBytes(4).toString('hex');
@@ -91,39 +93,9 @@ export async function removeOurContainers(): Promise<number> {
   return removed;
 }
 
-export interface ExecOutcome {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** One `docker exec`, attached, to its end: create, start, read the output, inspect the exit code. */
-export async function execIn(container: Dockerode.Container, cmd: readonly string[], user = 'odoo'): Promise<ExecOutcome> {
-  const exec = await container.exec({ Cmd: [...cmd], User: user, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const raw = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let done = false;
-    const finish = () => {
-      if (!done) {
-        done = true;
-        stream.destroy();
-        resolve(Buffer.concat(chunks));
-      }
-    };
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', finish);
-    stream.on('close', finish);
-    stream.on('error', reject);
-  });
-  let info = await exec.inspect();
-  // Right after the stream ends the exit code may still be unset for a moment.
-  for (let i = 0; info.Running && i < 200; i++) {
-    await sleep(5);
-    info = await exec.inspect();
-  }
-  const { stdout, stderr } = demux(raw);
-  return { exitCode: info.ExitCode ?? -1, stdout, stderr };
+/** One `docker exec`, attached, to its end (the test bed's, which also serves to time execs). */
+export function execIn(container: Dockerode.Container, cmd: readonly string[], user = 'odoo') {
+  return supportExecIn(container, cmd, { user });
 }
 
 /** Writes a file into the container (as root) through python3, which every Odoo image has. */
@@ -133,28 +105,6 @@ export async function writeFileIn(container: Dockerode.Container, path: string, 
   if (result.exitCode !== 0) {
     throw new Error(`writing ${path} failed: ${result.stderr}`);
   }
-}
-
-/** `docker logs` of a container, stdout and stderr in the order written. */
-export async function logsOf(container: Dockerode.Container): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-  return demux(raw).both;
-}
-
-function demux(raw: Buffer): { stdout: string; stderr: string; both: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const both: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= raw.length) {
-    const size = raw.readUInt32BE(offset + 4);
-    const frame = raw.subarray(offset + 8, offset + 8 + size);
-    (raw[offset] === 2 ? err : out).push(frame);
-    both.push(frame);
-    offset += 8 + size;
-  }
-  const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
-  return { stdout: text(out), stderr: text(err), both: text(both) };
 }
 
 /** Free TCP ports on the host (all containers share its network namespace). */

@@ -160,11 +160,11 @@ export interface ExecResult {
 /** Runs a command in the container and waits for it: demultiplexed output and exit code. */
 export async function execIn(
   container: Dockerode.Container,
-  cmd: string[],
+  cmd: readonly string[],
   opts: { user?: string; env?: string[]; workingDir?: string } = {},
 ): Promise<ExecResult> {
   const exec = await container.exec({
-    Cmd: cmd,
+    Cmd: [...cmd],
     AttachStdout: true,
     AttachStderr: true,
     ...(opts.user !== undefined ? { User: opts.user } : {}),
@@ -190,11 +190,16 @@ export async function execIn(
     stream.on('error', reject);
   });
   const { stdout, stderr } = demux(raw);
-  // Right after the streams end the exit code can still be unset for a moment.
-  const info = await waitFor(`exit code of ${cmd.join(' ')}`, async () => {
-    const state = await exec.inspect();
-    return state.Running ? undefined : state;
-  });
+  // Right after the streams end the exit code can still be unset for a moment; ask often, so
+  // that the bench can time execs with this too.
+  let info = await exec.inspect();
+  for (const deadline = Date.now() + 5000; info.Running && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    info = await exec.inspect();
+  }
+  if (info.Running) {
+    throw new Error(`timed out waiting for the exit code of ${cmd.join(' ')}`);
+  }
   return { exitCode: info.ExitCode ?? -1, stdout, stderr };
 }
 

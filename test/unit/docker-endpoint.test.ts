@@ -59,8 +59,8 @@ describe('resolveDockerEndpoint', () => {
       { address: 'npipe:////./pipe/docker_engine', source: 'the default pipe', socketPath: '//./pipe/docker_engine' }],
     ['the setting', inputs({ setting: 'unix:///run/user/1000/docker.sock' }),
       { address: 'unix:///run/user/1000/docker.sock', source: 'the setting odooDev.docker.host', socketPath: '/run/user/1000/docker.sock' }],
-    ['the setting, trimmed', inputs({ setting: '  tcp://10.0.0.2:2375 \n' }),
-      { address: 'tcp://10.0.0.2:2375', source: 'the setting odooDev.docker.host', protocol: 'http', host: '10.0.0.2', port: 2375 }],
+    ['the setting, trimmed', inputs({ setting: '  tcp://docker-host.test:2375 \n' }),
+      { address: 'tcp://docker-host.test:2375', source: 'the setting odooDev.docker.host', protocol: 'http', host: 'docker-host.test', port: 2375 }],
     ['the setting wins over DOCKER_HOST', inputs({ setting: 'unix:///a.sock', env: { DOCKER_HOST: 'unix:///b.sock' } }),
       { address: 'unix:///a.sock', source: 'the setting odooDev.docker.host', socketPath: '/a.sock' }],
     ['a blank setting falls through to DOCKER_HOST', inputs({ setting: '   ', env: { DOCKER_HOST: 'unix:///b.sock' } }),
@@ -76,22 +76,22 @@ describe('resolveDockerEndpoint', () => {
     ['DOCKER_HOST tcp:// with a trailing slash', inputs({ env: { DOCKER_HOST: 'tcp://docker.local:1234/' } }),
       { address: 'tcp://docker.local:1234/', source: 'DOCKER_HOST', protocol: 'http', host: 'docker.local', port: 1234 }],
     ['DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH',
-      inputs({ env: { DOCKER_HOST: 'tcp://10.0.0.5', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' } }),
+      inputs({ env: { DOCKER_HOST: 'tcp://docker-tls.test', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' } }),
       {
-        address: 'tcp://10.0.0.5',
+        address: 'tcp://docker-tls.test',
         source: 'DOCKER_HOST',
         protocol: 'https',
-        host: '10.0.0.5',
+        host: 'docker-tls.test',
         port: 2376,
         tls: { caPath: '/certs/ca.pem', certPath: '/certs/cert.pem', keyPath: '/certs/key.pem', verify: true },
       }],
     ['DOCKER_TLS_VERIFY with an explicit port and the default cert path',
-      inputs({ env: { DOCKER_HOST: 'tcp://10.0.0.5:4000', DOCKER_TLS_VERIFY: '1' } }),
+      inputs({ env: { DOCKER_HOST: 'tcp://docker-tls.test:4000', DOCKER_TLS_VERIFY: '1' } }),
       {
-        address: 'tcp://10.0.0.5:4000',
+        address: 'tcp://docker-tls.test:4000',
         source: 'DOCKER_HOST',
         protocol: 'https',
-        host: '10.0.0.5',
+        host: 'docker-tls.test',
         port: 4000,
         tls: { caPath: `${home}/.docker/ca.pem`, certPath: `${home}/.docker/cert.pem`, keyPath: `${home}/.docker/key.pem`, verify: true },
       }],
@@ -103,19 +103,19 @@ describe('resolveDockerEndpoint', () => {
       { address: 'ssh://build.example:2222', source: 'DOCKER_HOST', protocol: 'ssh', host: 'build.example', port: 2222 }],
     ['DOCKER_HOST wins over the current context', inputs({
       env: { DOCKER_HOST: 'unix:///x.sock', DOCKER_CONTEXT: 'remote' },
-      files: contextFiles(`${home}/.docker`, 'remote', 'tcp://10.0.0.9:2375'),
+      files: contextFiles(`${home}/.docker`, 'remote', 'tcp://docker-9.test:2375'),
     }), { address: 'unix:///x.sock', source: 'DOCKER_HOST', socketPath: '/x.sock' }],
     ['the current context of config.json', inputs({
       files: {
         [`${home}/.docker/config.json`]: JSON.stringify({ auths: {}, currentContext: 'remote' }),
-        ...contextFiles(`${home}/.docker`, 'remote', 'tcp://10.0.0.9:2375'),
+        ...contextFiles(`${home}/.docker`, 'remote', 'tcp://docker-9.test:2375'),
       },
-    }), { address: 'tcp://10.0.0.9:2375', source: 'Docker context "remote"', protocol: 'http', host: '10.0.0.9', port: 2375 }],
+    }), { address: 'tcp://docker-9.test:2375', source: 'Docker context "remote"', protocol: 'http', host: 'docker-9.test', port: 2375 }],
     ['DOCKER_CONTEXT wins over config.json', inputs({
       env: { DOCKER_CONTEXT: 'rootless' },
       files: {
         [`${home}/.docker/config.json`]: JSON.stringify({ currentContext: 'remote' }),
-        ...contextFiles(`${home}/.docker`, 'remote', 'tcp://10.0.0.9:2375'),
+        ...contextFiles(`${home}/.docker`, 'remote', 'tcp://docker-9.test:2375'),
         ...contextFiles(`${home}/.docker`, 'rootless', 'unix:///run/user/1000/docker.sock'),
       },
     }), { address: 'unix:///run/user/1000/docker.sock', source: 'Docker context "rootless"', socketPath: '/run/user/1000/docker.sock' }],
@@ -128,12 +128,12 @@ describe('resolveDockerEndpoint', () => {
     }), { address: 'ssh://me@far', source: 'Docker context "remote"', protocol: 'ssh', host: 'far', port: 22, username: 'me' }],
     ['a context with TLS material', inputs({
       env: { DOCKER_CONTEXT: 'secure' },
-      files: contextFiles(`${home}/.docker`, 'secure', 'tcp://10.0.0.7:2376', { tls: true }),
+      files: contextFiles(`${home}/.docker`, 'secure', 'tcp://docker-7.test:2376', { tls: true }),
     }), {
-      address: 'tcp://10.0.0.7:2376',
+      address: 'tcp://docker-7.test:2376',
       source: 'Docker context "secure"',
       protocol: 'https',
-      host: '10.0.0.7',
+      host: 'docker-7.test',
       port: 2376,
       tls: {
         caPath: `${home}/.docker/contexts/tls/${sha256('secure')}/docker/ca.pem`,
@@ -144,12 +144,12 @@ describe('resolveDockerEndpoint', () => {
     }],
     ['a context with TLS material that skips verification', inputs({
       env: { DOCKER_CONTEXT: 'lax' },
-      files: contextFiles(`${home}/.docker`, 'lax', 'tcp://10.0.0.7:2376', { tls: true, skipTlsVerify: true }),
+      files: contextFiles(`${home}/.docker`, 'lax', 'tcp://docker-7.test:2376', { tls: true, skipTlsVerify: true }),
     }), {
-      address: 'tcp://10.0.0.7:2376',
+      address: 'tcp://docker-7.test:2376',
       source: 'Docker context "lax"',
       protocol: 'https',
-      host: '10.0.0.7',
+      host: 'docker-7.test',
       port: 2376,
       tls: {
         caPath: `${home}/.docker/contexts/tls/${sha256('lax')}/docker/ca.pem`,
@@ -160,8 +160,8 @@ describe('resolveDockerEndpoint', () => {
     }],
     ['a context ignores DOCKER_TLS_VERIFY', inputs({
       env: { DOCKER_CONTEXT: 'plain', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' },
-      files: contextFiles(`${home}/.docker`, 'plain', 'tcp://10.0.0.8:2375'),
-    }), { address: 'tcp://10.0.0.8:2375', source: 'Docker context "plain"', protocol: 'http', host: '10.0.0.8', port: 2375 }],
+      files: contextFiles(`${home}/.docker`, 'plain', 'tcp://docker-8.test:2375'),
+    }), { address: 'tcp://docker-8.test:2375', source: 'Docker context "plain"', protocol: 'http', host: 'docker-8.test', port: 2375 }],
     ['the context "default" of config.json is the default socket', inputs({
       files: { [`${home}/.docker/config.json`]: JSON.stringify({ currentContext: 'default' }) },
     }), defaultSocket],
@@ -169,7 +169,7 @@ describe('resolveDockerEndpoint', () => {
       env: { DOCKER_CONTEXT: 'default' },
       files: {
         [`${home}/.docker/config.json`]: JSON.stringify({ currentContext: 'remote' }),
-        ...contextFiles(`${home}/.docker`, 'remote', 'tcp://10.0.0.9:2375'),
+        ...contextFiles(`${home}/.docker`, 'remote', 'tcp://docker-9.test:2375'),
       },
     }), defaultSocket],
     ['a config.json without a current context', inputs({ files: { [`${home}/.docker/config.json`]: JSON.stringify({ auths: {} }) } }), defaultSocket],
@@ -246,7 +246,7 @@ describe('parseDockerHost', () => {
       port: 2376,
       tls: { caPath: `${home}/.docker/ca.pem`, certPath: `${home}/.docker/cert.pem`, keyPath: `${home}/.docker/key.pem`, verify: true },
     }],
-    ['ssh://root@10.1.1.1:22', { address: 'ssh://root@10.1.1.1:22', source: 's', protocol: 'ssh', host: '10.1.1.1', port: 22, username: 'root' }],
+    ['ssh://root@docker-ssh.test:22', { address: 'ssh://root@docker-ssh.test:22', source: 's', protocol: 'ssh', host: 'docker-ssh.test', port: 22, username: 'root' }],
   ];
   for (const [value, expected] of cases) {
     it(value, () => {

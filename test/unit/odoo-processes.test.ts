@@ -73,7 +73,7 @@ describe('odooProcessOf', () => {
     ['pg_dump of a database named odoo', ['pg_dump', '-h', 'db', '-U', 'postgres', 'odoo']],
     ['tail of a log named odoo', ['tail', '-f', '/var/log/odoo']],
     // A PostgreSQL backend of the user odoo, as `docker top` shows it and find-container splits it.
-    ['a postgres backend of the odoo user, split at spaces', 'postgres: odoo mydb 172.18.0.3(54321) idle'.split(' ')],
+    ['a postgres backend of the odoo user, split at spaces', 'postgres: odoo mydb 127.0.0.3(54321) idle'.split(' ')],
   ];
   for (const [title, argv] of notOdoo) {
     it(`not Odoo: ${title}`, () => {
