@@ -615,11 +615,14 @@ def step_hup(step):
         return False
     port = http_port(target)
     before = listening_inodes(port)
+    old_children = descendants(pid)
     signal_quietly(pid, signal.SIGHUP)
     hup_at = mono()
     emit({'t': 'hup-sent', 'pid': pid, 'at': time.time()})
-    # The re-executed server keeps its PID; it has let go of the old socket once it re-executes.
-    while before and listening_inodes(port) & before:
+    # The re-executed server keeps its PID. It has restarted once it let go of its listening
+    # socket, or, for a prefork server that keeps the socket (19 reloads so), once the workers
+    # it had are gone.
+    while not reexecuted(before, port, old_children):
         if not alive(pid, start_time):
             emit(exited_event(pid, hup_at))
             return False
@@ -628,6 +631,15 @@ def step_hup(step):
             return False
         time.sleep(POLL)
     return wait_ready(pid, target, deadline, hup_at, start_time)
+
+
+def reexecuted(before, port, old_children):
+    if not before and not old_children:
+        # Nothing to watch: the readiness probe that follows is all there is.
+        return True
+    if before and not listening_inodes(port) & before:
+        return True
+    return bool(old_children) and not any(alive(p, s) for p, s in old_children.items())
 
 
 def wait_quietly_ready(pid, target, deadline):
