@@ -1,4 +1,4 @@
-import type { HttpTarget, RememberedCommand } from './agent-protocol';
+import type { HttpTarget, ProcessInfo, RememberedCommand } from './agent-protocol';
 import { keepConnectionOptions, optionValue, parseCommandLine, stripLikeReexec, stripOneShot } from './command-line';
 import { OdooDevError } from './errors';
 import type { OptionCatalog } from './option-catalog';
@@ -88,11 +88,11 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
   // What Odoo itself runs after a HUP re-exec.
   const reexec = stripLikeReexec(current, catalog);
   const sameAsReexec = sameMeaning(next, reexec, catalog);
-  const isPid1 = master.info.pid === 1;
+  const isPid1 = endsContainer(master.info, context.processes.pid1);
 
   if (isPid1) {
     if (!sameAsReexec) {
-      throw pid1Refusal(current, next);
+      throw pid1Refusal(current, next, describeEnding(master.info, context.processes.pid1));
     }
     if (master.isModuleLaunch) {
       throw new OdooDevError('unsafe-hup', 'Odoo runs as PID 1 and was started as `python -m odoo`, which dies on HUP instead of re-executing, and that would stop the container.', {
@@ -115,6 +115,20 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     server,
     launch: launchSpec(master.program, next, env, cwd, master.info.uid, master.info.gid, catalog),
   };
+}
+
+const initShims = /^(tini|tini-static|docker-init|dumb-init|catatonit)$/;
+
+/**
+ * Whether Odoo's end ends the container: it is PID 1, or the child of an init shim as PID 1
+ * (`init: true` runs tini, which exits when its one child exits).
+ */
+export function endsContainer(odoo: ProcessInfo, pid1: ProcessInfo | undefined): boolean {
+  if (odoo.pid === 1) {
+    return true;
+  }
+  const init = pid1?.argv[0]?.split('/').pop() ?? '';
+  return odoo.ppid === 1 && initShims.test(init);
 }
 
 /** The stop of `odoo-dev stop` remembers what ran, so a plain start brings it back. */
@@ -207,10 +221,17 @@ function sameMeaning(a: readonly string[], b: readonly string[], catalog: Option
   return meaning(a) === meaning(b);
 }
 
-function pid1Refusal(current: readonly string[], next: readonly string[]): OdooDevError {
+/** Why stopping this Odoo stops the container, for messages. */
+export function describeEnding(odoo: ProcessInfo, pid1: ProcessInfo | undefined): string {
+  return odoo.pid === 1
+    ? 'Odoo is PID 1 in this container'
+    : `Odoo is the only child of ${pid1?.argv[0]?.split('/').pop() ?? 'the init process'}, PID 1 in this container, which exits when Odoo does`;
+}
+
+function pid1Refusal(current: readonly string[], next: readonly string[], ending: string): OdooDevError {
   return new OdooDevError(
     'pid1-refused',
-    'Odoo is PID 1 in this container, so stopping it would stop the container, and HUP restarts it only with the args it already has.',
+    `${ending}, so stopping Odoo would stop the container, and HUP restarts it only with the args it already has.`,
     {
       hint: 'Restart with no args to re-execute it in place, or make the container restartable (a keeper as PID 1) or recreate it with the new command.',
       details: { currentArgs: maskArgv(current), requestedArgs: maskArgv(next) },

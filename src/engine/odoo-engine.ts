@@ -7,6 +7,8 @@ import { catalogFor, knownSeries } from '../core/option-catalog';
 import { classifyProcesses, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
 import {
+  describeEnding,
+  endsContainer,
   envValue,
   planRestart,
   rememberedFor,
@@ -134,12 +136,13 @@ export class OdooEngine {
     const started = Date.now();
     const { agent } = await this.openLocked();
     try {
-      const server = targetServer(classifyProcesses(agent.snapshot.processes), request.pid);
+      const processes = classifyProcesses(agent.snapshot.processes);
+      const server = targetServer(processes, request.pid);
       if (!server) {
         return { plan: 'stopped', pid: 0, argv: [], totalMs: Date.now() - started };
       }
-      if (server.master.info.pid === 1) {
-        throw new OdooDevError('pid1-refused', 'Odoo is PID 1 in this container: stopping it would stop the container.', {
+      if (endsContainer(server.master.info, processes.pid1)) {
+        throw new OdooDevError('pid1-refused', `${describeEnding(server.master.info, processes.pid1)}: stopping Odoo would stop the container.`, {
           hint: 'Stop the container itself if that is what you want, or make the container restartable with a keeper as PID 1.',
         });
       }

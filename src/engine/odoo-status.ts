@@ -2,7 +2,7 @@ import type { VersionInfo } from '../core/agent-protocol';
 import { optionValue } from '../core/command-line';
 import { catalogFor, knownSeries } from '../core/option-catalog';
 import { classifyProcesses, type OdooServer } from '../core/odoo-processes';
-import { httpTargetOf } from '../core/restart-plan';
+import { endsContainer, httpTargetOf } from '../core/restart-plan';
 import { maskArgv } from '../core/secrets';
 import type { AgentConversation } from './agent-conversation';
 import type { OdooContainer } from './odoo-container';
@@ -64,7 +64,7 @@ export async function readStatus(container: OdooContainer, openAgent: () => Prom
         port: probe.port,
         ...(probe.version ? { version: probe.version } : {}),
         ...(database ? { database } : {}),
-        isPid1: server.master.info.pid === 1,
+        isPid1: endsContainer(server.master.info, processes.pid1),
       },
       others,
     };

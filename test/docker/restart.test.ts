@@ -267,6 +267,28 @@ describe('odoo-dev against a real Docker engine', function () {
     });
   });
 
+  describe('init: true (tini as PID 1, Odoo its only child)', () => {
+    it('treats Odoo like PID 1: new args are refused, a plain restart reloads it, stop is refused', async () => {
+      const shape = await startShape('official', { init: true });
+      try {
+        const since = await startedAt(shape);
+        const before = await onlyMaster(shape);
+        assert.notEqual(before.pid, 1, 'tini is PID 1');
+        const refused = await cli(shape, 'restart', '--', '-d', 'other');
+        assert.equal(refused.code, 5, refused.stderr);
+        assert.match(refused.stderr, /only child of docker-init, PID 1/);
+        const stop = await cli(shape, 'stop');
+        assert.equal(stop.code, 5, stop.stderr);
+        const reload = await cli(shape, 'restart');
+        assert.equal(reload.code, 0, reload.stderr);
+        assert.equal((await onlyMaster(shape)).pid, before.pid);
+        assert.equal(await startedAt(shape), since, 'the container restarted');
+      } finally {
+        await shape.remove();
+      }
+    });
+  });
+
   describe('prefork', () => {
     it('stops master, workers and gevent, and leaves one master, N workers and one gevent of the new command', async () => {
       const shape = await startShape('keeper-exec', { odooArgs: ['--workers', '2', '--max-cron-threads', '0'] });

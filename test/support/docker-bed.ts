@@ -51,6 +51,8 @@ export interface StartOptions {
   odooArgs?: string[];
   name?: string;
   network?: 'none' | 'host';
+  /** Docker's `--init`: tini (docker-init) as PID 1, the container's command its only child. */
+  init?: boolean;
   /** Wait until Odoo answers HTTP (default true, except for `keeper`). */
   wait?: boolean;
 }
@@ -74,7 +76,7 @@ export async function startShape(shape: Shape, options: StartOptions = {}): Prom
     Image: STANDIN_IMAGE,
     Labels: { [TEST_LABEL]: '1' },
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    HostConfig: { NetworkMode: options.network ?? 'none' },
+    HostConfig: { NetworkMode: options.network ?? 'none', ...(options.init ? { Init: true } : {}) },
   };
   switch (shape) {
     case 'official':

@@ -4,6 +4,7 @@ import { OdooDevError } from '../../src/core/errors';
 import { classifyProcesses } from '../../src/core/odoo-processes';
 import { catalogFor } from '../../src/core/option-catalog';
 import {
+  endsContainer,
   envValue,
   httpTargetOf,
   planRestart,
@@ -430,4 +431,21 @@ describe('envValue', () => {
     envValue(env, 'HOME');
     assert.deepEqual(env, copy);
   });
+});
+
+describe('endsContainer', () => {
+  const proc = (pid: number, ppid: number, argv: string[]) => ({ pid, ppid, uid: 101, gid: 101, state: 'S', startTime: 1, argv });
+  const odooArgv = ['/usr/bin/python3', '/usr/bin/odoo'];
+  const cases: Array<[string, ReturnType<typeof proc>, ReturnType<typeof proc> | undefined, boolean]> = [
+    ['Odoo as PID 1', proc(1, 0, odooArgv), proc(1, 0, odooArgv), true],
+    ['Odoo under docker-init (init: true)', proc(7, 1, odooArgv), proc(1, 0, ['/sbin/docker-init', '--', '/entrypoint.sh', 'odoo']), true],
+    ['Odoo under tini', proc(7, 1, odooArgv), proc(1, 0, ['tini', '--', 'odoo']), true],
+    ['Odoo under dumb-init', proc(7, 1, odooArgv), proc(1, 0, ['/usr/bin/dumb-init', 'odoo']), true],
+    ['Odoo beside the Dev Containers keeper', proc(7, 1, odooArgv), proc(1, 0, ['/bin/sh', '-c', 'echo Container started; ...', '-']), false],
+    ['Odoo started by docker exec (parent outside)', proc(7, 0, odooArgv), proc(1, 0, ['tini', '--', 'sleep', 'infinity']), false],
+    ['Odoo as a grandchild of tini', proc(9, 7, odooArgv), proc(1, 0, ['tini', '--', 'bash']), false],
+  ];
+  for (const [name, odoo, pid1, expected] of cases) {
+    it(name, () => assert.equal(endsContainer(odoo, pid1), expected));
+  }
 });
