@@ -231,7 +231,7 @@ export function describeEnding(odoo: ProcessInfo, pid1: ProcessInfo | undefined)
 function pid1Refusal(current: readonly string[], next: readonly string[], ending: string): OdooDevError {
   return new OdooDevError(
     'pid1-refused',
-    `${ending}, so stopping Odoo would stop the container, and HUP restarts it only with the args it already has.`,
+    `${ending}, so stopping it would stop the container, and HUP restarts it only with the args it already has.`,
     {
       hint: 'Restart with no args to re-execute it in place, or make the container restartable (a keeper as PID 1) or recreate it with the new command.',
       details: { currentArgs: maskArgv(current), requestedArgs: maskArgv(next) },
