@@ -397,6 +397,12 @@ def signal_quietly(pid, sig):
         return False
 
 
+def signal_alive(pid, start_time, sig):
+    """Signals a process only while it is still the one we mean: a PID may have been reused."""
+    if alive(pid, start_time):
+        signal_quietly(pid, sig)
+
+
 def wait_gone(tracked, deadline):
     while True:
         left = dict((p, s) for p, s in tracked.items() if alive(p, s))
@@ -444,9 +450,9 @@ def step_stop(step):
             signal_quietly(pid, signal.SIGTERM)
             wait_gone({pid: start_time}, mono() + 1.0)
             tree.update(descendants(pid))
-            signal_quietly(pid, signal.SIGKILL)
-            for child in tree:
-                signal_quietly(child, signal.SIGKILL)
+            signal_alive(pid, start_time, signal.SIGKILL)
+            for child, child_start in tree.items():
+                signal_alive(child, child_start, signal.SIGKILL)
             wait_gone({pid: start_time}, mono() + 5.0)
             break
         time.sleep(POLL)
@@ -454,11 +460,11 @@ def step_stop(step):
     killed = []
     left = wait_gone(tree, mono() + (0 if forced else 0.2))
     if left:
-        for child in left:
-            signal_quietly(child, signal.SIGTERM)
+        for child, child_start in left.items():
+            signal_alive(child, child_start, signal.SIGTERM)
         left = wait_gone(left, mono() + 0.5)
-        for child in left:
-            signal_quietly(child, signal.SIGKILL)
+        for child, child_start in left.items():
+            signal_alive(child, child_start, signal.SIGKILL)
             killed.append(child)
         wait_gone(left, mono() + 5.0)
     emit({'t': 'stopped', 'pid': pid, 'ms': ms_since(started), 'forced': forced, 'killed': killed})
