@@ -1,0 +1,215 @@
+import * as vscode from 'vscode';
+import { joinArgs } from '../core/argv-text';
+import { maskArgv } from '../core/secrets';
+import type { EngineProgress, RestartOutcome } from '../engine/odoo-engine';
+import type { ProfileArgs } from './args-code-lens';
+import { argsFileUri, openArgsFile, readProfiles } from './args-file';
+import type { OdooConnection } from './odoo-connection';
+import type { OdooLogView } from './odoo-log-view';
+import type { ErrorReporter } from './report-error';
+import { currentArgs, historyOf, pushHistory } from './restart-args';
+import { askRestartArgs } from './restart-input';
+import { readSettings } from './settings';
+import type { BusyInfo } from './status-bar-view';
+
+const historyKey = 'odooDev.argsHistory';
+/** How long Restart with args waits for the first status to prefill the current args. */
+const prefillWaitMs = 3000;
+
+export interface CommandDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly connection: OdooConnection;
+  readonly logView: OdooLogView;
+  readonly reporter: ErrorReporter;
+  readonly log: vscode.LogOutputChannel;
+}
+
+type Action = BusyInfo['action'];
+
+/** Every `odooDev.*` command, each wrapped by the error reporter. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const commands = new OdooCommands(deps);
+  const { reporter } = deps;
+  const register = (id: string, title: string, run: (...args: never[]) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, reporter.command(title, run));
+  return [
+    register('odooDev.restartWithArgs', 'Restart with args', (input?: ProfileArgs | readonly string[]) => commands.restartWithArgs(input)),
+    register('odooDev.restart', 'Restart', () => commands.run('restart')),
+    register('odooDev.start', 'Start', () => commands.run('start')),
+    register('odooDev.stop', 'Stop', () => commands.run('stop')),
+    register('odooDev.editArgs', 'Edit Args', () => commands.editArgs()),
+    register('odooDev.showLogs', 'Show Logs', () => commands.showLogs()),
+    register('odooDev.selectContainer', 'Select Container', () => commands.selectContainer()),
+    register('odooDev.showActions', 'Odoo actions', () => commands.showActions()),
+  ];
+}
+
+class OdooCommands {
+  /** Restarts, starts and stops of ours under way (the engine merges restarts into one queue). */
+  private running = 0;
+  /** The last "restarted in 0.9 s": gone when the next action starts, so it never tells of an older one. */
+  private doneMessage: vscode.Disposable | undefined;
+
+  constructor(private readonly deps: CommandDeps) {}
+
+  async restartWithArgs(input?: ProfileArgs | readonly string[]): Promise<void> {
+    const given = argsOf(input);
+    const argv = given ?? await this.askArgs();
+    if (!argv) {
+      return;
+    }
+    const { workspaceState } = this.deps.context;
+    await workspaceState.update(historyKey, pushHistory(historyOf(workspaceState.get(historyKey)), joinArgs(maskArgv(argv))));
+    await this.run('restart', argv);
+  }
+
+  /** Runs a restart, start or stop through the engine, with a progress notification. */
+  async run(action: Action, args?: readonly string[]): Promise<void> {
+    const { connection, logView, log, reporter } = this.deps;
+    const { engine, container } = await connection.connect(true);
+    this.doneMessage?.dispose();
+    logView.follow(container);
+    logView.mark(action, args);
+    log.info(`${action}${args ? ` with ${joinArgs(maskArgv(args))}` : ''} in ${container.name}`);
+
+    let report: ((message: string) => void) | undefined;
+    let lastMessage: string | undefined;
+    const onProgress = (progress: EngineProgress) => {
+      lastMessage = progress.message;
+      log.info(progress.message);
+      report?.(progress.message);
+    };
+    this.running++;
+    connection.setBusy({ action });
+    const task = action === 'restart' ? engine.restart(args ? { args } : {}, onProgress, 'a command in the editor')
+      : action === 'start' ? engine.start(args ? { args } : {}, onProgress)
+        : engine.stop({}, onProgress);
+    void task.then(() => undefined, () => undefined).finally(() => {
+      if (--this.running === 0) {
+        connection.setBusy(undefined);
+      }
+    });
+
+    const title = `Odoo: ${titleOf(action, args)}`;
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        report = (message) => progress.report({ message });
+        report(lastMessage ?? `Cancel stops waiting only: the ${action} goes on in the container.`);
+        return new Promise<RestartOutcome | 'stopped waiting'>((resolve, reject) => {
+          task.then(resolve, reject);
+          token.onCancellationRequested(() => resolve('stopped waiting'));
+        });
+      },
+    );
+    if (outcome === 'stopped waiting') {
+      log.info(`Stopped waiting for the ${action}; it goes on in the container.`);
+      void vscode.window.showInformationMessage(`Stopped waiting: the ${action} goes on in the container, and the status bar shows how it ends.`);
+      task.then((done) => this.announce(done), (error: unknown) => reporter.background(`The ${action} that was no longer awaited`, error));
+      return;
+    }
+    this.announce(outcome);
+  }
+
+  async editArgs(): Promise<void> {
+    const settings = readSettings();
+    const state = this.deps.connection.status.state;
+    const current = state.kind === 'running' ? currentArgs(state.argv, state.version?.serverSerie) : undefined;
+    await openArgsFile(argsFileUri(settings.argsFile), current);
+  }
+
+  async showLogs(): Promise<void> {
+    const { connection, logView } = this.deps;
+    logView.show();
+    const { container } = await connection.connect(true);
+    logView.follow(container);
+  }
+
+  async selectContainer(): Promise<void> {
+    const { connection, logView } = this.deps;
+    const connected = await connection.selectContainer();
+    if (connected) {
+      logView.followIfStarted(connected.container);
+      vscode.window.setStatusBarMessage(`$(pass) Odoo: using container ${connected.container.name}`, 4000);
+    }
+  }
+
+  async showActions(): Promise<void> {
+    const state = this.deps.connection.status.state;
+    const isRunning = state.kind === 'running' || state.kind === 'starting' || state.kind === 'not-ready';
+    const item = (command: string, label: string, detail?: string) => ({ command, label, ...(detail ? { detail } : {}) });
+    const items = [
+      ...(isRunning
+        ? [item('odooDev.restart', '$(debug-restart) Restart', 'Same args; one-shot args such as -u are dropped'), item('odooDev.restartWithArgs', '$(edit) Restart with args…')]
+        : [item('odooDev.start', '$(play) Start', 'The last command that ran, or odooDev.start.command'), item('odooDev.restartWithArgs', '$(edit) Restart with args…')]),
+      ...(isRunning ? [item('odooDev.stop', '$(debug-stop) Stop', 'Gracefully; the container keeps running')] : []),
+      item('odooDev.showLogs', '$(output) Show Logs'),
+      item('odooDev.editArgs', '$(file) Edit Args', `The profiles in ${readSettings().argsFile}`),
+      item('odooDev.selectContainer', '$(server-environment) Select Container…'),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Odoo', placeHolder: 'What to do with Odoo' });
+    if (picked) {
+      await vscode.commands.executeCommand(picked.command);
+    }
+  }
+
+  /** The line the user types: prefilled with the running server's args, or the last line. */
+  private async askArgs(): Promise<string[] | undefined> {
+    const { connection, context } = this.deps;
+    const connected = await connection.connect(true);
+    if (connection.status.state.kind === 'connecting') {
+      // The first status is on its way; a short wait gives the prefill the current args.
+      await Promise.race([connected.watcher.refresh(), new Promise((resolve) => setTimeout(resolve, prefillWaitMs))]);
+    }
+    const { state } = connection.status;
+    const series = connection.series;
+    const history = historyOf(context.workspaceState.get(historyKey));
+    const prefill = state.kind === 'running' ? joinArgs(currentArgs(state.argv, series)) : history[0] ?? '';
+    const settings = readSettings();
+    const answer = await askRestartArgs({
+      prefill,
+      history,
+      profiles: await readProfiles(argsFileUri(settings.argsFile)),
+      argsFileName: settings.argsFile,
+      series,
+    });
+    return answer?.argv;
+  }
+
+  /** A done restart is news for a moment; a one-shot run that ended leaves Odoo stopped, which is worth saying. */
+  private announce(outcome: RestartOutcome): void {
+    const took = `${(outcome.totalMs / 1000).toFixed(1)} s`;
+    this.deps.log.info(`${outcome.plan} done in ${took}${outcome.pid ? ` (PID ${outcome.pid})` : ''}`);
+    if (outcome.plan === 'completed') {
+      void vscode.window.showInformationMessage(`Odoo ran once and exited with code ${outcome.exitCode ?? 0} after ${took}; it is stopped now.`, 'Show Logs')
+        .then((button) => button && this.deps.logView.show());
+      return;
+    }
+    const text = {
+      hup: `Odoo reloaded in place in ${took}`,
+      'in-place': `Odoo restarted in ${took}`,
+      start: `Odoo started in ${took}`,
+      stopped: outcome.pid ? `Odoo stopped in ${took}` : 'Odoo was not running',
+    }[outcome.plan];
+    this.doneMessage?.dispose();
+    this.doneMessage = vscode.window.setStatusBarMessage(`$(pass) ${text}`, 5000);
+  }
+}
+
+/** Args given by a CodeLens (`{ args }`) or by another extension or a keybinding (`string[]`). */
+function argsOf(input: ProfileArgs | readonly string[] | undefined): string[] | undefined {
+  if (Array.isArray(input) && input.every((word) => typeof word === 'string')) {
+    return [...input];
+  }
+  const args = (input as ProfileArgs | undefined)?.args;
+  return Array.isArray(args) && args.every((word) => typeof word === 'string') ? [...args] : undefined;
+}
+
+function titleOf(action: Action, args: readonly string[] | undefined): string {
+  const verb = { restart: 'restarting', start: 'starting', stop: 'stopping' }[action];
+  if (!args) {
+    return verb;
+  }
+  const line = joinArgs(maskArgv(args)) || '(no args)';
+  return `${verb} with ${line.length > 60 ? `${line.slice(0, 59)}…` : line}`;
+}

@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { ArgsProfile } from '../core/args-document';
+import { joinArgs } from '../core/argv-text';
+import { maskArgv } from '../core/secrets';
+import { checkArgsLine, type ArgsCheck } from './restart-args';
+
+export interface RestartInputOptions {
+  /** The current args, as a line to edit. */
+  readonly prefill: string;
+  /** Earlier lines, newest first. */
+  readonly history: readonly string[];
+  /** The args file's profiles that have args. */
+  readonly profiles: readonly ArgsProfile[];
+  readonly argsFileName: string;
+  /** The running Odoo series, for checking; undefined accepts what any series accepts. */
+  readonly series: string | undefined;
+}
+
+interface ArgsItem extends vscode.QuickPickItem {
+  /** The line this item restarts with. */
+  readonly line: string;
+  readonly isTyped: boolean;
+}
+
+/**
+ * Asks for the args: a line prefilled with the current ones, checked as it is typed (errors
+ * block Enter and say why; warnings only show), above the args file's profiles and the recent
+ * lines. The words go to Odoo as argv entries; nothing reaches a shell. Undefined when dismissed.
+ */
+export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: string[]; line: string } | undefined> {
+  const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit these args before restarting' };
+  const pick = vscode.window.createQuickPick<ArgsItem>();
+  pick.title = `Odoo: Restart with args${options.series ? ` (Odoo ${options.series})` : ''}`;
+  pick.placeholder = 'Args for Odoo, e.g. -d mydb -u my_module --dev=xml; Enter restarts';
+  pick.matchOnDescription = false;
+  pick.ignoreFocusOut = true;
+  pick.value = options.prefill;
+
+  // The quick pick sorts items whose label matches the typed text first and makes the first one
+  // active, so Enter could run a profile or a recent line instead of what was typed. Labels here
+  // hold no args (an icon, a profile's name in brackets); the args are in the description,
+  // which is not matched.
+  const listed = [
+    ...section(`Profiles in ${options.argsFileName}`, options.profiles.map((profile) => ({
+      label: `$(list-flat) [${profile.name ?? 'default'}]`,
+      description: joinArgs(maskArgv(profile.argv)),
+      line: joinArgs(profile.argv),
+      isTyped: false,
+      alwaysShow: true,
+      buttons: [editButton],
+    }))),
+    ...section('Recent', options.history.map((line) => ({ label: '$(history)', description: line, line, isTyped: false, alwaysShow: true, buttons: [editButton] }))),
+  ];
+  const typedItem = (line: string, check: ArgsCheck): ArgsItem => ({
+    label: check.errors.length ? '$(error)' : '$(debug-restart)',
+    description: line.trim() ? `Restart with ${line.trim()}` : 'Restart with no args: Odoo with its defaults',
+    detail: detailOf(check),
+    line,
+    isTyped: true,
+    alwaysShow: true,
+  });
+  const refresh = () => {
+    const typed = typedItem(pick.value, checkArgsLine(pick.value, options.series));
+    pick.items = [typed, ...listed];
+    pick.activeItems = [typed];
+  };
+
+  return new Promise((resolve) => {
+    let isDone = false;
+    const finish = (result: { argv: string[]; line: string } | undefined) => {
+      if (!isDone) {
+        isDone = true;
+        resolve(result);
+        pick.hide();
+      }
+    };
+    const edit = (line: string) => {
+      pick.value = line;
+      refresh();
+    };
+    pick.onDidChangeValue(refresh);
+    pick.onDidTriggerItemButton((event) => edit(event.item.line));
+    pick.onDidAccept(() => {
+      const item = pick.activeItems[0] ?? pick.items[0];
+      const line = item?.isTyped === false ? item.line : pick.value;
+      const check = checkArgsLine(line, options.series);
+      if (check.errors.length || !check.argv) {
+        // Errors block the restart: show them on the line being typed.
+        edit(line);
+        return;
+      }
+      finish({ argv: check.argv, line: line.trim() });
+    });
+    pick.onDidHide(() => {
+      finish(undefined);
+      pick.dispose();
+    });
+    refresh();
+    pick.show();
+  });
+}
+
+function section(title: string, items: ArgsItem[]): Array<ArgsItem> {
+  return items.length ? [{ label: title, kind: vscode.QuickPickItemKind.Separator, line: '', isTyped: false }, ...items] : [];
+}
+
+function detailOf(check: ArgsCheck): string {
+  const more = (count: number) => (count > 1 ? ` (and ${count - 1} more)` : '');
+  if (check.errors.length) {
+    return `$(error) ${check.errors[0]}${more(check.errors.length)}`;
+  }
+  if (check.warnings.length) {
+    return `$(warning) ${check.warnings[0]}${more(check.warnings.length)}`;
+  }
+  return 'Database connection options are kept; -u, -i and --test-* apply to this run only.';
+}

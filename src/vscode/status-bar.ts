@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { StatusModel } from './odoo-connection';
+import { statusBarView, tooltipCommands } from './status-bar-view';
+
+/** One left item, `odooDev.status`, that shows the state of Odoo and opens the actions. */
+export class OdooStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly ticker: NodeJS.Timeout;
+  private model: StatusModel | undefined;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('odooDev.status', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'Odoo';
+    this.item.command = 'odooDev.showActions';
+    // The uptime in the tooltip ages; a redraw a minute costs nothing.
+    this.ticker = setInterval(() => {
+      if (this.model?.runningSince !== undefined) {
+        this.render(this.model);
+      }
+    }, 60_000);
+  }
+
+  render(model: StatusModel): void {
+    this.model = model;
+    if (!model.isVisible) {
+      this.item.hide();
+      return;
+    }
+    const view = statusBarView(model.state, model.busy, {
+      ...(model.container ? { container: model.container } : {}),
+      ...(model.runningSince !== undefined ? { runningSince: model.runningSince } : {}),
+    });
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltipLines.join('\n\n'), true);
+    tooltip.isTrusted = { enabledCommands: [...tooltipCommands] };
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = view.isError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Odoo status: ${view.accessibleLabel}. Activate for the Odoo actions.`, role: 'button' };
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    this.item.dispose();
+  }
+}
