@@ -109,6 +109,11 @@ def read_details(pid):
         details['env'] = [fs_decode(part) for part in data.split(b'\0') if part]
     except (IOError, OSError):
         pass
+    try:
+        # Where stdout and stderr go: the same pipe as PID 1's means `docker logs` shows it.
+        details['stdio'] = [fs_decode(os.readlink(fs_encode('/proc/%d/fd/%d' % (pid, fd)))) for fd in (1, 2)]
+    except OSError:
+        pass
     return details
 
 
@@ -506,7 +511,6 @@ def open_fallback_log():
 def step_launch(step):
     argv, env, cwd = step['argv'], step['env'], step['cwd']
     uid, gid = step['uid'], step['gid']
-    remember(step.get('remember'))
     pid1_uid = read_ids(1)[0]
     status_read, status_write = os.pipe()
     os.set_inheritable(status_write, False)
@@ -668,7 +672,13 @@ def step_replace(step):
     return step_launch(step['launch'])
 
 
-STEPS = {'probe': step_probe, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
+def step_remember(step):
+    remember(step['command'])
+    emit({'t': 'remembered'})
+    return True
+
+
+STEPS = {'probe': step_probe, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup}
 
 

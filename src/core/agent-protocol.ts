@@ -23,6 +23,8 @@ export interface ProcessInfo {
   readonly cwd?: string;
   /** Initial environment as `KEY=VALUE` entries, in order; same conditions as `cwd`. */
   readonly env?: readonly string[];
+  /** Where stdout and stderr point (`pipe:[123]`, `/dev/null`, a file); same conditions. */
+  readonly stdio?: readonly string[];
 }
 
 /** The command the agent remembers in the container for a later plain start. */
@@ -77,8 +79,6 @@ export interface LaunchStep {
   readonly cwd: string;
   readonly uid: number;
   readonly gid: number;
-  /** Remember this command for a later plain start (one-shot args already removed). */
-  readonly remember?: RememberedCommand;
 }
 
 export type AgentStep =
@@ -103,6 +103,8 @@ export type AgentStep =
       readonly http: HttpTarget;
       readonly timeoutMs: number;
     }
+  /** Remember a command for a later plain start: the last one that was ready. */
+  | { readonly step: 'remember'; readonly command: RememberedCommand }
   | { readonly step: 'finish' };
 
 export interface VersionInfo {
@@ -124,6 +126,7 @@ export type AgentEvent =
   | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }
+  | { readonly t: 'remembered' }
   | { readonly t: 'error'; readonly message: string }
   | { readonly t: 'done' };
 

@@ -116,3 +116,15 @@ function isOneShotRun(args: readonly string[]): boolean {
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * Whether a process writes where `docker logs` reads: PID 1's own stdout or stderr. A server
+ * started with `docker exec` does not, and neither does one that logs to a file.
+ */
+export function writesToContainerLog(process: ProcessInfo, pid1: ProcessInfo | undefined): boolean {
+  if (process.pid === 1) {
+    return true;
+  }
+  const theirs = pid1?.stdio ?? [];
+  return (process.stdio ?? []).some((target) => target !== '/dev/null' && theirs.includes(target));
+}

@@ -2,7 +2,7 @@ import type { HttpTarget, ProcessInfo, RememberedCommand } from './agent-protoco
 import { keepConnectionOptions, optionValue, parseCommandLine, stripLikeReexec, stripOneShot } from './command-line';
 import { OdooDevError } from './errors';
 import type { OptionCatalog } from './option-catalog';
-import { odooProcessOf, type ContainerProcesses, type OdooServer } from './odoo-processes';
+import { odooProcessOf, writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
 import { maskArgv } from './secrets';
 
 /** What the user asked for: new args, or none to keep the current ones. */
@@ -101,7 +101,8 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     }
     return { kind: 'hup', server, args: reexec, http: httpTargetOf(reexec, master.info.env ?? [], catalog) };
   }
-  if (sameAsReexec && !master.isModuleLaunch) {
+  // A HUP keeps the server's output where it was; a relaunch also brings it to `docker logs`.
+  if (sameAsReexec && !master.isModuleLaunch && writesToContainerLog(master.info, context.processes.pid1)) {
     return { kind: 'hup', server, args: reexec, http: httpTargetOf(reexec, master.info.env ?? [], catalog) };
   }
   const { env, cwd } = master.info;

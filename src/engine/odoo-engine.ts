@@ -1,10 +1,10 @@
 import type { AgentEvent, HttpTarget, LaunchStep, RememberedCommand, Snapshot, StopStep, VersionInfo } from '../core/agent-protocol';
 import { validateArgs } from '../core/arg-validation';
-import { optionValue } from '../core/command-line';
+import { optionValue, optionValues } from '../core/command-line';
 import { OdooDevError } from '../core/errors';
-import { logsRegistryLine } from '../core/odoo-log';
+import { logsRegistryLine, showsRegistryLine } from '../core/odoo-log';
 import { catalogFor, knownSeries } from '../core/option-catalog';
-import { classifyProcesses, type OdooServer } from '../core/odoo-processes';
+import { classifyProcesses, writesToContainerLog, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
 import {
   describeEnding,
@@ -203,9 +203,10 @@ export class OdooEngine {
       cwd: launch.cwd,
       uid: launch.uid,
       gid: launch.gid,
-      remember: launch.remember,
     };
-    const stopped = plan.kind === 'in-place' ? await this.stopServer(agent, plan.server, progress, { launch: launchStep }) : undefined;
+    // Until the new command is ready, the old one is the last that worked.
+    const previous = plan.kind === 'in-place' ? rememberedFor(plan.server, catalogFor(series ?? newestSeries)) : undefined;
+    const stopped = plan.kind === 'in-place' ? await this.stopServer(agent, plan.server, progress, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
     const stopMs = stopped?.ms;
     const launched = stopped?.launched ?? await agent.step(launchStep, ['launched', 'launch-failed']);
     if (launched.t === 'launch-failed') {
@@ -217,7 +218,8 @@ export class OdooEngine {
     progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
     const catalog = catalogFor(series ?? newestSeries);
     const isOneShot = optionValue(launch.args, 'stop_after_init', catalog) !== undefined;
-    const starting: Starting = { pid, at, argv: launch.argv, env: launch.env, registry: isOneShot ? undefined : this.registryWatch(launch.args, series, pid, at, deadline) };
+    const toLog = launched.logTo === 'docker-logs';
+    const starting: Starting = { pid, at, argv: launch.argv, env: launch.env, registry: isOneShot ? undefined : this.registryWatch(launch.args, series, toLog, pid, at, deadline) };
     try {
       if (isOneShot) {
         // A one-shot run serves no HTTP: it is done when it exits, and its exit code says how.
@@ -228,10 +230,12 @@ export class OdooEngine {
         if (exited.exitCode !== 0) {
           throw await this.crashed(starting, exited);
         }
+        await agent.step({ step: 'remember', command: launch.remember }, ['remembered']);
         return { plan: 'completed', pid, argv: maskArgv(launch.argv), exitCode: 0, totalMs: 0, ...(stopMs !== undefined ? { stopMs } : {}) };
       }
       const ready = await agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
       const version = await this.settle(agent, starting, ready, progress);
+      await agent.step({ step: 'remember', command: launch.remember }, ['remembered']);
       return {
         plan: plan.kind,
         pid,
@@ -264,11 +268,15 @@ export class OdooEngine {
       const event = await agent.step({ step: 'hup', pid, http, timeoutMs: deadline - Date.now() }, ['ready', 'exited', 'not-ready'], (e) => {
         if (e.t === 'hup-sent') {
           at = e.at;
-          registry = this.registryWatch(args, series, pid, e.at, deadline);
+          registry = this.registryWatch(args, series, writesToContainerLog(server.master.info, agent.snapshot.processes.find((p) => p.pid === 1)), pid, e.at, deadline);
         }
       });
       const argv = [...server.master.program, ...args];
       const version = await this.settle(agent, { pid, at, argv, env: server.master.info.env ?? [], registry }, event, progress);
+      const remember = rememberedFor(server, catalogFor(series ?? newestSeries));
+      if (remember) {
+        await agent.step({ step: 'remember', command: remember }, ['remembered']);
+      }
       return {
         plan: 'hup',
         pid,
@@ -350,16 +358,32 @@ export class OdooEngine {
     return { ms: event.ms, launched };
   }
 
-  /** With `-d`, ready means the registry is loaded (series 15 and later log it). */
-  private registryWatch(args: readonly string[], series: string | undefined, pid: number, since: number, deadline: number): RegistryWatch | undefined {
-    if (!optionValue(args, 'db_name', catalogFor(series ?? newestSeries)) || !logsRegistryLine(series)) {
+  /**
+   * With `-d`, ready means the registry is loaded; series 15 and later log it, and we see the
+   * line when the server writes to the container's log at INFO.
+   */
+  private registryWatch(args: readonly string[], series: string | undefined, toContainerLog: boolean, pid: number, since: number, deadline: number): RegistryWatch | undefined {
+    const catalog = catalogFor(series ?? newestSeries);
+    if (!optionValue(args, 'db_name', catalog) || !logsRegistryLine(series)) {
+      return undefined;
+    }
+    const logfile = optionValue(args, 'logfile', catalog);
+    const logLevel = optionValue(args, 'log_level', catalog);
+    const visible = toContainerLog && showsRegistryLine({
+      ...(logfile ? { logfile } : {}),
+      ...(logLevel ? { logLevel } : {}),
+      syslog: optionValue(args, 'syslog', catalog) === 'true',
+      logHandlers: optionValues(args, 'log_handler', catalog),
+    });
+    if (!visible) {
+      this.log('the registry line will not reach the container log: ready is HTTP alone');
       return undefined;
     }
     return watchRegistry(this.container, pid, since, deadline, this.log);
   }
 
   private async crashed(starting: Starting, event: { exitCode: number | null; signal: number | null; ms: number }): Promise<OdooDevError> {
-    const secrets = secretValues(starting.argv, starting.env);
+    const secrets = scrubbedSecrets(starting);
     const tail = await readLogTail(this.container, starting.at, secrets, this.log);
     const code = event.exitCode;
     const how = code !== null ? `exit code ${code}` : event.signal !== null ? `signal ${event.signal}` : 'an unknown status';
@@ -370,7 +394,7 @@ export class OdooEngine {
   }
 
   private async notReady(starting: Starting, reason: string): Promise<OdooDevError> {
-    const tail = await readLogTail(this.container, starting.at, secretValues(starting.argv, starting.env), this.log);
+    const tail = await readLogTail(this.container, starting.at, scrubbedSecrets(starting), this.log);
     return new OdooDevError('not-ready', `Odoo (PID ${starting.pid}) is running but not ready: ${reason}.`, {
       hint: 'It may still be loading; see the log, or raise the ready timeout.',
       details: { pid: starting.pid, logTail: tail },
@@ -441,6 +465,16 @@ function validate(args: readonly string[], series: string | undefined): void {
     });
   }
 }
+
+/**
+ * The secret values to scrub from log lines. The official image's documented defaults are no
+ * secret, and scrubbing the word `odoo` would garble every line.
+ */
+function scrubbedSecrets(starting: Starting): string[] {
+  return secretValues(starting.argv, starting.env).filter((secret) => !publicDefaults.has(secret));
+}
+
+const publicDefaults = new Set(['odoo', 'admin', 'postgres']);
 
 function databaseOf(args: readonly string[], catalog: ReturnType<typeof catalogFor>): { database?: string } {
   const database = optionValue(args, 'db_name', catalog);

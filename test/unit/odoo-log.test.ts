@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isRegistryLoaded, logsRegistryLine, parseOdooLogLine } from '../../src/core/odoo-log';
+import { isRegistryLoaded, logsRegistryLine, parseOdooLogLine, showsRegistryLine } from '../../src/core/odoo-log';
 
 describe('parseOdooLogLine', () => {
   const cases: Array<[string, string, Partial<ReturnType<typeof parseOdooLogLine>> | undefined]> = [
@@ -43,4 +43,24 @@ describe('isRegistryLoaded', () => {
     assert.equal(logsRegistryLine('saas~17.2'), true);
     assert.equal(logsRegistryLine(undefined), true);
   });
+});
+
+describe('showsRegistryLine', () => {
+  const cases: Array<[string, Parameters<typeof showsRegistryLine>[0], boolean]> = [
+    ['defaults', { logHandlers: [] }, true],
+    ['--log-level=debug', { logLevel: 'debug', logHandlers: [] }, true],
+    ['--log-level=warn', { logLevel: 'warn', logHandlers: [] }, false],
+    ['--log-level=runbot', { logLevel: 'runbot', logHandlers: [] }, false],
+    ['--log-level=error', { logLevel: 'error', logHandlers: [] }, false],
+    ['--logfile', { logfile: '/var/log/odoo.log', logHandlers: [] }, false],
+    ['--syslog', { syslog: true, logHandlers: [] }, false],
+    ['a root handler at WARNING', { logHandlers: [':WARNING'] }, false],
+    ['odoo.modules at ERROR', { logHandlers: ['odoo.modules:ERROR'] }, false],
+    ['warn, but the registry logger back at INFO', { logLevel: 'warn', logHandlers: ['odoo.modules.registry:INFO', 'odoo.registry:INFO'] }, true],
+    ['an unrelated logger silenced', { logHandlers: ['odoo.sql_db:ERROR', 'werkzeug:CRITICAL'] }, true],
+    ['the last handler for a logger wins', { logHandlers: ['odoo:ERROR', 'odoo:INFO'] }, true],
+  ];
+  for (const [name, settings, expected] of cases) {
+    it(name, () => assert.equal(showsRegistryLine(settings), expected));
+  }
 });

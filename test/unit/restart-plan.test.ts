@@ -39,10 +39,16 @@ function pid1Context(args: readonly string[], extra: Partial<ProcessInfo> = {}, 
   return { processes: classifyProcesses([proc(1, 0, [...program, ...args], extra)]), catalog: c17, defaults };
 }
 
-/** Odoo beside a keeper PID 1, as a Dev Container with `overrideCommand: true` runs it. */
+/** Where PID 1 writes: what `docker logs` shows. */
+const containerLog = ['pipe:[7001]', 'pipe:[7002]'];
+
+/**
+ * Odoo beside a keeper PID 1, as a Dev Container with `overrideCommand: true` runs it, writing
+ * to the container's log as a server we launched does.
+ */
 function besideKeeper(args: readonly string[], extra: Partial<ProcessInfo> = {}, program = ['python3', './odoo-bin']): PlanContext {
   return {
-    processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0 }), proc(40, 1, [...program, ...args], extra)]),
+    processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0, stdio: containerLog }), proc(40, 1, [...program, ...args], { stdio: containerLog, ...extra })]),
     catalog: c17,
     defaults,
   };
@@ -217,6 +223,15 @@ describe('planRestart', () => {
         assert.deepEqual(plan.launch.argv, ['python3', './odoo-bin', ...expected]);
       });
     }
+
+    it('relaunches a server started by docker exec instead of HUP, so that its output reaches docker logs', () => {
+      const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db'], { stdio: ['pipe:[9001]', 'pipe:[9002]'] })), 'in-place');
+      assert.deepEqual(plan.launch.args, ['-d', 'db']);
+    });
+
+    it('relaunches a server whose output could not be read instead of HUP', () => {
+      expectKind(planRestart({}, besideKeeper(['-d', 'db'], { stdio: undefined })), 'in-place');
+    });
 
     it('relaunches a python3 -m odoo server in place instead of HUP', () => {
       const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db', '-u', 'x'], {}, ['python3', '-m', 'odoo'])), 'in-place');
