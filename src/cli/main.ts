@@ -170,6 +170,8 @@ function describe(state: WatchState): string {
       return 'container gone';
     case 'docker-unavailable':
       return `Docker unavailable: ${state.message}`;
+    case 'unknown':
+      return `unknown: ${state.message}`;
   }
 }
 

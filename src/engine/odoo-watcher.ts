@@ -14,7 +14,9 @@ export type WatchState =
   | { readonly kind: 'crashed'; readonly exitCode?: number }
   | { readonly kind: 'container-stopped'; readonly exitCode?: number }
   | { readonly kind: 'container-gone' }
-  | { readonly kind: 'docker-unavailable'; readonly message: string };
+  | { readonly kind: 'docker-unavailable'; readonly message: string }
+  /** Docker answers, but asking the container failed (the agent, a refusal): the message says why. */
+  | { readonly kind: 'unknown'; readonly message: string };
 
 export interface WatcherOptions {
   /** How often the cheap process listing runs (`docker top`, no exec). */
@@ -155,7 +157,7 @@ export class OdooWatcher implements Disposable {
     if (state?.kind === 'container-gone' || (state?.kind === 'container-stopped' && !(await this.isRunning()))) {
       return;
     }
-    if (state?.kind === 'docker-unavailable' || state?.kind === 'container-stopped') {
+    if (state?.kind === 'docker-unavailable' || state?.kind === 'unknown' || state?.kind === 'container-stopped') {
       this.subscribe();
       await this.refresh();
       return;
@@ -210,7 +212,7 @@ export class OdooWatcher implements Disposable {
     } else if (isOdooDevError(error, 'docker-unreachable')) {
       this.set({ kind: 'docker-unavailable', message: error.message });
     } else {
-      this.set({ kind: 'docker-unavailable', message: error instanceof Error ? error.message : String(error) });
+      this.set({ kind: 'unknown', message: error instanceof Error ? error.message : String(error) });
     }
   }
 

@@ -166,6 +166,15 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
         isError: true,
         isBusy: false,
       };
+    case 'unknown':
+      return {
+        text: '$(warning) Odoo: unknown',
+        heading: '**Could not ask the container**',
+        details: [escapeMarkdown(state.message)],
+        links: ['odooDev.restart', 'odooDev.showLogs'],
+        isError: true,
+        isBusy: false,
+      };
     case 'connecting':
       return { text: '$(sync~spin) Odoo', heading: '**Odoo**: looking for the container', details: [], links: [], isError: false, isBusy: true };
     case 'restricted':
