@@ -10,8 +10,9 @@ if [ ! -d node_modules ]; then
 fi
 bash test/setup/docker-bed.sh
 trap 'bash test/setup/docker-bed-stop.sh' EXIT
+bash test/e2e/setup.sh
 
 npm run --silent build
 npx tsc --noEmit -p .
 npx eslint src test
-npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts'
+npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/e2e/**/*.test.ts'
