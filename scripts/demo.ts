@@ -38,9 +38,12 @@ async function main(): Promise<void> {
   run('status');
   run('restart', '--', '-d', 'demo', '--dev=xml', '--log-level=debug');
   run('status');
-  say(`Try: node dist/cli.js --container ${name} restart -- -d demo -u my_module`);
-  say(`     node dist/cli.js --container ${name} logs`);
-  say(`Remove the demo container with: docker rm -f ${name}`);
+  say([
+    `Try: node dist/cli.js --container ${name} restart -- -d demo -u my_module`,
+    `     node dist/cli.js --container ${name} logs`,
+    `     node dist/cli.js --container ${name} status --watch`,
+    `Remove the demo container with: docker rm -f ${name}`,
+  ].join('\n'));
 }
 
 function run(...args: string[]): void {
