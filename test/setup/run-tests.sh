@@ -15,4 +15,14 @@ bash test/e2e/setup.sh
 npm run --silent build
 npx tsc --noEmit -p .
 npx eslint src test
-npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/e2e/**/*.test.ts'
+log=$(mktemp)
+set +e
+npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/e2e/**/*.test.ts' 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line with the counts, whatever reads this output.
+passed=$(sed -nE 's/^ *([0-9]+) passing.*/\1/p' "$log" | tail -n 1)
+failed=$(sed -nE 's/^ *([0-9]+) failing.*/\1/p' "$log" | tail -n 1)
+rm -f "$log"
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
