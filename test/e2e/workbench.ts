@@ -257,6 +257,9 @@ function startCodeServer(
   return { process: child, port };
 }
 
+/** How often /healthz is asked while code-server starts; the deadline bounds the wait. */
+const healthPollMs = 100;
+
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -268,7 +271,7 @@ async function waitForHealth(url: string, server: ChildProcess, timeoutMs: numbe
       // Not listening yet.
     }
     if (Date.now() >= deadline) throw new Error(`code-server's /healthz did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, healthPollMs));
   }
 }
 
