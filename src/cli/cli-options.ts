@@ -1,6 +1,6 @@
 /** What `odoo-dev` was asked to do. */
 export interface CliOptions {
-  readonly command: 'status' | 'restart' | 'stop' | 'start' | 'logs' | 'help' | 'version';
+  readonly command: 'status' | 'restart' | 'stop' | 'start' | 'logs' | 'keeper' | 'help' | 'version';
   readonly container?: string;
   readonly dockerHost?: string;
   readonly json: boolean;
@@ -13,6 +13,10 @@ export interface CliOptions {
   readonly killAfterTimeout: boolean;
   /** Engine log lines on stderr. */
   readonly verbose: boolean;
+  /** `keeper --compose-service NAME`: print the compose form for this service. */
+  readonly composeService?: string;
+  /** `keeper --devcontainer`: print the devcontainer form. */
+  readonly devcontainer?: boolean;
   /** The Odoo args after `--`; undefined when there was no `--`. */
   readonly odooArgs?: readonly string[];
 }
@@ -31,6 +35,9 @@ Commands:
   stop                   Stop Odoo gracefully; the container keeps running.
   start [-- ARGS...]     Start Odoo when it is not running (default: the last command).
   logs [-f] [--tail N]   Print the container's log; -f follows it.
+  keeper [--compose-service NAME | --devcontainer]
+                         Print the one-time change (compose, Dockerfile or devcontainer) that
+                         makes a container whose Odoo is PID 1 restartable with new args.
 
 Options:
   --container NAME|ID    The container (default: $ODOO_DEV_CONTAINER, the Dev Container or
@@ -54,7 +61,7 @@ Exit codes:
   3  Docker unreachable
 `;
 
-const commands = ['status', 'restart', 'stop', 'start', 'logs'] as const;
+const commands = ['status', 'restart', 'stop', 'start', 'logs', 'keeper'] as const;
 
 export function parseCliOptions(argv: readonly string[]): CliOptions {
   const dashDash = argv.indexOf('--');
@@ -108,6 +115,13 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         noValue();
         options.killAfterTimeout = true;
         break;
+      case '--devcontainer':
+        noValue();
+        options.devcontainer = true;
+        break;
+      case '--compose-service':
+        options.composeService = value();
+        break;
       case '--container':
         options.container = value();
         break;
@@ -140,10 +154,16 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     }
   }
   if (!command) {
-    throw new UsageError('Say what to do: status, restart, stop, start or logs.');
+    throw new UsageError('Say what to do: status, restart, stop, start, logs or keeper.');
   }
   if (odooArgs && command !== 'restart' && command !== 'start') {
     throw new UsageError(`Only restart and start take Odoo args after "--", not ${command}.`);
+  }
+  if ((options.composeService !== undefined || options.devcontainer) && command !== 'keeper') {
+    throw new UsageError(`--compose-service and --devcontainer go with keeper, not ${command}.`);
+  }
+  if (options.composeService !== undefined && options.devcontainer) {
+    throw new UsageError('Give --compose-service or --devcontainer, not both.');
   }
   return { ...options, command, ...(odooArgs ? { odooArgs } : {}) } as CliOptions;
 }

@@ -1,6 +1,8 @@
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
+import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import { createDockerClient, dockerEndpointFromEnvironment } from '../docker/docker-client';
+import { dockerError } from '../docker/docker-errors';
 import { findOdooContainer } from '../docker/find-container';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
@@ -56,6 +58,9 @@ async function run(options: CliOptions): Promise<number> {
   const docker = createDockerClient(endpoint);
   const explicit = options.container ?? process.env.ODOO_DEV_CONTAINER;
   const container = await findOdooContainer(docker, endpoint, { ...(explicit ? { explicit } : {}), workspaceFolder: process.cwd() });
+  if (options.command === 'keeper') {
+    return printKeeper(docker, container.id, container.name, endpoint.address, options);
+  }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {
     ...defaultEngineSettings,
@@ -84,6 +89,35 @@ async function run(options: CliOptions): Promise<number> {
       return 0;
   }
   return 1;
+}
+
+/** `odoo-dev keeper`: the snippet that makes this container restartable, from its and its image's command. */
+async function printKeeper(docker: ReturnType<typeof createDockerClient>, id: string, name: string, address: string, options: CliOptions): Promise<number> {
+  const info = await docker.getContainer(id).inspect().catch((error: unknown) => {
+    throw dockerError(error, `Inspecting container ${name}`, address);
+  });
+  const image = await docker.getImage(info.Image).inspect().catch((error: unknown) => {
+    throw dockerError(error, `Inspecting the image of ${name}`, address);
+  });
+  const advice = keeperAdvice({
+    entrypoint: asList(info.Config.Entrypoint),
+    cmd: asList(info.Config.Cmd),
+    imageEntrypoint: asList(image.Config?.Entrypoint),
+    image: info.Config.Image,
+    labels: info.Config.Labels ?? {},
+  }, { ...(options.composeService !== undefined ? { composeService: options.composeService } : {}), ...(options.devcontainer ? { devcontainer: true } : {}) });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ container: name, already: advice.already, form: advice.form, entrypoint: advice.keeper.entrypoint, command: advice.keeper.command, text: advice.text })}\n`);
+  } else if (advice.already) {
+    process.stdout.write(`${name} already runs the odoo-dev keeper as PID 1; odoo-dev restarts Odoo in it with new args.\n`);
+  } else {
+    process.stdout.write(advice.text);
+  }
+  return 0;
+}
+
+function asList(value: string | string[] | null | undefined): string[] {
+  return value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function printStatus(status: OdooStatus, json: boolean): number {

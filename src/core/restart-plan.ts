@@ -234,7 +234,7 @@ function pid1Refusal(current: readonly string[], next: readonly string[], ending
     'pid1-refused',
     `${ending}, so stopping it would stop the container, and HUP restarts it only with the args it already has.`,
     {
-      hint: 'Restart with no args to re-execute it in place, or make the container restartable (a keeper as PID 1) or recreate it with the new command.',
+      hint: 'Restart with no args to re-execute it in place, or make the container restartable (a keeper as PID 1: `odoo-dev keeper` prints the change) or recreate it with the new command.',
       details: { currentArgs: maskArgv(current), requestedArgs: maskArgv(next) },
     },
   );

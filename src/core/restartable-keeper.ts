@@ -1,0 +1,170 @@
+/**
+ * A keeper as PID 1 that makes a container whose image runs Odoo as PID 1 restartable with new
+ * args: it runs the image's entrypoint and command as a child (so the entrypoint still adds its
+ * database options, and the child writes to PID 1's stdout and stderr, that is `docker logs`),
+ * stays alive when Odoo exits, reaps zombies, and on `docker stop` (TERM, or INT) sends TERM to
+ * every process whose parent is PID 1 (the first Odoo, or the one our engine relaunched, which
+ * the kernel reparents to PID 1) and exits 0 once those it may signal have ended.
+ *
+ * Pure: builds argv lists and the text of the snippets; nothing runs here.
+ */
+
+/** `$0` of the keeper's shell; it names the keeper in `ps` and lets us recognise it. */
+export const KEEPER_NAME = 'odoo-keeper';
+
+/**
+ * The keeper, a POSIX `sh -c` script (dash, busybox ash and bash all run it; no `ps` needed).
+ * The entrypoint and command are its positional args, never part of the script text.
+ *
+ * - `"$@" &` starts the entrypoint with its command as a child.
+ * - `kids` lists the live (not zombie) processes whose parent is PID 1, from /proc.
+ * - `stop` sends TERM to them once (Odoo's graceful stop; INT is forwarded as TERM, which Odoo
+ *   treats alike and which a background job cannot have ignored), waits for those it may
+ *   signal to end, and exits 0.
+ * - The main loop waits on a long `sleep`: `wait` returns at once for a trapped signal, and the
+ *   shell reaps every child that ends meanwhile, adopted orphans included.
+ */
+export const KEEPER_SCRIPT = [
+  '"$@" &',
+  'kids() { k=; for d in /proc/[0-9]*; do s=; while read -r f v; do case $f in State:) s=$v;; PPid:) [ "$v" = 1 ] && [ "${s%% *}" != Z ] && k="$k ${d#/proc/}"; break;; esac; done 2>/dev/null <"$d/status"; done; };',
+  'alive() { kids; a=; for p in $k; do kill -0 "$p" 2>/dev/null && a=1; done; [ -n "$a" ]; };',
+  'stop() { trap "" TERM INT; kids; [ -z "$k" ] || kill -TERM $k 2>/dev/null; while alive; do sleep 0.1 2>/dev/null || sleep 1; done; exit 0; };',
+  'trap stop TERM INT;',
+  'while :; do sleep 86400 & wait $!; done',
+].join(' ');
+
+export interface KeeperCommand {
+  /** The container's new ENTRYPOINT. */
+  readonly entrypoint: string[];
+  /** The container's new CMD (the image's, unchanged). */
+  readonly command: string[];
+}
+
+/** The keeper's entrypoint and command around the image's own entrypoint and command. */
+export function restartableKeeper(imageEntrypoint: readonly string[], imageCmd: readonly string[]): KeeperCommand {
+  return {
+    entrypoint: ['/bin/sh', '-c', KEEPER_SCRIPT, KEEPER_NAME, ...imageEntrypoint],
+    command: [...imageCmd],
+  };
+}
+
+/** Whether an entrypoint (or a Dev Containers wrapper's command) already starts with our keeper. */
+export function isKeeper(argv: readonly string[]): boolean {
+  return argv[1] === '-c' && argv[2] === KEEPER_SCRIPT && argv[3] === KEEPER_NAME;
+}
+
+/**
+ * A YAML flow sequence of double-quoted scalars. JSON string syntax is valid YAML
+ * double-quoted syntax; `$` is doubled because compose interpolates `$` in every value
+ * (`$$` is a literal `$`).
+ */
+export function composeSequence(words: readonly string[]): string {
+  const quoted = (w: string) => JSON.stringify(w.replace(/\$/g, '$$$$')).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `[${words.map(quoted).join(', ')}]`;
+}
+
+const plainKey = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** The lines to merge into the service in docker-compose.yml (or a compose override file). */
+export function composeSnippet(service: string, keeper: KeeperCommand): string {
+  const key = plainKey.test(service) ? service : JSON.stringify(service);
+  return [
+    'services:',
+    `  ${key}:`,
+    `    entrypoint: ${composeSequence(keeper.entrypoint)}`,
+    `    command: ${composeSequence(keeper.command)}`,
+    '',
+  ].join('\n');
+}
+
+export interface DevcontainerSnippet {
+  /** Members to merge into devcontainer.json (a JSON object). */
+  readonly devcontainerJson: string;
+  /**
+   * For an image- or Dockerfile-based devcontainer: the Dockerfile that bakes the keeper into
+   * the image (`build.dockerfile` in devcontainer.json). Compose-based ones take
+   * `composeSnippet` instead.
+   */
+  readonly dockerfile: string;
+}
+
+/**
+ * What a devcontainer needs. `"overrideCommand": false` makes the Dev Containers wrapper
+ * `exec` the image's ENTRYPOINT and CMD (here: the keeper) instead of idling without Odoo.
+ *
+ * `runArgs: ["--entrypoint", ...]` cannot do it: `--entrypoint` takes one word, not a list
+ * (the script and the image entrypoint would have to go into CMD), and the Dev Containers CLI
+ * puts its own `--entrypoint /bin/sh` after `runArgs`, so it wins anyway. The keeper therefore
+ * goes into the image, as ENTRYPOINT and CMD of a small Dockerfile (exec form: JSON, no
+ * variable substitution, so `$` stays single), or for compose-based devcontainers into the
+ * compose file.
+ */
+export function devcontainerSnippet(keeper: KeeperCommand, image = 'odoo:18'): DevcontainerSnippet {
+  return {
+    devcontainerJson: `{\n  "build": { "dockerfile": "Dockerfile" },\n  "overrideCommand": false\n}\n`,
+    dockerfile: [
+      `FROM ${image}`,
+      `ENTRYPOINT ${JSON.stringify(keeper.entrypoint)}`,
+      `CMD ${JSON.stringify(keeper.command)}`,
+      '',
+    ].join('\n'),
+  };
+}
+
+/** Whether argv is the Dev Containers wrapper (`/bin/sh -c 'echo Container started ...' -`). */
+export function isDevcontainersWrapper(argv: readonly string[]): boolean {
+  return argv.length === 4 && argv[1] === '-c' && (argv[2] ?? '').startsWith('echo Container started') && argv[3] === '-';
+}
+
+/** What `odoo-dev keeper` reads from the container and its image. */
+export interface ContainerCommandFacts {
+  /** The container's Config.Entrypoint and Config.Cmd (compose overrides included). */
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
+  /** The image's Config.Entrypoint. */
+  readonly imageEntrypoint: readonly string[];
+  /** The image as the container names it (`odoo:18`). */
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface KeeperAdvice {
+  /** The container already runs our keeper; nothing to change. */
+  readonly already: boolean;
+  readonly keeper: KeeperCommand;
+  /** Where the snippet goes: `compose`, or `dockerfile` (with devcontainer.json members when asked). */
+  readonly form: 'compose' | 'dockerfile';
+  readonly text: string;
+}
+
+/**
+ * The change that makes this container restartable, in the form asked for: a compose service
+ * (`composeService`, default the container's compose label), a devcontainer (`devcontainer`:
+ * compose-based ones get `overrideCommand: false` and the compose lines, image-based ones a
+ * Dockerfile), else a Dockerfile.
+ */
+export function keeperAdvice(facts: ContainerCommandFacts, want: { composeService?: string; devcontainer?: boolean } = {}): KeeperAdvice {
+  let entrypoint = [...facts.entrypoint];
+  let cmd = [...facts.cmd];
+  if (isDevcontainersWrapper(entrypoint)) {
+    // The Dev Containers wrapper execs its command: the real entrypoint and command follow it.
+    const image = facts.imageEntrypoint;
+    const startsWithImage = image.length > 0 && image.every((word, i) => cmd[i] === word);
+    entrypoint = startsWithImage ? [...image] : [];
+    cmd = startsWithImage ? cmd.slice(image.length) : cmd;
+  }
+  const already = isKeeper(entrypoint);
+  const keeper = already ? { entrypoint, command: cmd } : restartableKeeper(entrypoint, cmd);
+  const service = want.composeService ?? facts.labels['com.docker.compose.service'];
+  const runs = entrypoint.length || cmd.length ? [...(already ? entrypoint.slice(4) : entrypoint), ...cmd].join(' ') : 'the image\'s command';
+  const what = `The keeper, a small sh script, becomes PID 1 and runs \`${runs}\` as its child: Odoo is no longer PID 1, so odoo-dev restarts it with new args (keeping the entrypoint's database options), its output still reaches docker logs, and docker stop still stops it gracefully. Recreate the container to apply it.`;
+  if (service !== undefined && (want.composeService !== undefined || !want.devcontainer || facts.labels['com.docker.compose.service'] !== undefined)) {
+    const json = want.devcontainer ? `\nand in devcontainer.json (the default for compose, say it anyway):\n\n${JSON.stringify({ overrideCommand: false }, null, 2)}\n` : '';
+    return { already, keeper, form: 'compose', text: `${what}\n\nAdd to docker-compose.yml (or a compose override file):\n\n${composeSnippet(service, keeper)}${json}` };
+  }
+  const snippet = devcontainerSnippet(keeper, facts.image);
+  const json = want.devcontainer
+    ? `\nand in devcontainer.json (\`runArgs: ["--entrypoint", ...]\` cannot do this: it takes one word, and the Dev Containers CLI sets its own --entrypoint after runArgs):\n\n${snippet.devcontainerJson}`
+    : '\nthen build it and run the container from the new image.\n';
+  return { already, keeper, form: 'dockerfile', text: `${what}\n\nPut into a Dockerfile:\n\n${snippet.dockerfile}${json}` };
+}

@@ -1,0 +1,181 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
+import { runCli } from '../support/cli';
+import {
+  DB_ARGS,
+  execIn,
+  isAnswering,
+  logsOf,
+  processesIn,
+  removeTestContainers,
+  startShape,
+  STANDIN_IMAGE,
+  TEST_LABEL,
+  testDocker,
+  waitFor,
+} from '../support/docker-bed';
+import type Dockerode from 'dockerode';
+
+type Proc = Awaited<ReturnType<typeof processesIn>>[number];
+
+const isOdoo = (p: Proc) => p.argv.includes('/usr/bin/odoo');
+
+async function masters(container: Dockerode.Container): Promise<Proc[]> {
+  const all = await processesIn(container);
+  const odoo = all.filter((p) => isOdoo(p) && p.state !== 'Z');
+  const pids = new Set(odoo.map((p) => p.pid));
+  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
+}
+
+async function waitAnswering(container: Dockerode.Container, what: string): Promise<void> {
+  await waitFor(what, async () => {
+    const state = (await container.inspect()).State;
+    if (!state.Running) {
+      throw new Error(`container exited with ${state.ExitCode}:\n${await logsOf(container)}`);
+    }
+    return (await isAnswering(container)) ? true : undefined;
+  }, 20_000);
+}
+
+describe('the restartable keeper on a real Docker engine', function () {
+  this.timeout(90_000);
+  const keeper = restartableKeeper(['/entrypoint.sh'], ['odoo']);
+  let container: Dockerode.Container;
+  let name: string;
+
+  before(async () => {
+    name = `odoo-dev-test-restartable-${randomBytes(4).toString('hex')}`;
+    container = await testDocker().createContainer({
+      name,
+      Image: STANDIN_IMAGE,
+      Entrypoint: keeper.entrypoint,
+      Cmd: keeper.command,
+      Labels: { [TEST_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await container.start();
+    await waitAnswering(container, 'Odoo under the keeper to answer');
+  });
+  after(() => removeTestContainers());
+
+  it('runs the keeper as PID 1 and the entrypoint\'s Odoo, with its db args, as its child', async () => {
+    const all = await processesIn(container);
+    const pid1 = all.find((p) => p.pid === 1);
+    assert.equal(pid1?.argv[0], '/bin/sh');
+    assert.deepEqual(pid1?.argv.slice(3), [KEEPER_NAME, '/entrypoint.sh', 'odoo']);
+    const [master, ...more] = await masters(container);
+    assert.equal(more.length, 0);
+    assert.equal(master.ppid, 1);
+    assert.deepEqual(master.argv.slice(-DB_ARGS.length), DB_ARGS);
+  });
+
+  it('restarts Odoo in place with new args: exit 0, same container start, one master, db args kept, output in docker logs', async () => {
+    const startedAt = (await container.inspect()).State.StartedAt;
+    const [before] = await masters(container);
+    const result = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--dev=xml']);
+    assert.equal(result.code, 0, result.stderr);
+    const info = await container.inspect();
+    assert.equal(info.State.Running, true);
+    assert.equal(info.State.StartedAt, startedAt, 'the container restarted');
+    assert.equal(info.RestartCount, 0);
+    const found = await masters(container);
+    assert.equal(found.length, 1, JSON.stringify(found.map((p) => p.argv)));
+    const [after] = found;
+    assert.notEqual(after.pid, before.pid);
+    assert.deepEqual(after.argv.slice(2), ['-d', 'db', '--dev=xml', ...DB_ARGS]);
+    // The first Odoo was the keeper's own child: reaped, no zombie left.
+    const zombies = (await processesIn(container)).filter((p) => p.state === 'Z');
+    assert.deepEqual(zombies, []);
+    const logs = await logsOf(container);
+    assert.match(logs, new RegExp(` ${after.pid} INFO \\? odoo: Odoo version`));
+    assert.match(logs, new RegExp(` ${after.pid} INFO db odoo\\.modules\\.registry: Registry loaded`));
+  });
+
+  it('reaps orphans adopted by PID 1', async () => {
+    // The shell exits at once; its background sleep is reparented to PID 1 and dies soon after.
+    const result = await execIn(container, ['sh', '-c', 'sleep 0.3 & echo $!']);
+    const orphan = Number(result.stdout.trim());
+    await waitFor(`orphan ${orphan} to be reaped`, async () => {
+      const p = (await processesIn(container)).find((x) => x.pid === orphan);
+      return p === undefined ? true : undefined;
+    }, 5000);
+  });
+
+  it('keeps the container up when Odoo stops, and odoo-dev start brings it back', async () => {
+    const startedAt = (await container.inspect()).State.StartedAt;
+    const stop = await runCli(['--container', name, 'stop']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await masters(container), []);
+    assert.equal((await container.inspect()).State.Running, true);
+    const start = await runCli(['--container', name, 'start', '--', '-d', 'db']);
+    assert.equal(start.code, 0, start.stderr);
+    const [master, ...more] = await masters(container);
+    assert.equal(more.length, 0);
+    assert.deepEqual(master.argv.slice(2), ['-d', 'db', ...DB_ARGS]);
+    assert.equal((await container.inspect()).State.StartedAt, startedAt);
+  });
+
+  it('stops promptly on docker stop: TERM reaches Odoo, the container exits 0 well before the timeout', async () => {
+    const [master] = await masters(container);
+    const started = Date.now();
+    await container.stop({ t: 5 });
+    const took = Date.now() - started;
+    const info = await container.inspect();
+    assert.equal(info.State.Running, false);
+    assert.ok([0, 143].includes(info.State.ExitCode), `exit code ${info.State.ExitCode}`);
+    assert.ok(took < 4000, `docker stop took ${took} ms (the timeout is 5 s)`);
+    const logs = await logsOf(container);
+    // The stand-in logs its graceful stop: the relaunched server got the forwarded TERM.
+    assert.match(logs, new RegExp(` ${master.pid} INFO .*Initiating shutdown`), logs.slice(-1500));
+    process.stderr.write(`      docker stop took ${took} ms, exit code ${info.State.ExitCode}\n`);
+  });
+
+  it('waits for a slow graceful stop of its own child on docker stop instead of cutting it short', async () => {
+    const slow = await testDocker().createContainer({
+      Image: STANDIN_IMAGE,
+      Entrypoint: keeper.entrypoint,
+      Cmd: keeper.command,
+      Env: ['STANDIN_STOP_DELAY=1.5'],
+      Labels: { [TEST_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await slow.start();
+    await waitAnswering(slow, 'the slow-stopping Odoo to answer');
+    const started = Date.now();
+    await slow.stop({ t: 5 });
+    const took = Date.now() - started;
+    const { ExitCode } = (await slow.inspect()).State;
+    assert.equal(ExitCode, 0);
+    // At least Odoo's own 1.5 s stop (the keeper waited for it), far less than the 5 s timeout.
+    assert.ok(took >= 1400 && took < 4000, `docker stop took ${took} ms`);
+    process.stderr.write(`      docker stop with a 1.5 s graceful stop took ${took} ms, exit code ${ExitCode}\n`);
+  });
+
+  it('odoo-dev keeper prints this keeper for an official-image container, and recognises it once it runs', async () => {
+    const official = await startShape('official', { wait: false });
+    try {
+      const result = await runCli(['--container', official.name, 'keeper', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      const advice = JSON.parse(result.stdout) as { already: boolean; form: string; entrypoint: string[]; command: string[]; text: string };
+      assert.equal(advice.already, false);
+      assert.equal(advice.form, 'dockerfile');
+      assert.deepEqual({ entrypoint: advice.entrypoint, command: advice.command }, keeper);
+      assert.match(advice.text, /^FROM odoo-dev-test\/standin:latest$/m);
+      const compose = await runCli(['--container', official.name, 'keeper', '--compose-service', 'odoo']);
+      assert.equal(compose.code, 0, compose.stderr);
+      assert.match(compose.stdout, /^ {4}entrypoint: \["\/bin\/sh", "-c", "\\"\$\$@\\" &/m);
+      assert.match(compose.stdout, /^ {4}command: \["odoo"\]$/m);
+    } finally {
+      await official.remove();
+    }
+    const again = await runCli(['--container', name, 'keeper']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /already runs the odoo-dev keeper/);
+  });
+
+  it('odoo-dev keeper exits 4 for a missing container', async () => {
+    const result = await runCli(['--container', 'odoo-dev-test-no-such-container', 'keeper']);
+    assert.equal(result.code, 4, result.stderr);
+  });
+});
