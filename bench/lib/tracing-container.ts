@@ -4,6 +4,7 @@
  * the engine follows for the registry line, and the agent's close. The engine is used as it
  * is; this only watches it.
  */
+import type { ContainerCommandFacts } from '../../src/core/restartable-keeper';
 import type { AgentEvent, AgentStep } from '../../src/core/agent-protocol';
 import { parseOdooLogLine } from '../../src/core/odoo-log';
 import type { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
@@ -49,6 +50,10 @@ export class TracingContainer implements OdooContainer {
 
   private mark(what: string, event?: AgentEvent, line?: TraceMark['line']): void {
     this.marks.push({ at: now(), what, ...(event ? { event } : {}), ...(line ? { line } : {}) });
+  }
+
+  commandFacts(): Promise<ContainerCommandFacts> {
+    return this.inner.commandFacts();
   }
 
   async facts(): Promise<ContainerFacts> {

@@ -2,9 +2,9 @@ import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import { createDockerClient, dockerEndpointFromEnvironment } from '../docker/docker-client';
-import { dockerError } from '../docker/docker-errors';
 import { findOdooContainer } from '../docker/find-container';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
+import type { OdooContainer } from '../engine/odoo-container';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
 
@@ -59,7 +59,7 @@ async function run(options: CliOptions): Promise<number> {
   const explicit = options.container ?? process.env.ODOO_DEV_CONTAINER;
   const container = await findOdooContainer(docker, endpoint, { ...(explicit ? { explicit } : {}), workspaceFolder: process.cwd() });
   if (options.command === 'keeper') {
-    return printKeeper(docker, container.id, container.name, endpoint.address, options);
+    return printKeeper(container, options);
   }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {
@@ -92,20 +92,12 @@ async function run(options: CliOptions): Promise<number> {
 }
 
 /** `odoo-dev keeper`: the snippet that makes this container restartable, from its and its image's command. */
-async function printKeeper(docker: ReturnType<typeof createDockerClient>, id: string, name: string, address: string, options: CliOptions): Promise<number> {
-  const info = await docker.getContainer(id).inspect().catch((error: unknown) => {
-    throw dockerError(error, `Inspecting container ${name}`, address);
+async function printKeeper(container: OdooContainer, options: CliOptions): Promise<number> {
+  const advice = keeperAdvice(await container.commandFacts(), {
+    ...(options.composeService !== undefined ? { composeService: options.composeService } : {}),
+    ...(options.devcontainer ? { devcontainer: true } : {}),
   });
-  const image = await docker.getImage(info.Image).inspect().catch((error: unknown) => {
-    throw dockerError(error, `Inspecting the image of ${name}`, address);
-  });
-  const advice = keeperAdvice({
-    entrypoint: asList(info.Config.Entrypoint),
-    cmd: asList(info.Config.Cmd),
-    imageEntrypoint: asList(image.Config?.Entrypoint),
-    image: info.Config.Image,
-    labels: info.Config.Labels ?? {},
-  }, { ...(options.composeService !== undefined ? { composeService: options.composeService } : {}), ...(options.devcontainer ? { devcontainer: true } : {}) });
+  const { name } = container;
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ container: name, already: advice.already, form: advice.form, entrypoint: advice.keeper.entrypoint, command: advice.keeper.command, text: advice.text })}\n`);
   } else if (advice.already) {
@@ -114,10 +106,6 @@ async function printKeeper(docker: ReturnType<typeof createDockerClient>, id: st
     process.stdout.write(advice.text);
   }
   return 0;
-}
-
-function asList(value: string | string[] | null | undefined): string[] {
-  return value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function printStatus(status: OdooStatus, json: boolean): number {

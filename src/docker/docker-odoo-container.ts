@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { Duplex, Readable } from 'node:stream';
 import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
 import { OdooDevError } from '../core/errors';
+import type { ContainerCommandFacts } from '../core/restartable-keeper';
 import { agentSource } from '../agent/agent-source';
 import type {
   AgentOptions,
@@ -42,6 +43,18 @@ export class DockerOdooContainer implements OdooContainer {
       user: info.Config.User ?? '',
       env: info.Config.Env ?? [],
       workingDir: info.Config.WorkingDir ?? '',
+      labels: info.Config.Labels ?? {},
+    };
+  }
+
+  async commandFacts(): Promise<ContainerCommandFacts> {
+    const info = await this.call(`Inspecting container ${this.name}`, () => this.container.inspect());
+    const image = await this.call(`Inspecting the image of ${this.name}`, () => this.docker.getImage(info.Image).inspect());
+    return {
+      entrypoint: asList(info.Config.Entrypoint),
+      cmd: asList(info.Config.Cmd),
+      imageEntrypoint: asList(image.Config?.Entrypoint),
+      image: info.Config.Image,
       labels: info.Config.Labels ?? {},
     };
   }
@@ -266,6 +279,10 @@ class DockerAgentSession implements AgentSession {
     await this.done;
     this.stream.destroy();
   }
+}
+
+function asList(value: string | string[] | null | undefined): string[] {
+  return value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 /** Docker reads `since` as seconds with a nanosecond fraction of nine digits. */

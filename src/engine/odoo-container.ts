@@ -1,4 +1,5 @@
 import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
+import type { ContainerCommandFacts } from '../core/restartable-keeper';
 
 /**
  * The engine's view of a container: what it is, a way to run the agent in it, its processes as
@@ -9,6 +10,8 @@ export interface OdooContainer {
   readonly id: string;
   readonly name: string;
   facts(): Promise<ContainerFacts>;
+  /** The container's and its image's entrypoint and command, for the restartable keeper. */
+  commandFacts(): Promise<ContainerCommandFacts>;
   /** Starts the agent in one exec; resolves once it has reported its snapshot. */
   openAgent(options?: AgentOptions): Promise<AgentSession>;
   /** Processes seen from the host (host PIDs); cheap, runs nothing in the container. */

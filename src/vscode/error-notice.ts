@@ -10,6 +10,8 @@ export interface ErrorNotice {
   readonly logs: 'odoo' | 'extension';
   /** "Open Settings" opens the settings UI filtered to this id; none when no setting helps. */
   readonly setting?: string;
+  /** A command that deals with the cause, offered instead of settings where one does. */
+  readonly action?: { readonly title: string; readonly command: string };
 }
 
 /**
@@ -21,6 +23,7 @@ const editorHints: Partial<Record<OdooErrorCode, string>> = {
   'not-ready': 'It may still be loading: see the log, or raise odooDev.restart.readyTimeout.',
   'odoo-ambiguous': 'Stop the servers you do not need (their PIDs are above), then try again.',
   'container-ambiguous': 'Run "Odoo: Select Container", or name it in odooDev.container.',
+  'pid1-refused': 'Restart with no args to reload it in place, or make the container restartable once ("Make Restartable") to run it with new args.',
 };
 
 const settingOf: Partial<Record<OdooErrorCode, string>> = {
@@ -30,6 +33,10 @@ const settingOf: Partial<Record<OdooErrorCode, string>> = {
   'stop-timeout': 'odooDev.restart',
   'not-ready': 'odooDev.restart.readyTimeout',
   'launch-failed': 'odooDev.start.command',
+};
+
+const actionOf: Partial<Record<OdooErrorCode, { title: string; command: string }>> = {
+  'pid1-refused': { title: 'Make Restartable', command: 'odooDev.makeRestartable' },
 };
 
 const odooLogCodes = new Set<OdooErrorCode>(['crashed', 'not-ready', 'launch-failed', 'stop-timeout']);
@@ -50,11 +57,13 @@ export function errorNotice(error: unknown, what: string): ErrorNotice | undefin
   const hint = editorHints[error.code];
   const message = hint ? `${withoutHint(error)} ${hint}` : error.message;
   const setting = settingOf[error.code];
+  const action = actionOf[error.code];
   return {
     message,
     severity: error.code === 'not-ready' || error.code === 'already-running' ? 'warning' : 'error',
     logs: odooLogCodes.has(error.code) ? 'odoo' : 'extension',
     ...(setting ? { setting } : {}),
+    ...(action ? { action } : {}),
   };
 }
 

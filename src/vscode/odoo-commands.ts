@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { joinArgs } from '../core/argv-text';
+import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import type { EngineProgress, RestartOutcome } from '../engine/odoo-engine';
 import type { ProfileArgs } from './args-code-lens';
@@ -40,6 +41,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('odooDev.editArgs', 'Edit Args', () => commands.editArgs()),
     register('odooDev.showLogs', 'Show Logs', () => commands.showLogs()),
     register('odooDev.selectContainer', 'Select Container', () => commands.selectContainer()),
+    register('odooDev.makeRestartable', 'Make Container Restartable', () => commands.makeRestartable()),
     register('odooDev.showActions', 'Odoo actions', () => commands.showActions()),
   ];
 }
@@ -123,6 +125,22 @@ class OdooCommands {
     logView.show();
     const { container } = await connection.connect(true);
     logView.follow(container);
+  }
+
+  /**
+   * Shows the one-time change that lets Odoo be restarted with new args where it is PID 1: a
+   * keeper as PID 1 that runs the image's entrypoint as its child. The user applies it to
+   * their compose or Dockerfile and recreates the container.
+   */
+  async makeRestartable(): Promise<void> {
+    const { container } = await this.deps.connection.connect(true);
+    const advice = keeperAdvice(await container.commandFacts());
+    if (advice.already) {
+      void vscode.window.showInformationMessage(`Container ${container.name} already runs the odoo-dev keeper as PID 1: Odoo restarts there with new args.`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument({ content: advice.text, language: 'markdown' });
+    await vscode.window.showTextDocument(document, { preview: false });
   }
 
   async selectContainer(): Promise<void> {

@@ -42,7 +42,7 @@ export class ErrorReporter {
     if (isOdooDevError(error) && (error.code === 'crashed' || error.code === 'not-ready')) {
       this.logView.showFailure(error);
     }
-    const buttons = [showLogs, ...(notice.setting ? [openSettings] : [])];
+    const buttons = [showLogs, ...(notice.setting ? [openSettings] : notice.action ? [notice.action.title] : [])];
     const shown = notice.severity === 'warning'
       ? vscode.window.showWarningMessage(notice.message, ...buttons)
       : vscode.window.showErrorMessage(notice.message, ...buttons);
@@ -55,6 +55,8 @@ export class ErrorReporter {
         }
       } else if (button === openSettings && notice.setting) {
         void vscode.commands.executeCommand('workbench.action.openSettings', notice.setting);
+      } else if (notice.action && button === notice.action.title) {
+        void vscode.commands.executeCommand(notice.action.command);
       }
     });
   }

@@ -43,6 +43,13 @@ describe('errorNotice', () => {
     assert.doesNotMatch(notice?.message ?? '', /--timeout/);
   });
 
+  it('offers to make the container restartable when Odoo is PID 1', () => {
+    const notice = errorNotice(engineError('pid1-refused', 'Odoo is PID 1 in this container, so stopping it would stop the container.', 'Run odoo-dev keeper.'), 'Restart with args');
+    assert.deepEqual(notice?.action, { title: 'Make Restartable', command: 'odooDev.makeRestartable' });
+    assert.match(notice?.message ?? '', /Make Restartable/);
+    assert.doesNotMatch(notice?.message ?? '', /odoo-dev keeper/);
+  });
+
   it('says nothing for a cancelled command', () => {
     assert.equal(errorNotice(engineError('cancelled', 'No container was selected.'), 'Restart'), undefined);
   });
