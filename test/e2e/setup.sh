@@ -98,7 +98,13 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ] || [ ! -f "$CODE_SERVER_BIN" ]; 
   [ -f "$npm_cli" ] || die "cannot find npm-cli.js (looked at $npm_cli)"
   (
     cd "$CODE_SERVER_HOME"
+    # Run from `npm test`, the environment names the outer npm's Node 20 (NODE,
+    # npm_node_execpath, npm_config_*), and install scripts would use it: start clean.
+    for var in $(compgen -e); do
+      case $var in npm_* | NODE | INIT_CWD) unset "$var" ;; esac
+    done
     export PATH="$NODE_HOME/bin:$PATH"
+    export NODE="$NODE_HOME/bin/node"
     export npm_config_nodedir="$NODE_HOME"
     "$NODE_HOME/bin/node" "$npm_cli" install --no-audit --no-fund --save-exact \
       "code-server@$CODE_SERVER_VERSION"
