@@ -276,7 +276,7 @@ describe('Odoo stand-in in real containers', function () {
       await waitFor('the orphans to exit', async () => {
         const left = odooProcesses(await processesIn(container)).filter((p) => p.state !== 'Z');
         return left.length === 0 ? true : undefined;
-      }, 3000);
+      }, 10_000);
     });
   });
 
