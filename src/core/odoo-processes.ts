@@ -1,8 +1,7 @@
 import type { ProcessInfo } from './agent-protocol';
 
-/** An Odoo process: the interpreter and script that run it, its subcommand and its arguments. */
-export interface OdooProcess {
-  readonly info: ProcessInfo;
+/** An Odoo command line: the interpreter and script that run it, its subcommand and arguments. */
+export interface OdooProgram {
   /** argv up to and including the script (`python3 /usr/bin/odoo`, `python3 -m odoo`). */
   readonly program: readonly string[];
   /** `server` unless the first argument names another Odoo command (`shell`, `gevent`, ...). */
@@ -11,6 +10,11 @@ export interface OdooProcess {
   readonly args: readonly string[];
   /** Started as `python -m odoo`: such a server dies on HUP instead of re-executing. */
   readonly isModuleLaunch: boolean;
+}
+
+/** An Odoo process: its command line read as an Odoo program. */
+export interface OdooProcess extends OdooProgram {
+  readonly info: ProcessInfo;
 }
 
 /** A running Odoo server: its master and the processes it forked. */
@@ -36,11 +40,10 @@ const pythonName = /^python(\d+(\.\d+)*)?[a-z]?$/;
  * The script token decides, not argv[0], which is a bare `python3` after a HUP re-exec; other
  * programs that merely mention `odoo` (`psql -U odoo`, `runuser -u odoo -- ...`) are not Odoo.
  */
-export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
-  const { argv } = info;
+export function odooProgramOf(argv: readonly string[]): OdooProgram | undefined {
   const first = basename(argv[0] ?? '');
   if (!pythonName.test(first)) {
-    return scriptName.test(first) ? splitProgram(info, 0) : undefined;
+    return scriptName.test(first) ? splitProgram(argv, 0) : undefined;
   }
   for (let index = 1; index < argv.length; index++) {
     const token = argv[index];
@@ -52,13 +55,23 @@ export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
     if (!isModule && !scriptName.test(basename(token))) {
       continue;
     }
-    return splitProgram(info, index);
+    return splitProgram(argv, index);
   }
   return undefined;
 }
 
-function splitProgram(info: ProcessInfo, index: number): OdooProcess {
-  const { argv } = info;
+/** The Odoo program a process runs, if any (see `odooProgramOf`). */
+export function odooProcessOf(info: ProcessInfo): OdooProcess | undefined {
+  const program = odooProgramOf(info.argv);
+  return program && { info, ...program };
+}
+
+/** `docker top` joins argv with spaces; that is exact enough to recognise the Odoo script. */
+export function odooProgramOfTopCommand(command: string): OdooProgram | undefined {
+  return odooProgramOf(command.split(' '));
+}
+
+function splitProgram(argv: readonly string[], index: number): OdooProgram {
   const isModuleLaunch = argv[index] === '-m';
   const scriptEnd = isModuleLaunch ? index + 2 : index + 1;
   let args = argv.slice(scriptEnd);
@@ -71,7 +84,7 @@ function splitProgram(info: ProcessInfo, index: number): OdooProcess {
     command = word;
     args = [...args.slice(0, commandAt), ...args.slice(commandAt + 1)];
   }
-  return { info, program: argv.slice(0, scriptEnd), command, args, isModuleLaunch };
+  return { program: argv.slice(0, scriptEnd), command, args, isModuleLaunch };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { HttpTarget, ProcessInfo, RememberedCommand } from './agent-protoco
 import { keepConnectionOptions, optionValue, parseCommandLine, stripLikeReexec, stripOneShot } from './command-line';
 import { OdooDevError } from './errors';
 import type { OptionCatalog } from './option-catalog';
-import { odooProcessOf, writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
+import { odooProgramOf, writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
 import { maskArgv } from './secrets';
 
 /** What the user asked for: new args, or none to keep the current ones. */
@@ -200,8 +200,7 @@ export function envValue(env: readonly string[], key: string): string | undefine
 }
 
 function programOf(argv: readonly string[]): readonly string[] {
-  const process = odooProcessOf({ pid: 0, ppid: 0, uid: 0, gid: 0, state: 'S', startTime: 0, argv });
-  return process?.program ?? argv.slice(0, 1);
+  return odooProgramOf(argv)?.program ?? argv.slice(0, 1);
 }
 
 /**

@@ -1,9 +1,8 @@
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../core/container-choice';
 import type { DockerEndpoint } from '../core/docker-endpoint';
-import { odooProcessOf } from '../core/odoo-processes';
 import { dockerError } from './docker-errors';
-import { processFromCommand } from './find-container';
+import { runsOdoo } from './find-container';
 
 /** A container as a picker shows it. */
 export interface ContainerListing extends ContainerSummary {
@@ -28,14 +27,4 @@ export async function listRunningContainers(docker: Dockerode, endpoint: DockerE
     runsOdoo: await runsOdoo(docker, c.Id),
   })));
   return listings.sort((a, b) => Number(b.runsOdoo) - Number(a.runsOdoo) || a.name.localeCompare(b.name));
-}
-
-async function runsOdoo(docker: Dockerode, id: string): Promise<boolean> {
-  try {
-    const top = await docker.getContainer(id).top({ ps_args: '-o pid,args' });
-    return (top.Processes ?? []).some((row: string[]) => odooProcessOf(processFromCommand(row[row.length - 1])) !== undefined);
-  } catch {
-    // A container that stops while we look runs nothing.
-    return false;
-  }
 }

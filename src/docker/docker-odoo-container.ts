@@ -20,6 +20,8 @@ import { FrameLineSplitter } from './docker-frames';
 /** An Odoo container reached through dockerode; the client comes from outside. */
 export class DockerOdooContainer implements OdooContainer {
   private readonly container: Dockerode.Container;
+  /** Whether the container has a TTY (then its log is one raw stream); fixed at creation. */
+  private tty: boolean | undefined;
 
   constructor(
     private readonly docker: Dockerode,
@@ -100,7 +102,7 @@ export class DockerOdooContainer implements OdooContainer {
   }
 
   async *logs(options: { since?: number; tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine> {
-    const info = await this.call(`Inspecting container ${this.name}`, () => this.container.inspect());
+    const tty = await this.hasTty();
     const request = {
       stdout: true,
       stderr: true,
@@ -116,7 +118,7 @@ export class DockerOdooContainer implements OdooContainer {
       const time = Date.parse(line.slice(0, space));
       lines.push({ time: Number.isNaN(time) ? Date.now() : time, stream, text: line.slice(space + 1) });
       wake?.();
-    }, info.Config.Tty);
+    }, tty);
     if (!options.follow) {
       const buffer = await this.call(`Reading logs of ${this.name}`, () => this.container.logs({ ...request, follow: false }));
       splitter.push(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
@@ -195,6 +197,11 @@ export class DockerOdooContainer implements OdooContainer {
         stream?.destroy();
       },
     };
+  }
+
+  private async hasTty(): Promise<boolean> {
+    this.tty ??= (await this.call(`Inspecting container ${this.name}`, () => this.container.inspect())).Config.Tty;
+    return this.tty;
   }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {

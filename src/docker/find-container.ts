@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { onlyOdooContainer, preferredContainer, type ContainerHints, type ContainerSummary } from '../core/container-choice';
 import type { DockerEndpoint } from '../core/docker-endpoint';
-import { odooProcessOf } from '../core/odoo-processes';
+import { odooProgramOfTopCommand } from '../core/odoo-processes';
 import { dockerError } from './docker-errors';
 import { DockerOdooContainer } from './docker-odoo-container';
 
@@ -23,24 +23,24 @@ export async function findOdooContainer(docker: Dockerode, endpoint: DockerEndpo
   }));
   let chosen = preferredContainer(list, hints);
   if (!chosen) {
-    const runsOdoo = new Set<string>();
+    const odooIds = new Set<string>();
     await Promise.all(list.filter((c) => c.state === 'running').map(async (c) => {
-      try {
-        const top = await docker.getContainer(c.id).top({ ps_args: '-o pid,args' });
-        const commands = (top.Processes ?? []).map((row: string[]) => row[row.length - 1]);
-        if (commands.some((command: string) => odooProcessOf(processFromCommand(command)) !== undefined)) {
-          runsOdoo.add(c.id);
-        }
-      } catch {
-        // A container that stops while we look is simply not a candidate.
+      if (await runsOdoo(docker, c.id)) {
+        odooIds.add(c.id);
       }
     }));
-    chosen = onlyOdooContainer(list, runsOdoo, hints);
+    chosen = onlyOdooContainer(list, odooIds, hints);
   }
   return new DockerOdooContainer(docker, chosen.id, chosen.name, address);
 }
 
-/** `docker top` joins argv with spaces; that is exact enough to recognise the Odoo script. */
-export function processFromCommand(command: string, pid = 0) {
-  return { pid, ppid: 0, uid: -1, gid: -1, state: 'S', startTime: 0, argv: command.split(' ') };
+/** Whether an Odoo process runs in the container, seen from the host (`docker top`, no exec). */
+export async function runsOdoo(docker: Dockerode, id: string): Promise<boolean> {
+  try {
+    const top = await docker.getContainer(id).top({ ps_args: '-o pid,args' });
+    return (top.Processes ?? []).some((row: string[]) => odooProgramOfTopCommand(row[row.length - 1]) !== undefined);
+  } catch {
+    // A container that stops while we look runs nothing.
+    return false;
+  }
 }

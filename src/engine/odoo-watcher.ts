@@ -1,5 +1,5 @@
 import { isOdooDevError } from '../core/errors';
-import { odooProcessOf } from '../core/odoo-processes';
+import { odooProgramOfTopCommand } from '../core/odoo-processes';
 import type { VersionInfo } from '../core/agent-protocol';
 import type { Disposable, OdooContainer, TopProcess } from './odoo-container';
 import type { EngineActivity, OdooEngine } from './odoo-engine';
@@ -228,8 +228,7 @@ export class OdooWatcher implements Disposable {
 /** Odoo server masters among host-side processes: Odoo processes whose parent is not Odoo. */
 function mastersOf(processes: readonly TopProcess[]): TopProcess[] {
   const odoo = processes.filter((p) => {
-    const process = odooProcessOf({ pid: p.pid, ppid: p.ppid, uid: p.uid, gid: -1, state: 'S', startTime: 0, argv: p.command.split(' ') });
-    return process !== undefined && process.command === 'server';
+    return odooProgramOfTopCommand(p.command)?.command === 'server';
   });
   const pids = new Set(odoo.map((p) => p.pid));
   return odoo.filter((p) => !pids.has(p.ppid) && !p.command.split(' ').includes('--stop-after-init'));

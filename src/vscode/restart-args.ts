@@ -3,7 +3,7 @@
 import { validateArgs, type ArgProblem } from '../core/arg-validation';
 import { ArgsSyntaxError, splitArgs } from '../core/argv-text';
 import { connectionDests, parseCommandLine } from '../core/command-line';
-import { odooProcessOf } from '../core/odoo-processes';
+import { odooProgramOf } from '../core/odoo-processes';
 import { catalogFor, knownSeries } from '../core/option-catalog';
 import { mask } from '../core/secrets';
 
@@ -19,7 +19,7 @@ export function currentArgs(argv: readonly string[] | undefined, series?: string
   if (!argv?.length) {
     return [];
   }
-  const odoo = odooProcessOf({ pid: 0, ppid: 0, uid: -1, gid: -1, state: 'S', startTime: 0, argv: [...argv] });
+  const odoo = odooProgramOf(argv);
   if (!odoo) {
     return [];
   }
