@@ -172,15 +172,6 @@ def descendants(root):
     return found
 
 
-def looks_like_odoo(argv):
-    for index, token in enumerate(argv[:4]):
-        if 'odoo' in os.path.basename(token).lower():
-            return True
-        if token == '-m' and index + 1 < len(argv) and argv[index + 1].startswith('odoo'):
-            return True
-    return False
-
-
 def as_user(uid, gid, work):
     """Runs work() in a child that has fully become uid:gid and returns its JSON result.
 
@@ -234,16 +225,15 @@ def snapshot(user=None):
         info = {'pid': pid, 'ppid': stat[0], 'uid': uid, 'gid': gid, 'state': stat[1],
                 'startTime': stat[2], 'argv': argv}
         processes.append(info)
-        if pid == 1 or looks_like_odoo(argv):
-            wanted.setdefault((uid, gid), []).append(pid)
+        # Which of them is Odoo is the engine's to decide, by its one reading of a command
+        # line: the details of every process go with the snapshot.
+        wanted.setdefault((uid, gid), []).append(pid)
     by_pid = dict((info['pid'], info) for info in processes)
     for (uid, gid), group in wanted.items():
         found = as_user(uid, gid, lambda group=group: dict((str(p), read_details(p)) for p in group))
         for key, details in (found or {}).items():
             by_pid[int(key)].update(details)
-    event = {'t': 'snapshot', 'now': time.time(), 'clockTicks': os.sysconf('SC_CLK_TCK'),
-             'agentPid': AGENT_PID, 'agentUid': os.getuid(), 'hostname': socket.gethostname(),
-             'processes': processes}
+    event = {'t': 'snapshot', 'processes': processes}
     remembered = read_memory()
     if remembered is not None:
         event['remembered'] = remembered

@@ -19,32 +19,30 @@ export interface ProcessInfo {
   /** Start time in clock ticks since boot; with the PID it names a process even across PID reuse. */
   readonly startTime: number;
   readonly argv: readonly string[];
-  /** Working directory; only for processes that look like Odoo and only when it could be read. */
+  /** Working directory, when it could be read. */
   readonly cwd?: string;
-  /** Initial environment as `KEY=VALUE` entries, in order; same conditions as `cwd`. */
+  /** Initial environment as `KEY=VALUE` entries, in order, when it could be read. */
   readonly env?: readonly string[];
   /** Where stdout and stderr point (`pipe:[123]`, `/dev/null`, a file); same conditions. */
   readonly stdio?: readonly string[];
 }
 
-/** The command the agent remembers in the container for a later plain start. */
-export interface RememberedCommand {
+/** A command and everything it runs with: what is launched, remembered, or read off a process. */
+export interface ProcessSpec {
   readonly argv: readonly string[];
+  /** `KEY=VALUE` entries, in order. */
   readonly env: readonly string[];
   readonly cwd: string;
   readonly uid: number;
   readonly gid: number;
 }
 
+/** The command the agent remembers in the container for a later plain start. */
+export type RememberedCommand = ProcessSpec;
+
 export interface Snapshot {
   readonly t: 'snapshot';
-  /** Seconds since the epoch, by the container's clock. */
-  readonly now: number;
-  readonly clockTicks: number;
-  /** The agent's own PID, already left out of `processes`. */
-  readonly agentPid: number;
-  readonly agentUid: number;
-  readonly hostname: string;
+  /** Every process but the agent and its helpers; `cwd`, `env` and `stdio` where readable. */
   readonly processes: readonly ProcessInfo[];
   readonly remembered?: RememberedCommand;
   /** The user the engine asked about, resolved with the container's own passwd. */
@@ -72,13 +70,8 @@ export interface StopStep {
 }
 
 /** Runs a command detached, in its own session, its output where `docker logs` reads. */
-export interface LaunchStep {
+export interface LaunchStep extends ProcessSpec {
   readonly step: 'launch';
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly cwd: string;
-  readonly uid: number;
-  readonly gid: number;
 }
 
 export type AgentStep =
@@ -122,7 +115,6 @@ export type AgentEvent =
   | { readonly t: 'hup-sent'; readonly pid: number; readonly at: number }
   | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string }
   | { readonly t: 'launch-failed'; readonly message: string }
-  | { readonly t: 'listening'; readonly pid: number; readonly port: number; readonly ms: number }
   | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }

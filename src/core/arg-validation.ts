@@ -41,6 +41,24 @@ export function validateArgs(argv: readonly string[], catalog: OptionCatalog): A
   return check.problems.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/**
+ * The problems of these args for a series, or, while the series is not known yet, for any
+ * series: an error only where every known series refuses the args, a warning where some would
+ * accept them. The engine blocks on the errors; the restart input shows both.
+ */
+export function validateArgsForSeries(argv: readonly string[], series: string | undefined): ArgProblem[] {
+  if (series !== undefined) {
+    return validateArgs(argv, catalogFor(series));
+  }
+  const bySeries = knownSeries.map((name) => validateArgs(argv, catalogFor(name)));
+  const newest = bySeries[bySeries.length - 1];
+  const refusedByAll = (problem: ArgProblem) =>
+    bySeries.every((problems) => problems.some((q) => q.severity === 'error' && q.start === problem.start));
+  return newest.map((problem) => (problem.severity === 'error' && !refusedByAll(problem)
+    ? { ...problem, severity: 'warning' as const }
+    : problem));
+}
+
 function subcommandProblem(command: string, index: number): ArgProblem {
   const known = (knownSubcommands as readonly string[]).includes(command);
   return {

@@ -120,11 +120,6 @@ export function parseCommandLine(argv: readonly string[], catalog: OptionCatalog
   };
 }
 
-/** Whether the command line starts Odoo's HTTP server (no command, or `server`). */
-export function runsHttpServer(parsed: ParsedCommandLine): boolean {
-  return parsed.subcommand === undefined || parsed.subcommand.text === 'server';
-}
-
 /**
  * The argv without the options that must not stick to the next plain restart (`oneShot`: `-i`,
  * `-u`, `--test-enable`, `--stop-after-init`, ...), each with its value, however written.

@@ -82,6 +82,9 @@ export interface LongOptionMatch {
 /** The series we have catalogs for, oldest first. */
 export const knownSeries = ['14.0', '15.0', '16.0', '17.0', '18.0', '19.0'] as const;
 
+/** The series whose catalog reads a command line when the running series is not known yet. */
+export const newestSeries: string = knownSeries[knownSeries.length - 1];
+
 const rawCatalogs: Readonly<Record<string, unknown>> = {
   '14.0': series14,
   '15.0': series15,
@@ -283,9 +286,9 @@ const catalogs = new Map<string, OptionCatalog>();
 
 /**
  * The catalog of a series, built once. Takes a series (`17.0`) or any version string, which
- * `seriesOf` maps to the nearest known series.
+ * `seriesOf` maps to the nearest known series; no series (not known yet) gives the newest.
  */
-export function catalogFor(series: string): OptionCatalog {
+export function catalogFor(series: string = newestSeries): OptionCatalog {
   const known = (knownSeries as readonly string[]).includes(series) ? series : seriesOf(series);
   let catalog = catalogs.get(known);
   if (!catalog) {

@@ -1,8 +1,7 @@
-import type { HttpTarget, ProcessInfo, RememberedCommand } from './agent-protocol';
-import { keepConnectionOptions, optionValue, parseCommandLine, stripLikeReexec, stripOneShot } from './command-line';
+import type { HttpTarget, ProcessInfo, ProcessSpec } from './agent-protocol';
 import { OdooDevError } from './errors';
-import type { OptionCatalog } from './option-catalog';
-import { odooProgramOf, writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
+import { envValue, OdooCommandLine } from './odoo-command-line';
+import { writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
 import { maskArgv } from './secrets';
 
 /** What the user asked for: new args, or none to keep the current ones. */
@@ -12,42 +11,30 @@ export interface RestartRequest {
   readonly pid?: number;
 }
 
-/** A command line to run and everything it runs with. */
-export interface LaunchSpec {
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly cwd: string;
-  readonly uid: number;
-  readonly gid: number;
-  /** The part of argv after the Odoo script. */
-  readonly args: readonly string[];
+/** A command line to run, what it runs with, and what a later plain start would run instead. */
+export interface Launch {
+  readonly spec: ProcessSpec;
+  readonly command: OdooCommandLine;
   /** What a later plain start runs: the same, without one-shot args. */
-  readonly remember: RememberedCommand;
+  readonly remember: ProcessSpec;
   readonly http: HttpTarget;
 }
 
 export type RestartPlan =
   /** Odoo re-executes itself with the same PID and the same args minus the one-shot ones. */
-  | { readonly kind: 'hup'; readonly server: OdooServer; readonly args: readonly string[]; readonly http: HttpTarget }
+  | { readonly kind: 'hup'; readonly server: OdooServer; readonly command: OdooCommandLine; readonly http: HttpTarget }
   /** Stop the master gracefully, then launch the new command beside PID 1. */
-  | { readonly kind: 'in-place'; readonly server: OdooServer; readonly launch: LaunchSpec }
+  | { readonly kind: 'in-place'; readonly server: OdooServer; readonly launch: Launch }
   /** Nothing runs: launch the remembered or configured command. */
-  | { readonly kind: 'start'; readonly launch: LaunchSpec };
-
-/** Used to start Odoo in a container where it never ran under us. */
-export interface StartDefaults {
-  readonly program: readonly string[];
-  readonly env: readonly string[];
-  readonly cwd: string;
-  readonly uid: number;
-  readonly gid: number;
-}
+  | { readonly kind: 'start'; readonly launch: Launch };
 
 export interface PlanContext {
   readonly processes: ContainerProcesses;
-  readonly catalog: OptionCatalog;
-  readonly remembered?: RememberedCommand;
-  readonly defaults: StartDefaults;
+  /** The running series, when known. */
+  readonly series?: string;
+  readonly remembered?: ProcessSpec;
+  /** Used to start Odoo in a container where it never ran under us: argv is the program. */
+  readonly defaults: ProcessSpec;
 }
 
 /** The one Odoo server a restart or stop acts on; several unrelated servers need a choice. */
@@ -75,47 +62,43 @@ export function targetServer(processes: ContainerProcesses, pid?: number): OdooS
  * directory, environment and program as the server it replaces.
  */
 export function planRestart(request: RestartRequest, context: PlanContext): RestartPlan {
-  const { catalog } = context;
   const server = targetServer(context.processes, request.pid);
   if (!server) {
-    return { kind: 'start', launch: startSpec(request.args, context) };
+    return { kind: 'start', launch: startLaunch(request.args, context) };
   }
-  const { master } = server;
-  const current = master.args;
+  const current = server.master.command.withSeries(context.series);
   const next = request.args === undefined
-    ? stripOneShot(current, catalog)
-    : keepConnectionOptions(current, request.args, catalog);
+    ? current.withExactArgs(current.persistentArgs)
+    : current.withArgs(request.args);
   // What Odoo itself runs after a HUP re-exec.
-  const reexec = stripLikeReexec(current, catalog);
-  const sameAsReexec = sameMeaning(next, reexec, catalog);
-  const isPid1 = endsContainer(master.info, context.processes.pid1);
+  const reexec = current.withExactArgs(current.reexecArgs);
+  const sameAsReexec = next.meansSameAs(reexec.args);
+  const { info } = server.master;
+  const env = info.env ?? [];
+  const hup = { kind: 'hup', server, command: reexec, http: reexec.httpTarget(env) } as const;
 
-  if (isPid1) {
+  if (endsContainer(info, context.processes.pid1)) {
     if (!sameAsReexec) {
-      throw pid1Refusal(current, next, describeEnding(master.info, context.processes.pid1));
+      throw pid1Refusal(current.args, next.args, describeEnding(info, context.processes.pid1));
     }
-    if (master.isModuleLaunch) {
+    if (current.isModuleLaunch) {
       throw new OdooDevError('unsafe-hup', 'Odoo runs as PID 1 and was started as `python -m odoo`, which dies on HUP instead of re-executing, and that would stop the container.', {
         hint: 'Start Odoo through its script (odoo or odoo-bin), or make the container restartable with a keeper as PID 1.',
       });
     }
-    return { kind: 'hup', server, args: reexec, http: httpTargetOf(reexec, master.info.env ?? [], catalog) };
+    return hup;
   }
   // A HUP keeps the server's output where it was; a relaunch also brings it to `docker logs`.
-  if (sameAsReexec && !master.isModuleLaunch && writesToContainerLog(master.info, context.processes.pid1)) {
-    return { kind: 'hup', server, args: reexec, http: httpTargetOf(reexec, master.info.env ?? [], catalog) };
+  if (sameAsReexec && !current.isModuleLaunch && writesToContainerLog(info, context.processes.pid1)) {
+    return hup;
   }
-  const { env, cwd } = master.info;
-  if (env === undefined || cwd === undefined) {
-    throw new OdooDevError('agent-failed', `Could not read the environment and working directory of Odoo (PID ${master.info.pid}, uid ${master.info.uid}).`, {
+  const spec = specOf(info);
+  if (!spec) {
+    throw new OdooDevError('agent-failed', `Could not read the environment and working directory of Odoo (PID ${info.pid}, uid ${info.uid}).`, {
       hint: 'The container may forbid switching users in an exec; check that `docker exec -u 0` works in it.',
     });
   }
-  return {
-    kind: 'in-place',
-    server,
-    launch: launchSpec(master.program, next, env, cwd, master.info.uid, master.info.gid, catalog),
-  };
+  return { kind: 'in-place', server, launch: launchOf(next, spec) };
 }
 
 const initShims = /^(tini|tini-static|docker-init|dumb-init|catatonit)$/;
@@ -132,93 +115,43 @@ export function endsContainer(odoo: ProcessInfo, pid1: ProcessInfo | undefined):
   return odoo.ppid === 1 && initShims.test(init);
 }
 
-/** The stop of `odoo-dev stop` remembers what ran, so a plain start brings it back. */
-export function rememberedFor(server: OdooServer, catalog: OptionCatalog): RememberedCommand | undefined {
-  const { env, cwd, uid, gid } = server.master.info;
-  if (env === undefined || cwd === undefined) {
-    return undefined;
-  }
-  return { argv: [...server.master.program, ...stripOneShot(server.master.args, catalog)], env, cwd, uid, gid };
+/** What a plain start brings back after this server: its command without one-shot args. */
+export function rememberedFor(server: OdooServer): ProcessSpec | undefined {
+  const spec = specOf(server.master.info);
+  const { command } = server.master;
+  return spec && { ...spec, argv: command.withExactArgs(command.persistentArgs).argv };
 }
 
-function startSpec(args: readonly string[] | undefined, context: PlanContext): LaunchSpec {
-  const { remembered, defaults, catalog } = context;
+/** The spec a process runs with, when its environment and directory could be read. */
+export function specOf(info: ProcessInfo): ProcessSpec | undefined {
+  const { argv, env, cwd, uid, gid } = info;
+  return env === undefined || cwd === undefined ? undefined : { argv, env, cwd, uid, gid };
+}
+
+function startLaunch(args: readonly string[] | undefined, context: PlanContext): Launch {
+  const { remembered, defaults, series } = context;
   if (remembered) {
-    const program = programOf(remembered.argv);
-    const rememberedArgs = remembered.argv.slice(program.length);
-    const next = args === undefined ? rememberedArgs : keepConnectionOptions(rememberedArgs, args, catalog);
-    return launchSpec(program, next, remembered.env, remembered.cwd, remembered.uid, remembered.gid, catalog);
+    const command = OdooCommandLine.read(remembered.argv, series)
+      ?? OdooCommandLine.compose(remembered.argv.slice(0, 1), remembered.argv.slice(1), series);
+    return launchOf(args === undefined ? command : command.withArgs(args), remembered);
   }
-  return launchSpec(defaults.program, args ?? [], defaults.env, defaults.cwd, defaults.uid, defaults.gid, catalog);
+  return launchOf(OdooCommandLine.compose(defaults.argv, args ?? [], series), defaults);
 }
 
-function launchSpec(
-  program: readonly string[],
-  args: readonly string[],
-  env: readonly string[],
-  cwd: string,
-  uid: number,
-  gid: number,
-  catalog: OptionCatalog,
-): LaunchSpec {
-  const argv = [...program, ...args];
+/** The launch of a command line with the environment, directory and user of `base`. */
+function launchOf(command: OdooCommandLine, base: ProcessSpec): Launch {
+  const spec = { ...base, argv: command.argv };
   return {
-    argv,
-    env,
-    cwd,
-    uid,
-    gid,
-    args,
-    remember: { argv: [...program, ...stripOneShot(args, catalog)], env, cwd, uid, gid },
-    http: httpTargetOf(args, env, catalog),
+    spec,
+    command,
+    remember: { ...spec, argv: command.withExactArgs(command.persistentArgs).argv },
+    http: command.httpTarget(spec.env),
   };
 }
 
-/** Where the server started with these args answers HTTP, as far as the command line tells. */
-export function httpTargetOf(args: readonly string[], env: readonly string[], catalog: OptionCatalog): HttpTarget {
-  const port = Number(optionValue(args, 'http_port', catalog));
-  const host = optionValue(args, 'http_interface', catalog);
-  const configFile = optionValue(args, 'config', catalog) ?? envValue(env, 'ODOO_RC') ?? homeConfig(env);
-  const disabled = optionValue(args, 'http_enable', catalog) === 'false';
-  return {
-    ...(Number.isInteger(port) && port > 0 ? { port } : {}),
-    ...(host ? { host } : {}),
-    ...(configFile ? { configFile } : {}),
-    ...(disabled ? { disabled } : {}),
-  };
-}
-
-function homeConfig(env: readonly string[]): string | undefined {
-  const home = envValue(env, 'HOME');
-  return home ? `${home.replace(/\/$/, '')}/.odoorc` : undefined;
-}
-
-export function envValue(env: readonly string[], key: string): string | undefined {
-  const prefix = `${key}=`;
-  const entry = [...env].reverse().find((e) => e.startsWith(prefix));
-  return entry?.slice(prefix.length);
-}
-
-function programOf(argv: readonly string[]): readonly string[] {
-  return odooProgramOf(argv)?.program ?? argv.slice(0, 1);
-}
-
-/**
- * Whether two command lines tell Odoo the same: each option's values in order, and the
- * positional words. The order between different options does not matter to Odoo.
- */
-function sameMeaning(a: readonly string[], b: readonly string[], catalog: OptionCatalog): boolean {
-  const meaning = (argv: readonly string[]) => {
-    const parsed = parseCommandLine(argv, catalog);
-    const values = new Map<string, string[]>();
-    for (const arg of parsed.options) {
-      const key = arg.option?.dest ?? arg.flag;
-      values.set(key, [...(values.get(key) ?? []), `${arg.flag}=${arg.value ?? ''}`]);
-    }
-    const sorted = [...values.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return JSON.stringify([parsed.subcommand?.text ?? null, sorted, parsed.positionals.map((p) => p.text)]);
-  };
-  return meaning(a) === meaning(b);
+/** The environment a start gets where nothing ran before: the container's, with a `HOME`. */
+export function withHome(env: readonly string[], home: string): readonly string[] {
+  return envValue(env, 'HOME') === undefined ? [...env, `HOME=${home}`] : env;
 }
 
 /** Why stopping this Odoo stops the container, for messages. */
@@ -240,5 +173,5 @@ function pid1Refusal(current: readonly string[], next: readonly string[], ending
 }
 
 function describeServers(servers: readonly OdooServer[]): string {
-  return servers.map((s) => `PID ${s.master.info.pid} (${maskArgv(s.master.args).join(' ')})`).join(', ');
+  return servers.map((s) => `PID ${s.master.info.pid} (${maskArgv(s.master.command.args).join(' ')})`).join(', ');
 }

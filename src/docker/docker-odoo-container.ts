@@ -4,6 +4,7 @@ import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
 import { OdooDevError } from '../core/errors';
 import type { ContainerCommandFacts } from '../core/restartable-keeper';
 import { agentSource } from '../agent/agent-source';
+import { AsyncQueue } from '../core/async-queue';
 import type {
   AgentOptions,
   AgentSession,
@@ -41,7 +42,6 @@ export class DockerOdooContainer implements OdooContainer {
       image: info.Config.Image,
       running: info.State.Running,
       state: info.State.Status,
-      startedAt: info.State.StartedAt,
       user: info.Config.User ?? '',
       env: info.Config.Env ?? [],
       workingDir: info.Config.WorkingDir ?? '',
@@ -78,7 +78,7 @@ export class DockerOdooContainer implements OdooContainer {
     const first = await session.next();
     if (first?.t !== 'snapshot') {
       stream.destroy();
-      throw await this.agentFailure(first, session.stderr);
+      throw this.agentFailure(first, session.stderr);
     }
     session.snapshot = first;
     return session;
@@ -110,22 +110,17 @@ export class DockerOdooContainer implements OdooContainer {
       ...(options.since !== undefined ? { since: dockerTime(options.since) } : {}),
       ...(options.tail !== undefined ? { tail: options.tail } : {}),
     };
-    const lines: LogLine[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    const splitter = new FrameLineSplitter((stream, line) => {
-      const space = line.indexOf(' ');
-      const time = Date.parse(line.slice(0, space));
-      lines.push({ time: Number.isNaN(time) ? Date.now() : time, stream, text: line.slice(space + 1) });
-      wake?.();
-    }, tty);
     if (!options.follow) {
+      const lines: LogLine[] = [];
+      const splitter = new FrameLineSplitter((stream, line) => lines.push(logLine(stream, line)), tty);
       const buffer = await this.call(`Reading logs of ${this.name}`, () => this.container.logs({ ...request, follow: false }));
       splitter.push(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
       splitter.end();
       yield* lines;
       return;
     }
+    const lines = new AsyncQueue<LogLine>();
+    const splitter = new FrameLineSplitter((stream, line) => lines.push(logLine(stream, line)), tty);
     const stream = (await this.call(`Following logs of ${this.name}`, () =>
       this.container.logs({ ...request, follow: true }))) as unknown as Readable;
     const stop = () => stream.destroy();
@@ -133,22 +128,14 @@ export class DockerOdooContainer implements OdooContainer {
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     const finish = () => {
       splitter.end();
-      ended = true;
-      wake?.();
+      lines.end();
     };
     stream.on('end', finish);
     stream.on('close', finish);
     stream.on('error', finish);
     try {
-      while (true) {
-        while (lines.length) {
-          yield lines.shift()!;
-        }
-        if (ended || options.signal?.aborted) {
-          return;
-        }
-        await new Promise<void>((resolve) => { wake = resolve; });
-        wake = undefined;
+      for (let line = await lines.next(options.signal); line; line = await lines.next(options.signal)) {
+        yield line;
       }
     } finally {
       options.signal?.removeEventListener('abort', stop);
@@ -212,13 +199,8 @@ export class DockerOdooContainer implements OdooContainer {
     }
   }
 
-  private async agentFailure(event: AgentEvent | undefined, stderr: string): Promise<OdooDevError> {
-    const facts = await this.facts().catch(() => undefined);
-    if (facts && !facts.running) {
-      return new OdooDevError('container-not-running', `Container ${this.name} is not running (${facts.state}).`, {
-        hint: 'Start the container first.',
-      });
-    }
+  /** What the exec said when the agent gave no snapshot; the engine tells a stopped container apart. */
+  private agentFailure(event: AgentEvent | undefined, stderr: string): OdooDevError {
     const text = (event?.t === 'error' ? event.message : stderr).trim();
     if (/python3.*(not found|no such file)/i.test(text)) {
       return new OdooDevError('agent-failed', `Container ${this.name} has no python3 on its PATH, and Odoo needs one.`, {
@@ -233,9 +215,7 @@ export class DockerOdooContainer implements OdooContainer {
 class DockerAgentSession implements AgentSession {
   snapshot!: Snapshot;
   stderr = '';
-  private readonly events: AgentEvent[] = [];
-  private waiter: (() => void) | undefined;
-  private ended = false;
+  private readonly events = new AsyncQueue<AgentEvent>();
   private readonly done: Promise<void>;
 
   constructor(private readonly stream: Duplex) {
@@ -249,15 +229,13 @@ class DockerAgentSession implements AgentSession {
       } catch {
         this.stderr += `${line}\n`;
       }
-      this.waiter?.();
     });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     this.done = new Promise((resolve) => {
       const finish = () => {
-        if (!this.ended) {
+        if (!this.events.isEnded) {
           splitter.end();
-          this.ended = true;
-          this.waiter?.();
+          this.events.end();
           resolve();
         }
       };
@@ -268,17 +246,13 @@ class DockerAgentSession implements AgentSession {
   }
 
   send(step: AgentStep): void {
-    if (!this.ended) {
+    if (!this.events.isEnded) {
       this.stream.write(`${JSON.stringify(step)}\n`);
     }
   }
 
-  async next(): Promise<AgentEvent | undefined> {
-    while (!this.events.length && !this.ended) {
-      await new Promise<void>((resolve) => { this.waiter = resolve; });
-      this.waiter = undefined;
-    }
-    return this.events.shift();
+  next(): Promise<AgentEvent | undefined> {
+    return this.events.next();
   }
 
   async close(): Promise<void> {
@@ -286,6 +260,12 @@ class DockerAgentSession implements AgentSession {
     await this.done;
     this.stream.destroy();
   }
+}
+
+function logLine(stream: LogLine['stream'], line: string): LogLine {
+  const space = line.indexOf(' ');
+  const time = Date.parse(line.slice(0, space));
+  return { time: Number.isNaN(time) ? Date.now() : time, stream, text: line.slice(space + 1) };
 }
 
 function asList(value: string | string[] | null | undefined): string[] {

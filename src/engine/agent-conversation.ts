@@ -1,6 +1,6 @@
 import type { AgentEvent, AgentEventType, AgentStep, Snapshot } from '../core/agent-protocol';
-import { OdooDevError } from '../core/errors';
-import type { AgentSession, OdooContainer } from './odoo-container';
+import { isOdooDevError, OdooDevError } from '../core/errors';
+import type { AgentOptions, AgentSession, OdooContainer } from './odoo-container';
 
 type EventOf<T extends AgentEventType> = Extract<AgentEvent, { t: T }>;
 
@@ -17,7 +17,7 @@ export class AgentConversation {
     this.session.send(step);
     const event = await this.until(finals, undefined, onEvent);
     if (!event) {
-      throw await agentEndedError(this.container);
+      throw await agentEndedError(this.container, 'ended unexpectedly');
     }
     return event;
   }
@@ -46,12 +46,29 @@ export class AgentConversation {
   }
 }
 
-/** Why the agent ended without a word: mostly the container stopped or went away under it. */
-async function agentEndedError(container: OdooContainer): Promise<OdooDevError> {
-  // The agent dies with the container; Docker may take a moment to record the stop.
+/**
+ * Starts the agent in the container. An agent that fails to start because the container
+ * stopped or went away says so, rather than what the exec printed.
+ */
+export async function openConversation(container: OdooContainer, options?: AgentOptions): Promise<AgentConversation> {
+  try {
+    return new AgentConversation(await container.openAgent(options), container);
+  } catch (error) {
+    if (isOdooDevError(error, 'agent-failed')) {
+      throw await agentEndedError(container, error.message, error);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Why the agent ended without its answer: mostly the container stopped or went away under it,
+ * which Docker may take a moment to record; otherwise `what` says what it did.
+ */
+export async function agentEndedError(container: OdooContainer, what: string, cause?: OdooDevError): Promise<OdooDevError> {
   const deadline = Date.now() + 3000;
   let facts = await container.facts().catch(() => undefined);
-  while (facts?.running && Date.now() < deadline) {
+  while (facts?.running && Date.now() < deadline && !cause) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     facts = await container.facts().catch(() => undefined);
   }
@@ -59,9 +76,11 @@ async function agentEndedError(container: OdooContainer): Promise<OdooDevError> 
     return new OdooDevError('container-not-found', `Container ${container.name} disappeared during the restart.`);
   }
   if (!facts.running) {
-    return new OdooDevError('container-not-running', `Container ${container.name} stopped during the restart (${facts.state}).`, {
-      hint: 'Start the container again; nothing of ours is left in it.',
-    });
+    return cause
+      ? new OdooDevError('container-not-running', `Container ${container.name} is not running (${facts.state}).`, { hint: 'Start the container first.' })
+      : new OdooDevError('container-not-running', `Container ${container.name} stopped during the restart (${facts.state}).`, {
+        hint: 'Start the container again; nothing of ours is left in it.',
+      });
   }
-  return new OdooDevError('agent-failed', `The agent in container ${container.name} ended unexpectedly.`);
+  return cause ?? new OdooDevError('agent-failed', `The agent in container ${container.name} ${what}.`);
 }

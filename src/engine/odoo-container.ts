@@ -40,7 +40,6 @@ export interface ContainerFacts {
   readonly running: boolean;
   /** Docker's state word: `running`, `exited`, `paused`, ... */
   readonly state: string;
-  readonly startedAt: string;
   /** The configured user (`USER` or `--user`), empty for root. */
   readonly user: string;
   readonly env: readonly string[];

@@ -7,8 +7,6 @@ export interface RegistryWatch {
   readonly abort: AbortController;
   /** True once the line is there; false when the watch ended without it. */
   readonly found: Promise<boolean>;
-  /** Seconds since the epoch from which the log counts. */
-  readonly since: number;
 }
 
 /**
@@ -33,7 +31,7 @@ export function watchRegistry(container: OdooContainer, pid: number, since: numb
     }
     return false;
   })();
-  return { abort, found, since };
+  return { abort, found };
 }
 
 /**

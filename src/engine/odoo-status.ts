@@ -1,8 +1,6 @@
 import type { VersionInfo } from '../core/agent-protocol';
-import { optionValue } from '../core/command-line';
-import { catalogFor, knownSeries } from '../core/option-catalog';
 import { classifyProcesses, type OdooServer } from '../core/odoo-processes';
-import { endsContainer, httpTargetOf } from '../core/restart-plan';
+import { endsContainer } from '../core/restart-plan';
 import { maskArgv } from '../core/secrets';
 import type { AgentConversation } from './agent-conversation';
 import type { OdooContainer } from './odoo-container';
@@ -26,12 +24,9 @@ export interface OdooStatus {
   readonly others: ReadonlyArray<{ readonly pid: number; readonly argv: readonly string[] }>;
 }
 
-export const newestSeries = knownSeries[knownSeries.length - 1];
-
 /** Asks a server whether it answers, and which version it is. */
-export async function probeServer(agent: AgentConversation, server: OdooServer) {
-  const http = httpTargetOf(server.master.args, server.master.info.env ?? [], catalogFor(newestSeries));
-  return agent.step({ step: 'probe', http }, ['probe']);
+function probeServer(agent: AgentConversation, server: OdooServer) {
+  return agent.step({ step: 'probe', http: server.master.command.httpTarget(server.master.info.env ?? []) }, ['probe']);
 }
 
 /** One exec: the processes, then a probe of the server when one runs. */
@@ -51,7 +46,7 @@ export async function readStatus(container: OdooContainer, openAgent: () => Prom
       return { container: summary, state: 'stopped', others };
     }
     const probe = await probeServer(agent, server);
-    const database = optionValue(server.master.args, 'db_name', catalogFor(probe.version?.serverSerie ?? newestSeries));
+    const database = server.master.command.withSeries(probe.version?.serverSerie || undefined).database;
     return {
       container: summary,
       state: probe.healthy ? 'running' : 'starting',

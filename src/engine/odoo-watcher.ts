@@ -1,6 +1,7 @@
 import { isOdooDevError } from '../core/errors';
-import { odooProgramOfTopCommand } from '../core/odoo-processes';
+import { classifyProcesses, listedFromTop } from '../core/odoo-processes';
 import type { VersionInfo } from '../core/agent-protocol';
+import { failureStateOf } from './failure-state';
 import type { Disposable, OdooContainer, TopProcess } from './odoo-container';
 import type { EngineActivity, OdooEngine } from './odoo-engine';
 
@@ -205,15 +206,7 @@ export class OdooWatcher implements Disposable {
   }
 
   private fail(error: unknown): void {
-    if (isOdooDevError(error, 'container-not-found')) {
-      this.set({ kind: 'container-gone' });
-    } else if (isOdooDevError(error, 'container-not-running')) {
-      this.set({ kind: 'container-stopped' });
-    } else if (isOdooDevError(error, 'docker-unreachable')) {
-      this.set({ kind: 'docker-unavailable', message: error.message });
-    } else {
-      this.set({ kind: 'unknown', message: error instanceof Error ? error.message : String(error) });
-    }
+    this.set(failureStateOf(error));
   }
 
   private set(state: WatchState): void {
@@ -225,13 +218,10 @@ export class OdooWatcher implements Disposable {
   }
 }
 
-/** Odoo server masters among host-side processes: Odoo processes whose parent is not Odoo. */
+/** Odoo server masters among host-side processes, by the same reading as inside the container. */
 function mastersOf(processes: readonly TopProcess[]): TopProcess[] {
-  const odoo = processes.filter((p) => {
-    return odooProgramOfTopCommand(p.command)?.command === 'server';
-  });
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.command.split(' ').includes('--stop-after-init'));
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  return classifyProcesses(listedFromTop(processes)).servers.map((server) => byPid.get(server.master.info.pid)!);
 }
 
 function sameState(a: WatchState | undefined, b: WatchState): boolean {

@@ -3,6 +3,7 @@ import { joinArgs } from '../core/argv-text';
 import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import type { EngineProgress, RestartOutcome } from '../engine/odoo-engine';
+import { describeOutcome } from '../engine/outcome-text';
 import type { ProfileArgs } from './args-code-lens';
 import { argsFileUri, openArgsFile, readProfiles } from './args-file';
 import type { OdooConnection } from './odoo-connection';
@@ -194,21 +195,15 @@ class OdooCommands {
     return answer?.argv;
   }
 
-  /** A done restart is news for a moment; a one-shot run that ended leaves Odoo stopped, which is worth saying. */
+  /** A done restart is news for a moment; a run that ended by itself leaves Odoo stopped, which is worth saying. */
   private announce(outcome: RestartOutcome): void {
-    const took = `${(outcome.totalMs / 1000).toFixed(1)} s`;
-    this.deps.log.info(`${outcome.plan} done in ${took}${outcome.pid ? ` (PID ${outcome.pid})` : ''}`);
+    const text = describeOutcome(outcome, 1);
+    this.deps.log.info(text);
     if (outcome.plan === 'completed') {
-      void vscode.window.showInformationMessage(`Odoo ran once and exited with code ${outcome.exitCode ?? 0} after ${took}; it is stopped now.`, 'Show Logs')
+      void vscode.window.showInformationMessage(`${text}; it is stopped now.`, 'Show Logs')
         .then((button) => button && this.deps.logView.show());
       return;
     }
-    const text = {
-      hup: `Odoo reloaded in place in ${took}`,
-      'in-place': `Odoo restarted in ${took}`,
-      start: `Odoo started in ${took}`,
-      stopped: outcome.pid ? `Odoo stopped in ${took}` : 'Odoo was not running',
-    }[outcome.plan];
     this.doneMessage?.dispose();
     this.doneMessage = vscode.window.setStatusBarMessage(`$(pass) ${text}`, 5000);
   }

@@ -1,13 +1,9 @@
 // The pure side of "Restart with args": the args to prefill, checking a typed line, and the
 // history. No `vscode` here, so that unit tests cover all of it.
-import { validateArgs, type ArgProblem } from '../core/arg-validation';
+import { validateArgsForSeries } from '../core/arg-validation';
 import { ArgsSyntaxError, splitArgs } from '../core/argv-text';
-import { connectionDests, parseCommandLine } from '../core/command-line';
-import { odooProgramOf } from '../core/odoo-processes';
-import { catalogFor, knownSeries } from '../core/option-catalog';
+import { OdooCommandLine } from '../core/odoo-command-line';
 import { mask } from '../core/secrets';
-
-const newestSeries = knownSeries[knownSeries.length - 1];
 
 /**
  * The args a user would type to get the running server back: its argv after the Odoo script
@@ -16,25 +12,8 @@ const newestSeries = knownSeries[knownSeries.length - 1];
  * Takes the masked argv of the status; an argv that is not Odoo's gives no args.
  */
 export function currentArgs(argv: readonly string[] | undefined, series?: string): string[] {
-  if (!argv?.length) {
-    return [];
-  }
-  const odoo = odooProgramOf(argv);
-  if (!odoo) {
-    return [];
-  }
-  const { args } = odoo;
-  const dests: readonly string[] = connectionDests;
-  const drop = new Set<number>();
-  for (const arg of parseCommandLine(args, catalogFor(series ?? newestSeries)).options) {
-    // A connection option clustered with others (`-sc file`) is rare; it is left as written.
-    if (!arg.error && arg.option && dests.includes(arg.option.dest) && !arg.span) {
-      for (let index = arg.start; index < arg.end; index++) {
-        drop.add(index);
-      }
-    }
-  }
-  return args.filter((_, index) => !drop.has(index));
+  const command = argv?.length ? OdooCommandLine.read(argv, series) : undefined;
+  return command?.argsWithoutConnection ?? [];
 }
 
 /** A typed line, read and checked. */
@@ -50,7 +29,7 @@ export interface ArgsCheck {
 /**
  * Splits the line like a shell without expansion and checks it by the language server's rules
  * for the series. With no known series, as in the engine, only what every known series refuses
- * is an error. A value shown masked (`***`) is an error: it would reach Odoo as three stars.
+ * is an error (`validateArgsForSeries`). A value shown masked (`***`) is an error: it would reach Odoo as three stars.
  */
 export function checkArgsLine(text: string, series?: string): ArgsCheck {
   let argv: string[];
@@ -62,7 +41,7 @@ export function checkArgsLine(text: string, series?: string): ArgsCheck {
     }
     throw error;
   }
-  const problems = problemsOf(argv, series);
+  const problems = validateArgsForSeries(argv, series);
   const masked = argv.some((word) => word === mask || word.endsWith(`=${mask}`) || /^-s*w\*\*\*$/.test(word))
     ? [`A value shows as ${mask} because it is secret: type the real value, or remove the option (database connection options are kept by themselves).`]
     : [];
@@ -71,18 +50,6 @@ export function checkArgsLine(text: string, series?: string): ArgsCheck {
     errors: [...masked, ...problems.filter((p) => p.severity === 'error').map((p) => p.message)],
     warnings: problems.filter((p) => p.severity === 'warning').map((p) => p.message),
   };
-}
-
-function problemsOf(argv: readonly string[], series: string | undefined): ArgProblem[] {
-  if (series !== undefined) {
-    return validateArgs(argv, catalogFor(series));
-  }
-  const bySeries = knownSeries.map((name) => validateArgs(argv, catalogFor(name)));
-  const newest = bySeries[bySeries.length - 1];
-  return newest.map((problem) => (problem.severity === 'error'
-    && !bySeries.every((problems) => problems.some((q) => q.severity === 'error' && q.start === problem.start))
-    ? { ...problem, severity: 'warning' as const }
-    : problem));
 }
 
 /** The history with `entry` first, without duplicates or blank entries, at most `max` long. */

@@ -6,11 +6,11 @@ import {
   optionValue,
   optionValues,
   parseCommandLine,
-  runsHttpServer,
   stripLikeReexec,
   stripOneShot,
   type ParsedArg,
 } from '../../src/core/command-line';
+import { OdooCommandLine } from '../../src/core/odoo-command-line';
 import { catalogFor } from '../../src/core/option-catalog';
 
 const c17 = catalogFor('17.0');
@@ -135,7 +135,7 @@ describe('parseCommandLine', () => {
       const parsed = parseCommandLine(argv, c17);
       assert.equal(parsed.subcommand?.text, command);
       assert.deepEqual(parsed.positionals.map((p) => p.index), positionals);
-      assert.equal(runsHttpServer(parsed), http);
+      assert.equal(OdooCommandLine.compose(['odoo'], argv, '17.0').isServer, http);
     });
   }
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ProcessInfo } from '../../src/core/agent-protocol';
-import { classifyProcesses, odooProcessOf, type ContainerProcesses } from '../../src/core/odoo-processes';
+import { OdooCommandLine } from '../../src/core/odoo-command-line';
+import { classifyProcesses, listedFromTop, type ContainerProcesses } from '../../src/core/odoo-processes';
 
 /** A process as the agent reports it; only what a test names differs from a sleeping root process. */
 function proc(pid: number, ppid: number, argv: readonly string[], extra: Partial<ProcessInfo> = {}): ProcessInfo {
@@ -10,8 +11,8 @@ function proc(pid: number, ppid: number, argv: readonly string[], extra: Partial
 const officialArgv = ['/usr/bin/python3', '/usr/bin/odoo', '--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', 'odoo'];
 const keeperArgv = ['/bin/sh', '-c', 'echo Container started; trap "exit 0" 15; exec "$@"; while sleep 1 & wait $!; do :; done', '-'];
 
-describe('odooProcessOf', () => {
-  /** [title, argv, program, command, args, isModuleLaunch] */
+describe('OdooCommandLine.read', () => {
+  /** [title, argv, program, subcommand, args, isModuleLaunch] */
   const cases: Array<[string, string[], string[], string, string[], boolean]> = [
     ['the official image', officialArgv,
       ['/usr/bin/python3', '/usr/bin/odoo'], 'server', officialArgv.slice(2), false],
@@ -46,12 +47,10 @@ describe('odooProcessOf', () => {
   ];
   for (const [title, argv, program, command, args, isModuleLaunch] of cases) {
     it(title, () => {
-      const info = proc(42, 1, argv);
-      const odoo = odooProcessOf(info);
+      const odoo = OdooCommandLine.read(argv);
       assert.ok(odoo, `${JSON.stringify(argv)} should be Odoo`);
-      assert.equal(odoo.info, info);
       assert.deepEqual(odoo.program, program);
-      assert.equal(odoo.command, command);
+      assert.equal(odoo.subcommand, command);
       assert.deepEqual(odoo.args, args);
       assert.equal(odoo.isModuleLaunch, isModuleLaunch);
     });
@@ -77,7 +76,7 @@ describe('odooProcessOf', () => {
   ];
   for (const [title, argv] of notOdoo) {
     it(`not Odoo: ${title}`, () => {
-      assert.equal(odooProcessOf(proc(42, 1, argv)), undefined);
+      assert.equal(OdooCommandLine.read(argv), undefined);
     });
   }
 });
@@ -184,13 +183,44 @@ describe('classifyProcesses', () => {
     const { servers, pid1 } = classifyProcesses([master, proc(11, 1, preforkArgv), proc(14, 1, geventArgv)]);
     assert.equal(pid1, master);
     assert.equal(servers[0].master.info, master);
-    assert.deepEqual(servers[0].master.program, ['/usr/bin/python3', '/usr/bin/odoo']);
-    assert.deepEqual(servers[0].master.args, preforkArgv.slice(2));
-    assert.equal(servers[0].gevent?.command, 'gevent');
-    assert.equal(servers[0].workers[0].command, 'server');
+    assert.deepEqual(servers[0].master.command.program, ['/usr/bin/python3', '/usr/bin/odoo']);
+    assert.deepEqual(servers[0].master.command.args, preforkArgv.slice(2));
+    assert.equal(servers[0].gevent?.command.subcommand, 'gevent');
+    assert.equal(servers[0].workers[0].command.subcommand, 'server');
   });
 
   it('reports a zombie PID 1 as no PID 1', () => {
     assert.equal(classifyProcesses([proc(1, 0, keeperArgv, { state: 'Z' })]).pid1, undefined);
+  });
+});
+
+describe('classifyProcesses by series', () => {
+  const testRun = ['python3', '/usr/bin/odoo', '-d', 'db', '--test-enable', '--test-tags', '/my_module'];
+
+  it('Odoo 19: --test-enable ends the run by itself, so it is no server to restart', () => {
+    const { servers, commands } = classifyProcesses([proc(1, 0, keeperArgv), proc(9, 1, testRun)], '19.0');
+    assert.deepEqual(servers, []);
+    assert.deepEqual(commands.map((c) => c.info.pid), [9]);
+  });
+
+  it('Odoo 18: --test-enable alone keeps serving after the tests', () => {
+    const { servers } = classifyProcesses([proc(1, 0, keeperArgv), proc(9, 1, testRun)], '18.0');
+    assert.deepEqual(servers.map((s) => s.master.info.pid), [9]);
+  });
+});
+
+describe('classifyProcesses of docker top rows', () => {
+  it('finds the masters among host PIDs with the same rule as inside the container', () => {
+    const rows = [
+      { pid: 5001, ppid: 5000, command: '/bin/sh -c echo Container started; trap "exit 0" 15; exec "$@"; while sleep 1 & wait $!; do :; done -' },
+      { pid: 5010, ppid: 5001, command: '/usr/bin/python3 /usr/bin/odoo --workers=2 --db_host db' },
+      { pid: 5011, ppid: 5010, command: '/usr/bin/python3 /usr/bin/odoo --workers=2 --db_host db' },
+      { pid: 5012, ppid: 5010, command: '/usr/bin/python3 /usr/bin/odoo gevent --workers=2 --db_host db' },
+      { pid: 5020, ppid: 5001, command: 'python3 /usr/bin/odoo -d db -u my_module --stop-after-init' },
+      { pid: 5030, ppid: 5001, command: 'psql -h db -U odoo odoo' },
+    ];
+    const { servers, commands } = classifyProcesses(listedFromTop(rows));
+    assert.deepEqual(servers.map((s) => [s.master.info.pid, s.workers.map((w) => w.info.pid), s.gevent?.info.pid]), [[5010, [5011], 5012]]);
+    assert.deepEqual(commands.map((c) => c.info.pid), [5020]);
   });
 });

@@ -2,20 +2,22 @@ import * as assert from 'node:assert/strict';
 import type { ProcessInfo, RememberedCommand } from '../../src/core/agent-protocol';
 import { OdooDevError } from '../../src/core/errors';
 import { classifyProcesses } from '../../src/core/odoo-processes';
-import { catalogFor } from '../../src/core/option-catalog';
+import type { ProcessSpec } from '../../src/core/agent-protocol';
+import { envValue, OdooCommandLine } from '../../src/core/odoo-command-line';
 import {
   endsContainer,
-  envValue,
-  httpTargetOf,
   planRestart,
   rememberedFor,
   targetServer,
   type PlanContext,
   type RestartPlan,
-  type StartDefaults,
 } from '../../src/core/restart-plan';
 
-const c17 = catalogFor('17.0');
+/** Where the args would have the server answer HTTP (see `OdooCommandLine.httpTarget`). */
+function httpTargetOf(args: readonly string[], env: readonly string[], series = '17.0') {
+  return OdooCommandLine.compose(['odoo'], args, series).httpTarget(env);
+}
+
 
 const odooEnv = ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/var/lib/odoo', 'ODOO_RC=/etc/odoo/odoo.conf', 'PGPASSWORD=secret'];
 const dbArgs = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', 'odoo'];
@@ -26,8 +28,8 @@ function proc(pid: number, ppid: number, argv: readonly string[], extra: Partial
   return { pid, ppid, uid: 101, gid: 102, state: 'S', startTime: 5000 + pid, argv, cwd: '/var/lib/odoo', env: odooEnv, ...extra };
 }
 
-const defaults: StartDefaults = {
-  program: ['python3', '/usr/bin/odoo'],
+const defaults: ProcessSpec = {
+  argv: ['python3', '/usr/bin/odoo'],
   env: ['PATH=/usr/bin:/bin', 'HOME=/root'],
   cwd: '/',
   uid: 0,
@@ -36,7 +38,7 @@ const defaults: StartDefaults = {
 
 /** Odoo as PID 1, as the official image runs it. */
 function pid1Context(args: readonly string[], extra: Partial<ProcessInfo> = {}, program = officialProgram): PlanContext {
-  return { processes: classifyProcesses([proc(1, 0, [...program, ...args], extra)]), catalog: c17, defaults };
+  return { processes: classifyProcesses([proc(1, 0, [...program, ...args], extra)]), series: '17.0', defaults };
 }
 
 /** Where PID 1 writes: what `docker logs` shows. */
@@ -49,13 +51,13 @@ const containerLog = ['pipe:[7001]', 'pipe:[7002]'];
 function besideKeeper(args: readonly string[], extra: Partial<ProcessInfo> = {}, program = ['python3', './odoo-bin']): PlanContext {
   return {
     processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0, stdio: containerLog }), proc(40, 1, [...program, ...args], { stdio: containerLog, ...extra })]),
-    catalog: c17,
+    series: '17.0',
     defaults,
   };
 }
 
 function keeperOnly(remembered?: RememberedCommand): PlanContext {
-  return { processes: classifyProcesses([proc(1, 0, keeperArgv)]), catalog: c17, defaults, ...(remembered ? { remembered } : {}) };
+  return { processes: classifyProcesses([proc(1, 0, keeperArgv)]), series: '17.0', defaults, ...(remembered ? { remembered } : {}) };
 }
 
 function expectKind<K extends RestartPlan['kind']>(plan: RestartPlan, kind: K): Extract<RestartPlan, { kind: K }> {
@@ -92,7 +94,7 @@ describe('planRestart', () => {
         const context = pid1Context(current);
         const plan = expectKind(planRestart(args === undefined ? {} : { args }, context), 'hup');
         assert.equal(plan.server.master.info.pid, 1);
-        assert.deepEqual(plan.args, expectedArgs);
+        assert.deepEqual(plan.command.args, expectedArgs);
         assert.deepEqual(plan.http, { configFile: '/etc/odoo/odoo.conf' });
       });
     }
@@ -127,7 +129,7 @@ describe('planRestart', () => {
 
     it('sends HUP after an earlier HUP re-exec (argv[0] is bare python3)', () => {
       const plan = expectKind(planRestart({}, pid1Context(['-d', 'db'], {}, ['python3', '/usr/bin/odoo'])), 'hup');
-      assert.deepEqual(plan.args, ['-d', 'db']);
+      assert.deepEqual(plan.command.args, ['-d', 'db']);
     });
 
     it('sends HUP to a prefork master and keeps its workers in the plan', () => {
@@ -138,7 +140,7 @@ describe('planRestart', () => {
         proc(8, 1, argv),
         proc(9, 1, [...officialProgram, 'gevent', '--workers=2', ...dbArgs]),
       ]);
-      const plan = expectKind(planRestart({}, { processes, catalog: c17, defaults }), 'hup');
+      const plan = expectKind(planRestart({}, { processes, series: '17.0', defaults }), 'hup');
       assert.deepEqual(plan.server.workers.map((w) => w.info.pid), [7, 8]);
       assert.equal(plan.server.gevent?.info.pid, 9);
     });
@@ -155,12 +157,12 @@ describe('planRestart', () => {
       const plan = expectKind(planRestart({ args: ['-d', 'other', '-u', 'my_module', '--dev=xml'] }, besideKeeper(current)), 'in-place');
       const args = ['-d', 'other', '-u', 'my_module', '--dev=xml', '-c', '/etc/odoo/odoo.conf', ...dbArgs];
       assert.equal(plan.server.master.info.pid, 40);
-      assert.deepEqual(plan.launch.args, args);
-      assert.deepEqual(plan.launch.argv, ['python3', './odoo-bin', ...args]);
-      assert.deepEqual(plan.launch.env, odooEnv);
-      assert.equal(plan.launch.cwd, '/var/lib/odoo');
-      assert.equal(plan.launch.uid, 101);
-      assert.equal(plan.launch.gid, 102);
+      assert.deepEqual(plan.launch.command.args, args);
+      assert.deepEqual(plan.launch.spec.argv, ['python3', './odoo-bin', ...args]);
+      assert.deepEqual(plan.launch.spec.env, odooEnv);
+      assert.equal(plan.launch.spec.cwd, '/var/lib/odoo');
+      assert.equal(plan.launch.spec.uid, 101);
+      assert.equal(plan.launch.spec.gid, 102);
       assert.deepEqual(plan.launch.remember, {
         argv: ['python3', './odoo-bin', '-d', 'other', '--dev=xml', '-c', '/etc/odoo/odoo.conf', ...dbArgs],
         env: odooEnv,
@@ -186,23 +188,23 @@ describe('planRestart', () => {
     for (const [title, current, args, expected] of kept) {
       it(`in place: ${title}`, () => {
         const plan = expectKind(planRestart({ args }, besideKeeper(current)), 'in-place');
-        assert.deepEqual(plan.launch.args, expected);
-        assert.deepEqual(plan.launch.argv, ['python3', './odoo-bin', ...expected]);
+        assert.deepEqual(plan.launch.command.args, expected);
+        assert.deepEqual(plan.launch.spec.argv, ['python3', './odoo-bin', ...expected]);
       });
     }
 
     it('keeps the program of a virtualenv and of debugpy', () => {
       const venv = expectKind(planRestart({ args: ['-d', 'x'] }, besideKeeper(['-d', 'db'], {}, ['/opt/venv/bin/python', '/opt/venv/bin/odoo'])), 'in-place');
-      assert.deepEqual(venv.launch.argv, ['/opt/venv/bin/python', '/opt/venv/bin/odoo', '-d', 'x']);
+      assert.deepEqual(venv.launch.spec.argv, ['/opt/venv/bin/python', '/opt/venv/bin/odoo', '-d', 'x']);
       const debug = ['python3', '-m', 'debugpy', '--listen', '5678', '/usr/bin/odoo'];
       const debugged = expectKind(planRestart({ args: ['-d', 'x'] }, besideKeeper(['-d', 'db'], {}, debug)), 'in-place');
-      assert.deepEqual(debugged.launch.argv, [...debug, '-d', 'x']);
+      assert.deepEqual(debugged.launch.spec.argv, [...debug, '-d', 'x']);
     });
 
     it('HUPs a plain restart after -u: Odoo strips -u itself', () => {
       const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db', '-u', 'x', ...dbArgs])), 'hup');
       assert.equal(plan.server.master.info.pid, 40);
-      assert.deepEqual(plan.args, ['-d', 'db', ...dbArgs]);
+      assert.deepEqual(plan.command.args, ['-d', 'db', ...dbArgs]);
     });
 
     it('HUPs a restart with the same args', () => {
@@ -219,14 +221,14 @@ describe('planRestart', () => {
     for (const [title, current, expected] of oneShotsOdooKeeps) {
       it(`relaunches a plain restart in place without ${title}`, () => {
         const plan = expectKind(planRestart({}, besideKeeper(current)), 'in-place');
-        assert.deepEqual(plan.launch.args, expected);
-        assert.deepEqual(plan.launch.argv, ['python3', './odoo-bin', ...expected]);
+        assert.deepEqual(plan.launch.command.args, expected);
+        assert.deepEqual(plan.launch.spec.argv, ['python3', './odoo-bin', ...expected]);
       });
     }
 
     it('relaunches a server started by docker exec instead of HUP, so that its output reaches docker logs', () => {
       const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db'], { stdio: ['pipe:[9001]', 'pipe:[9002]'] })), 'in-place');
-      assert.deepEqual(plan.launch.args, ['-d', 'db']);
+      assert.deepEqual(plan.launch.command.args, ['-d', 'db']);
     });
 
     it('relaunches a server whose output could not be read instead of HUP', () => {
@@ -235,7 +237,7 @@ describe('planRestart', () => {
 
     it('relaunches a python3 -m odoo server in place instead of HUP', () => {
       const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db', '-u', 'x'], {}, ['python3', '-m', 'odoo'])), 'in-place');
-      assert.deepEqual(plan.launch.argv, ['python3', '-m', 'odoo', '-d', 'db']);
+      assert.deepEqual(plan.launch.spec.argv, ['python3', '-m', 'odoo', '-d', 'db']);
       assert.deepEqual(plan.launch.remember.argv, ['python3', '-m', 'odoo', '-d', 'db']);
     });
 
@@ -266,21 +268,21 @@ describe('planRestart', () => {
 
     it('starts the remembered command', () => {
       const plan = expectKind(planRestart({}, keeperOnly(remembered)), 'start');
-      assert.deepEqual(plan.launch.argv, remembered.argv);
-      assert.deepEqual(plan.launch.args, ['-d', 'db', ...dbArgs]);
-      assert.deepEqual(plan.launch.env, odooEnv);
-      assert.equal(plan.launch.cwd, '/var/lib/odoo');
-      assert.equal(plan.launch.uid, 101);
-      assert.equal(plan.launch.gid, 102);
+      assert.deepEqual(plan.launch.spec.argv, remembered.argv);
+      assert.deepEqual(plan.launch.command.args, ['-d', 'db', ...dbArgs]);
+      assert.deepEqual(plan.launch.spec.env, odooEnv);
+      assert.equal(plan.launch.spec.cwd, '/var/lib/odoo');
+      assert.equal(plan.launch.spec.uid, 101);
+      assert.equal(plan.launch.spec.gid, 102);
       assert.deepEqual(plan.launch.remember, remembered);
     });
 
     it('starts the remembered program with new args, keeping its connection options', () => {
       const plan = expectKind(planRestart({ args: ['-d', 'other', '-i', 'sale', '--db_port', '5433'] }, keeperOnly(remembered)), 'start');
       const args = ['-d', 'other', '-i', 'sale', '--db_port', '5433', '--db_host', 'db', '--db_user', 'odoo', '--db_password', 'odoo'];
-      assert.deepEqual(plan.launch.args, args);
-      assert.deepEqual(plan.launch.argv, ['/usr/bin/python3', '/usr/bin/odoo', ...args]);
-      assert.equal(plan.launch.uid, 101);
+      assert.deepEqual(plan.launch.command.args, args);
+      assert.deepEqual(plan.launch.spec.argv, ['/usr/bin/python3', '/usr/bin/odoo', ...args]);
+      assert.equal(plan.launch.spec.uid, 101);
       assert.deepEqual(plan.launch.remember.argv, ['/usr/bin/python3', '/usr/bin/odoo', '-d', 'other', '--db_port', '5433', '--db_host', 'db', '--db_user', 'odoo', '--db_password', 'odoo']);
     });
 
@@ -288,37 +290,37 @@ describe('planRestart', () => {
       ['python3 -m odoo', ['python3', '-m', 'odoo']],
       ['odoo-bin', ['python3', './odoo-bin']],
       ['debugpy', ['python3', '-m', 'debugpy', '--listen', '5678', '/usr/bin/odoo']],
-      // What `odooProcessOf` accepts and `rememberedFor` therefore may store.
+      // What `OdooCommandLine.read` accepts and `rememberedFor` therefore may store.
       ['python3 -m odoo.__main__', ['python3', '-m', 'odoo.__main__']],
     ];
     for (const [title, program] of programs) {
       it(`splits a remembered ${title} command into program and args`, () => {
         const plan = expectKind(planRestart({ args: ['-d', 'x'] }, keeperOnly({ ...remembered, argv: [...program, '-d', 'db', '--db_user', 'odoo'] })), 'start');
-        assert.deepEqual(plan.launch.args, ['-d', 'x', '--db_user', 'odoo']);
-        assert.deepEqual(plan.launch.argv, [...program, '-d', 'x', '--db_user', 'odoo']);
+        assert.deepEqual(plan.launch.command.args, ['-d', 'x', '--db_user', 'odoo']);
+        assert.deepEqual(plan.launch.spec.argv, [...program, '-d', 'x', '--db_user', 'odoo']);
       });
     }
 
     it('starts the defaults when nothing is remembered', () => {
       const plan = expectKind(planRestart({}, keeperOnly()), 'start');
-      assert.deepEqual(plan.launch.argv, defaults.program);
-      assert.deepEqual(plan.launch.args, []);
-      assert.deepEqual(plan.launch.env, defaults.env);
-      assert.equal(plan.launch.cwd, '/');
-      assert.equal(plan.launch.uid, 0);
+      assert.deepEqual(plan.launch.spec.argv, defaults.argv);
+      assert.deepEqual(plan.launch.command.args, []);
+      assert.deepEqual(plan.launch.spec.env, defaults.env);
+      assert.equal(plan.launch.spec.cwd, '/');
+      assert.equal(plan.launch.spec.uid, 0);
       assert.deepEqual(plan.launch.http, { configFile: '/root/.odoorc' });
     });
 
     it('starts the defaults with the new args, one-shot ones not remembered', () => {
       const plan = expectKind(planRestart({ args: ['-d', 'x', '-u', 'm', '-p', '8070'] }, keeperOnly()), 'start');
-      assert.deepEqual(plan.launch.argv, ['python3', '/usr/bin/odoo', '-d', 'x', '-u', 'm', '-p', '8070']);
+      assert.deepEqual(plan.launch.spec.argv, ['python3', '/usr/bin/odoo', '-d', 'x', '-u', 'm', '-p', '8070']);
       assert.deepEqual(plan.launch.remember.argv, ['python3', '/usr/bin/odoo', '-d', 'x', '-p', '8070']);
       assert.equal(plan.launch.http.port, 8070);
     });
 
     it('starts when the only Odoo process is a one-shot command', () => {
       const processes = classifyProcesses([proc(1, 0, keeperArgv), proc(9, 1, ['python3', '/usr/bin/odoo', '-d', 'db', '-u', 'm', '--stop-after-init'])]);
-      expectKind(planRestart({}, { processes, catalog: c17, defaults }), 'start');
+      expectKind(planRestart({}, { processes, series: '17.0', defaults }), 'start');
     });
   });
 
@@ -328,7 +330,7 @@ describe('planRestart', () => {
       proc(30, 1, ['python3', './odoo-bin', '-d', 'a', '-p', '8069']),
       proc(31, 1, ['python3', './odoo-bin', '-d', 'b', '-p', '8070', '-w', 'hunter2']),
     ]);
-    const context: PlanContext = { processes, catalog: c17, defaults };
+    const context: PlanContext = { processes, series: '17.0', defaults };
 
     it('refuses to choose', () => {
       assert.throws(() => planRestart({ args: ['-d', 'x'] }, context), (error: unknown) => {
@@ -345,7 +347,7 @@ describe('planRestart', () => {
     it('acts on the one --pid names', () => {
       const plan = expectKind(planRestart({ args: ['-d', 'x'], pid: 31 }, context), 'in-place');
       assert.equal(plan.server.master.info.pid, 31);
-      assert.deepEqual(plan.launch.argv, ['python3', './odoo-bin', '-d', 'x', '-w', 'hunter2']);
+      assert.deepEqual(plan.launch.spec.argv, ['python3', './odoo-bin', '-d', 'x', '-w', 'hunter2']);
     });
 
     it('refuses an unknown PID, naming the running servers', () => {
@@ -380,7 +382,7 @@ describe('targetServer', () => {
 describe('rememberedFor', () => {
   it('is the program and the args without one-shot ones, with env, cwd and user', () => {
     const { servers } = classifyProcesses([proc(40, 1, ['python3', './odoo-bin', '-d', 'db', '-u', 'x', '--test-enable', '--dev=xml'])]);
-    assert.deepEqual(rememberedFor(servers[0], c17), {
+    assert.deepEqual(rememberedFor(servers[0]), {
       argv: ['python3', './odoo-bin', '-d', 'db', '--dev=xml'],
       env: odooEnv,
       cwd: '/var/lib/odoo',
@@ -392,7 +394,7 @@ describe('rememberedFor', () => {
   it('is undefined when the environment or the directory is unknown', () => {
     for (const extra of [{ env: undefined }, { cwd: undefined }]) {
       const { servers } = classifyProcesses([proc(40, 1, ['python3', './odoo-bin'], extra)]);
-      assert.equal(rememberedFor(servers[0], c17), undefined);
+      assert.equal(rememberedFor(servers[0]), undefined);
     }
   });
 });
@@ -420,7 +422,7 @@ describe('httpTargetOf', () => {
   ];
   for (const [title, args, env, expected] of cases) {
     it(title, () => {
-      assert.deepEqual(httpTargetOf(args, env, c17), expected);
+      assert.deepEqual(httpTargetOf(args, env), expected);
     });
   }
 });

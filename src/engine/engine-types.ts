@@ -1,0 +1,47 @@
+import type { VersionInfo } from '../core/agent-protocol';
+
+export interface EngineSettings {
+  /** How long the graceful stop may take before the timeout policy applies. */
+  readonly stopTimeoutMs: number;
+  /** After the timeout: a second TERM, then KILL of the master and its children; else fail. */
+  readonly killAfterTimeout: boolean;
+  /** How long a server may take from launch to ready. */
+  readonly readyTimeoutMs: number;
+  /** Program to start when nothing runs and nothing is remembered (default `odoo` on PATH). */
+  readonly startProgram?: readonly string[];
+}
+
+export const defaultEngineSettings: EngineSettings = {
+  stopTimeoutMs: 30_000,
+  killAfterTimeout: false,
+  readyTimeoutMs: 120_000,
+};
+
+/** A step of a running restart, for progress lines and notifications. */
+export interface EngineProgress {
+  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry';
+  readonly message: string;
+  /** The server the step is about, where there is one. */
+  readonly pid?: number;
+}
+
+export type Progress = (progress: EngineProgress) => void;
+
+export interface RestartOutcome {
+  /** `completed`: a run that ends by itself ran to its end; `stopped`: a stop, or nothing ran. */
+  readonly plan: 'hup' | 'in-place' | 'start' | 'stopped' | 'completed';
+  readonly pid: number;
+  /** The server's argv with secrets masked. */
+  readonly argv: readonly string[];
+  readonly version?: VersionInfo;
+  readonly database?: string;
+  readonly exitCode?: number;
+  readonly stopMs?: number;
+  readonly totalMs: number;
+}
+
+/** What the engine does, for whoever shows the state (the watcher, the status bar). */
+export type EngineActivity =
+  | { readonly kind: 'progress'; readonly progress: EngineProgress }
+  | { readonly kind: 'finished'; readonly outcome: RestartOutcome }
+  | { readonly kind: 'failed'; readonly error: unknown };

@@ -1,0 +1,20 @@
+import type { RestartOutcome } from './engine-types';
+
+/**
+ * One sentence for a finished restart, start or stop, the same in the terminal and the editor:
+ * "Odoo restarted (PID 35) and ready in 0.84 s, Odoo 17.0, database demo".
+ */
+export function describeOutcome(outcome: RestartOutcome, digits = 2): string {
+  const took = `${(outcome.totalMs / 1000).toFixed(digits)} s`;
+  const pid = outcome.pid ? ` (PID ${outcome.pid})` : '';
+  const text = {
+    hup: `Odoo reloaded in place${pid} and ready in ${took}`,
+    'in-place': `Odoo restarted${pid} and ready in ${took}`,
+    start: `Odoo started${pid} and ready in ${took}`,
+    completed: `Odoo ran once${pid} and exited with code ${outcome.exitCode ?? 0} after ${took}`,
+    stopped: outcome.pid ? `Odoo stopped${pid} in ${took}` : 'Odoo was not running',
+  }[outcome.plan];
+  const version = outcome.version ? `, Odoo ${outcome.version.serverVersion}` : '';
+  const database = outcome.database ? `, database ${outcome.database}` : '';
+  return `${text}${version}${database}`;
+}

@@ -1,0 +1,111 @@
+import type { AgentEvent, ProcessSpec, VersionInfo } from '../core/agent-protocol';
+import { OdooDevError } from '../core/errors';
+import type { OdooCommandLine } from '../core/odoo-command-line';
+import { logsRegistryLine, showsRegistryLine } from '../core/odoo-log';
+import { maskArgv, maskText, secretValues } from '../core/secrets';
+import { readLogTail, watchRegistry, type RegistryWatch } from './odoo-log-signals';
+import type { RunContext } from './run-context';
+
+/** A server just started or re-executed, and what tells when it is ready. */
+export interface Starting {
+  readonly pid: number;
+  /** Seconds since the epoch, by the container's clock: its log counts from here. */
+  readonly at: number;
+  readonly spec: Pick<ProcessSpec, 'argv' | 'env'>;
+  readonly registry: RegistryWatch | undefined;
+}
+
+type ReadyAnswer = Extract<AgentEvent, { t: 'ready' | 'exited' | 'not-ready' }>;
+
+/**
+ * With `-d`, ready means the registry is loaded; series 15 and later log it, and we see the
+ * line when the server writes to the container's log at INFO. Undefined: HTTP alone decides.
+ */
+export function registryWatchFor(run: RunContext, command: OdooCommandLine, toContainerLog: boolean, pid: number, since: number): RegistryWatch | undefined {
+  if (!command.database || !logsRegistryLine(run.series)) {
+    return undefined;
+  }
+  const logfile = command.value('logfile');
+  const logLevel = command.value('log_level');
+  const visible = toContainerLog && showsRegistryLine({
+    ...(logfile ? { logfile } : {}),
+    ...(logLevel ? { logLevel } : {}),
+    syslog: command.value('syslog') === 'true',
+    logHandlers: command.values('log_handler'),
+  });
+  if (!visible) {
+    run.log('the registry line will not reach the container log: ready is HTTP alone');
+    return undefined;
+  }
+  return watchRegistry(run.container, pid, since, run.deadline, run.log);
+}
+
+/** From the agent's readiness answer to ready, crashed or not ready; with `-d` also the registry. */
+export async function settle(run: RunContext, starting: Starting, answer: ReadyAnswer): Promise<VersionInfo | undefined> {
+  if (answer.t === 'exited') {
+    throw await crashedError(run, starting, answer);
+  }
+  if (answer.t === 'not-ready') {
+    throw await notReadyError(run, starting, answer.reason);
+  }
+  run.progress({ step: 'http-ready', message: answer.port ? `Odoo answers HTTP on port ${answer.port}` : 'Odoo runs (no HTTP)' });
+  const { registry } = starting;
+  if (registry) {
+    // The server may still die while its database loads; the agent reports that exit.
+    const exit = run.agent.until(['exited'], registry.abort.signal);
+    const winner = await Promise.race([registry.found.then((found) => ({ found })), exit.then((exited) => ({ exited }))]);
+    if ('exited' in winner && winner.exited) {
+      throw await crashedError(run, starting, winner.exited);
+    }
+    if (!('found' in winner) || !winner.found) {
+      throw await notReadyError(run, starting, 'the database registry did not finish loading');
+    }
+    run.progress({ step: 'registry', message: 'Database registry loaded' });
+  }
+  return answer.version;
+}
+
+/** A run that ends by itself serves no HTTP: it is done when it exits, and its exit code says how. */
+export async function runToEnd(run: RunContext, starting: Starting): Promise<void> {
+  const exited = await run.agent.until(['exited'], AbortSignal.timeout(Math.max(0, run.deadline - Date.now())));
+  if (!exited) {
+    throw await notReadyError(run, starting, 'the run did not finish in time');
+  }
+  if (exited.exitCode !== 0) {
+    throw await crashedError(run, starting, exited);
+  }
+}
+
+async function crashedError(run: RunContext, starting: Starting, event: { exitCode: number | null; signal: number | null; ms: number }): Promise<OdooDevError> {
+  const secrets = scrubbedSecrets(starting);
+  const tail = await readLogTail(run.container, starting.at, secrets, run.log);
+  const code = event.exitCode;
+  const how = code !== null ? `exit code ${code}` : event.signal !== null ? `signal ${event.signal}` : 'an unknown status';
+  return new OdooDevError('crashed', `Odoo (PID ${starting.pid}) exited with ${how} ${(event.ms / 1000).toFixed(1)} s after it started${tail.length ? `: ${lastMeaningful(tail)}` : '.'}`, {
+    hint: 'See the log for the whole output; the last args that worked are remembered.',
+    details: { pid: starting.pid, exitCode: code, signal: event.signal, logTail: tail, argv: maskArgv(starting.spec.argv).map((a) => maskText(a, secrets)) },
+  });
+}
+
+async function notReadyError(run: RunContext, starting: Starting, reason: string): Promise<OdooDevError> {
+  const tail = await readLogTail(run.container, starting.at, scrubbedSecrets(starting), run.log);
+  return new OdooDevError('not-ready', `Odoo (PID ${starting.pid}) is running but not ready: ${reason}.`, {
+    hint: 'It may still be loading; see the log, or raise the ready timeout.',
+    details: { pid: starting.pid, logTail: tail },
+  });
+}
+
+/**
+ * The secret values to scrub from log lines. The official image's documented defaults are no
+ * secret, and scrubbing the word `odoo` would garble every line.
+ */
+function scrubbedSecrets(starting: Starting): string[] {
+  return secretValues(starting.spec.argv, starting.spec.env).filter((secret) => !publicDefaults.has(secret));
+}
+
+const publicDefaults = new Set(['odoo', 'admin', 'postgres']);
+
+function lastMeaningful(lines: readonly string[]): string {
+  const error = [...lines].reverse().find((l) => /error|exception/i.test(l));
+  return (error ?? lines[lines.length - 1]).trim();
+}
