@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { validateArgs, type ArgProblem } from '../../src/core/arg-validation';
+import { validateArgs, validateArgsForSeries, type ArgProblem } from '../../src/core/arg-validation';
 import { catalogFor, knownSeries } from '../../src/core/option-catalog';
 
 /** A problem as `[severity, start, end, part of the message, fix?]`; the fix is checked exactly. */
@@ -303,5 +303,22 @@ describe('validateArgs', () => {
         assert.match(problem.message, /^[^\n]+[.?]$/);
       });
     }
+  });
+});
+
+describe('validateArgsForSeries', () => {
+  it('with a known series, is that series\' validation', () => {
+    assert.deepEqual(validateArgsForSeries(['--longpolling-port', '8072'], '19.0'), validateArgs(['--longpolling-port', '8072'], catalogFor('19.0')));
+  });
+
+  it('with the series unknown, an option some series knows is only a warning', () => {
+    const problems = validateArgsForSeries(['--longpolling-port', '8072'], undefined);
+    assert.ok(problems.length > 0);
+    assert.ok(problems.every((p) => p.severity === 'warning'), JSON.stringify(problems));
+  });
+
+  it('with the series unknown, what every series refuses stays an error', () => {
+    const problems = validateArgsForSeries(['--bogus-option'], undefined);
+    assert.equal(problems.filter((p) => p.severity === 'error').length, 1);
   });
 });
