@@ -123,7 +123,7 @@ export function rememberedFor(server: OdooServer): ProcessSpec | undefined {
 }
 
 /** The spec a process runs with, when its environment and directory could be read. */
-export function specOf(info: ProcessInfo): ProcessSpec | undefined {
+function specOf(info: ProcessInfo): ProcessSpec | undefined {
   const { argv, env, cwd, uid, gid } = info;
   return env === undefined || cwd === undefined ? undefined : { argv, env, cwd, uid, gid };
 }

@@ -65,7 +65,7 @@ export async function openConversation(container: OdooContainer, options?: Agent
  * Why the agent ended without its answer: mostly the container stopped or went away under it,
  * which Docker may take a moment to record; otherwise `what` says what it did.
  */
-export async function agentEndedError(container: OdooContainer, what: string, cause?: OdooDevError): Promise<OdooDevError> {
+async function agentEndedError(container: OdooContainer, what: string, cause?: OdooDevError): Promise<OdooDevError> {
   const deadline = Date.now() + 3000;
   let facts = await container.facts().catch(() => undefined);
   while (facts?.running && Date.now() < deadline && !cause) {

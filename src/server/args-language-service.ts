@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseArgsDocument, type ArgsDocument } from '../core/args-document';
-import { catalogFor, knownSeries, type OptionCatalog } from '../core/option-catalog';
+import { catalogFor, type OptionCatalog } from '../core/option-catalog';
 import { diagnosticsOf, quickFixesOf } from './args-diagnostics';
 import { completionsAt, noModules, type ModuleSource } from './args-completion';
 import { hoverAt } from './args-hover';
@@ -28,7 +28,7 @@ export const triggerCharacters = ['-', '=', ','];
  * the entry then starts the document manager and the connection.
  */
 export class ArgsLanguageService {
-  private catalog: OptionCatalog = catalogFor(knownSeries[knownSeries.length - 1]);
+  private catalog: OptionCatalog = catalogFor();
 
   constructor(
     private readonly connection: Connection,
