@@ -6,6 +6,7 @@ import { registerCommands } from './vscode/odoo-commands';
 import { OdooConnection } from './vscode/odoo-connection';
 import { OdooLogView } from './vscode/odoo-log-view';
 import { ErrorReporter } from './vscode/report-error';
+import { connectionSettings } from './vscode/restricted-settings';
 import { readSettings } from './vscode/settings';
 import { OdooStatusBar } from './vscode/status-bar';
 
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const hasArgsFile = () => argsFileExists(argsFileUri(readSettings().argsFile));
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['odooDev.container', 'odooDev.docker.host', 'odooDev.restart', 'odooDev.start'].some((key) => event.affectsConfiguration(key))) {
+        if (connectionSettings.some((key) => event.affectsConfiguration(key))) {
           log.info('Odoo Dev Container settings changed; connecting again.');
           connection.reconnect(hasArgsFile);
         }

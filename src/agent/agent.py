@@ -662,13 +662,25 @@ def step_replace(step):
     return step_launch(step['launch'])
 
 
+def step_free_port(step):
+    """A port nobody listens on now: the kernel picks one for a socket bound to port 0."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    finally:
+        sock.close()
+    emit({'t': 'free-port', 'port': port})
+    return True
+
+
 def step_remember(step):
     remember(step['command'])
     emit({'t': 'remembered'})
     return True
 
 
-STEPS = {'probe': step_probe, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
+STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup}
 
 

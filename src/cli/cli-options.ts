@@ -1,6 +1,6 @@
 /** What `odoo-dev` was asked to do. */
 export interface CliOptions {
-  readonly command: 'status' | 'restart' | 'stop' | 'start' | 'logs' | 'keeper' | 'help' | 'version';
+  readonly command: 'status' | 'restart' | 'run' | 'stop' | 'start' | 'logs' | 'keeper' | 'help' | 'version';
   readonly container?: string;
   readonly dockerHost?: string;
   readonly json: boolean;
@@ -32,6 +32,10 @@ Commands:
                          --watch reports every change until interrupted.
   restart [-- ARGS...]   Restart Odoo; with ARGS, run it with these args instead (the
                          entrypoint's database options are kept unless ARGS set them).
+  run -- ARGS...         Run Odoo once with ARGS beside the running server (an update, a test
+                         run, an export: --stop-after-init is added unless ARGS end by
+                         themselves), report how it ended, then reload the server when
+                         modules changed. Works where Odoo is PID 1 too.
   stop                   Stop Odoo gracefully; the container keeps running.
   start [-- ARGS...]     Start Odoo when it is not running (default: the last command).
   logs [-f] [--tail N]   Print the container's log; -f follows it.
@@ -47,7 +51,7 @@ Options:
   --kill-after-timeout   When the stop times out, force it (second TERM, then KILL) instead of failing.
   --ready-timeout SECONDS  How long the new server may take to be ready (default 120).
   --pid PID              Which server, when the container runs several.
-  -v, --verbose          Also print what the engine does, on stderr.
+  -v, --verbose          Also print how the container was found and what the engine does, on stderr.
   --json                 Print the result as JSON on stdout (one object per line with --watch).
   -h, --help             Show this help.
   --version              Show the version.
@@ -57,11 +61,11 @@ Progress goes to stderr. Secrets (--db_password, PGPASSWORD, ...) are never prin
 Exit codes:
   0  done            4  container not found or not running   7  Odoo crashed or could not start
   1  unexpected      5  refused (Odoo is PID 1, several servers) 8  started but not ready in time
-  2  bad usage/args  6  the stop timed out; Odoo still runs
-  3  Docker unreachable
+  2  bad usage/args  6  the stop timed out; Odoo still runs      9  a run that ends by itself failed
+  3  Docker unreachable                                           (run: the run's own exit code)
 `;
 
-const commands = ['status', 'restart', 'stop', 'start', 'logs', 'keeper'] as const;
+const commands = ['status', 'restart', 'run', 'stop', 'start', 'logs', 'keeper'] as const;
 
 export function parseCliOptions(argv: readonly string[]): CliOptions {
   const dashDash = argv.indexOf('--');
@@ -154,10 +158,13 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     }
   }
   if (!command) {
-    throw new UsageError('Say what to do: status, restart, stop, start, logs or keeper.');
+    throw new UsageError('Say what to do: status, restart, run, stop, start, logs or keeper.');
   }
-  if (odooArgs && command !== 'restart' && command !== 'start') {
-    throw new UsageError(`Only restart and start take Odoo args after "--", not ${command}.`);
+  if (odooArgs && command !== 'restart' && command !== 'start' && command !== 'run') {
+    throw new UsageError(`Only restart, run and start take Odoo args after "--", not ${command}.`);
+  }
+  if (command === 'run' && !odooArgs?.length) {
+    throw new UsageError('run needs the args of the run after "--", as in: odoo-dev run -- -d mydb -u my_module');
   }
   if ((options.composeService !== undefined || options.devcontainer) && command !== 'keeper') {
     throw new UsageError(`--compose-service and --devcontainer go with keeper, not ${command}.`);

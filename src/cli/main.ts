@@ -1,10 +1,10 @@
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
-import { createDockerClient, dockerEndpointFromEnvironment } from '../docker/docker-client';
-import { findOdooContainer } from '../docker/find-container';
+import { openDocker } from '../docker/docker-access';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
 import type { OdooContainer } from '../engine/odoo-container';
+import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
 
@@ -21,6 +21,7 @@ const exitCodes: Record<OdooErrorCode, number> = {
   'odoo-not-found': 5,
   'stop-timeout': 6,
   'crashed': 7,
+  'run-failed': 9,
   'launch-failed': 7,
   'not-ready': 8,
   'agent-failed': 1,
@@ -49,15 +50,19 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await run(options);
   } catch (error) {
-    return report(error, options.json);
+    return report(error, options.json, options.command === 'run');
   }
 }
 
 async function run(options: CliOptions): Promise<number> {
-  const endpoint = dockerEndpointFromEnvironment(options.dockerHost);
-  const docker = createDockerClient(endpoint);
-  const explicit = options.container ?? process.env.ODOO_DEV_CONTAINER;
-  const container = await findOdooContainer(docker, endpoint, { ...(explicit ? { explicit } : {}), workspaceFolder: process.cwd() });
+  const docker = openDocker(options.dockerHost);
+  const named = options.container ?? process.env.ODOO_DEV_CONTAINER;
+  const from = options.container !== undefined ? '--container' : '$ODOO_DEV_CONTAINER';
+  const found = await docker.find({ ...(named ? { explicit: { name: named, from } } : {}), workspaceFolder: process.cwd() });
+  if (options.verbose) {
+    process.stderr.write(`odoo-dev: [debug] Using container ${found.container.name} (${found.how}); Docker at ${docker.address} (from ${docker.source}).\n`);
+  }
+  const container = found.container;
   if (options.command === 'keeper') {
     return printKeeper(container, options);
   }
@@ -78,6 +83,8 @@ async function run(options: CliOptions): Promise<number> {
       return printStatus(await engine.status(), options.json);
     case 'restart':
       return printOutcome(await engine.restart(request, progress, 'odoo-dev restart'), options.json);
+    case 'run':
+      return printOutcome(await engine.runOnce({ ...request, args: options.odooArgs ?? [] }, progress), options.json);
     case 'start':
       return printOutcome(await engine.start(request, progress), options.json);
     case 'stop':
@@ -141,15 +148,7 @@ function printOutcome(outcome: RestartOutcome, json: boolean): number {
     process.stdout.write(`${JSON.stringify(outcome)}\n`);
     return 0;
   }
-  const took = `${(outcome.totalMs / 1000).toFixed(2)} s`;
-  const text = {
-    hup: `Odoo reloaded in place (PID ${outcome.pid}) and ready in ${took}`,
-    'in-place': `Odoo restarted (PID ${outcome.pid}) and ready in ${took}`,
-    start: `Odoo started (PID ${outcome.pid}) and ready in ${took}`,
-    completed: `Odoo ran once (PID ${outcome.pid}) and exited with code ${outcome.exitCode ?? 0} after ${took}`,
-    stopped: outcome.pid ? `Odoo stopped (PID ${outcome.pid}) in ${took}` : 'Odoo was not running',
-  }[outcome.plan];
-  process.stdout.write(`${text}${outcome.version ? `, Odoo ${outcome.version.serverVersion}` : ''}${outcome.database ? `, database ${outcome.database}` : ''}\n`);
+  process.stdout.write(`${describeOutcome(outcome)}\n`);
   if (outcome.argv.length) {
     process.stdout.write(`command: ${maskArgv(outcome.argv).join(' ')}\n`);
   }
@@ -197,9 +196,11 @@ function describe(state: WatchState): string {
   }
 }
 
-function report(error: unknown, json: boolean): number {
+/** Tells what failed; `odoo-dev run` exits with the failed run's own exit code, as Odoo would have. */
+function report(error: unknown, json: boolean, isRun = false): number {
   const known = error instanceof OdooDevError ? error : undefined;
-  const code = known ? exitCodes[known.code] : 1;
+  const runExit = isRun && known?.code === 'run-failed' ? known.details.exitCode : undefined;
+  const code = typeof runExit === 'number' && runExit > 0 ? runExit : known ? exitCodes[known.code] : 1;
   if (json) {
     const body = known
       ? { error: { code: known.code, message: known.message, ...(known.hint ? { hint: known.hint } : {}), details: known.details } }
@@ -207,7 +208,8 @@ function report(error: unknown, json: boolean): number {
     process.stdout.write(`${JSON.stringify(body)}\n`);
   } else {
     process.stderr.write(`odoo-dev: ${known ? known.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`}\n`);
-    const tail = known?.details.logTail;
+    const firstError = known?.details.firstError;
+    const tail = Array.isArray(firstError) && firstError.length ? firstError : known?.details.logTail;
     if (Array.isArray(tail) && tail.length) {
       process.stderr.write(`--- log ---\n${tail.join('\n')}\n`);
     }

@@ -96,6 +96,8 @@ export type AgentStep =
       readonly http: HttpTarget;
       readonly timeoutMs: number;
     }
+  /** A TCP port free on the container's loopback now, for a run beside the server that needs HTTP. */
+  | { readonly step: 'free-port' }
   /** Remember a command for a later plain start: the last one that was ready. */
   | { readonly step: 'remember'; readonly command: RememberedCommand }
   | { readonly step: 'finish' };
@@ -115,6 +117,7 @@ export type AgentEvent =
   | { readonly t: 'hup-sent'; readonly pid: number; readonly at: number }
   | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string }
   | { readonly t: 'launch-failed'; readonly message: string }
+  | { readonly t: 'free-port'; readonly port: number }
   | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }

@@ -16,6 +16,7 @@ export type OdooErrorCode =
   | 'stop-timeout'
   | 'launch-failed'
   | 'crashed'
+  | 'run-failed'
   | 'not-ready'
   | 'agent-failed'
   | 'cancelled';

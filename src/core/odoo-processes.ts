@@ -71,9 +71,6 @@ export function isOdooTopCommand(command: string): boolean {
   return OdooCommandLine.readTopRow(command) !== undefined;
 }
 
-/** @deprecated Use `isOdooTopCommand` or `OdooCommandLine.readTopRow`. */
-export const odooProgramOfTopCommand = (command: string): OdooCommandLine | undefined => OdooCommandLine.readTopRow(command);
-
 /** `docker top` rows as listed processes: argv is the command split at spaces, exact enough here. */
 export function listedFromTop(rows: readonly { pid: number; ppid: number; command: string }[]): ListedProcess[] {
   return rows.map((row) => ({ pid: row.pid, ppid: row.ppid, argv: row.command.split(' ') }));

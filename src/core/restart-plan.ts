@@ -2,6 +2,7 @@ import type { HttpTarget, ProcessInfo, ProcessSpec } from './agent-protocol';
 import { OdooDevError } from './errors';
 import { envValue, OdooCommandLine } from './odoo-command-line';
 import { writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
+import { changesModules } from './run-beside';
 import { maskArgv } from './secrets';
 
 /** What the user asked for: new args, or none to keep the current ones. */
@@ -20,11 +21,30 @@ export interface Launch {
   readonly http: HttpTarget;
 }
 
+/** Odoo re-executes itself with the same PID and the same args minus the one-shot ones. */
+export interface HupPlan { readonly kind: 'hup'; readonly server: OdooServer; readonly command: OdooCommandLine; readonly http: HttpTarget }
+
+/** Stop the master gracefully, then launch the new command beside PID 1. */
+export interface InPlacePlan { readonly kind: 'in-place'; readonly server: OdooServer; readonly launch: Launch }
+
+/**
+ * A run that ends by itself (an update, a test run, an export) as its own process beside the
+ * live server, with the server's user, directory and environment; then, when it changed
+ * modules, the server reloads to load their new code. The server is never stopped for it.
+ */
+export interface RunBesidePlan {
+  readonly kind: 'run-beside';
+  readonly server: OdooServer;
+  /** The run as asked, before `besideCommand` keeps it off the server's port. */
+  readonly run: OdooCommandLine;
+  readonly spec: ProcessSpec;
+  readonly reload: HupPlan | InPlacePlan | undefined;
+}
+
 export type RestartPlan =
-  /** Odoo re-executes itself with the same PID and the same args minus the one-shot ones. */
-  | { readonly kind: 'hup'; readonly server: OdooServer; readonly command: OdooCommandLine; readonly http: HttpTarget }
-  /** Stop the master gracefully, then launch the new command beside PID 1. */
-  | { readonly kind: 'in-place'; readonly server: OdooServer; readonly launch: Launch }
+  | HupPlan
+  | InPlacePlan
+  | RunBesidePlan
   /** Nothing runs: launch the remembered or configured command. */
   | { readonly kind: 'start'; readonly launch: Launch };
 
@@ -74,31 +94,58 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
   const reexec = current.withExactArgs(current.reexecArgs);
   const sameAsReexec = next.meansSameAs(reexec.args);
   const { info } = server.master;
-  const env = info.env ?? [];
-  const hup = { kind: 'hup', server, command: reexec, http: reexec.httpTarget(env) } as const;
+  const { pid1 } = context.processes;
+  const hup: HupPlan = { kind: 'hup', server, command: reexec, http: reexec.httpTarget(info.env ?? []) };
+  const isPid1 = endsContainer(info, pid1);
+  // A HUP keeps the server's output where it was; a relaunch also brings it to `docker logs`.
+  const canHup = isPid1 || (!current.isModuleLaunch && writesToContainerLog(info, pid1));
+  const reloadPlan = (): HupPlan | InPlacePlan => {
+    if (isPid1 && current.isModuleLaunch) {
+      throw unsafeHup();
+    }
+    return canHup ? hup : { kind: 'in-place', server, launch: launchOf(current.withExactArgs(current.persistentArgs), readSpec(info)) };
+  };
 
-  if (endsContainer(info, context.processes.pid1)) {
+  if (request.args !== undefined) {
+    // The running args plus one-shot ones, on a server that cannot be stopped: the one-shot
+    // part runs beside it, then a HUP loads its result.
+    const addsOneShotToPid1 = isPid1 && !sameAsReexec && next.persistentArgs.length < next.args.length
+      && next.withExactArgs(next.persistentArgs).meansSameAs(reexec.args);
+    if (next.endsByItself || addsOneShotToPid1) {
+      const reload = changesModules(next) ? reloadPlan() : undefined;
+      return { kind: 'run-beside', server, run: next, spec: readSpec(info), reload };
+    }
+  }
+  if (isPid1) {
     if (!sameAsReexec) {
-      throw pid1Refusal(current.args, next.args, describeEnding(info, context.processes.pid1));
+      throw pid1Refusal(current.args, next.args, describeEnding(info, pid1));
     }
     if (current.isModuleLaunch) {
-      throw new OdooDevError('unsafe-hup', 'Odoo runs as PID 1 and was started as `python -m odoo`, which dies on HUP instead of re-executing, and that would stop the container.', {
-        hint: 'Start Odoo through its script (odoo or odoo-bin), or make the container restartable with a keeper as PID 1.',
-      });
+      throw unsafeHup();
     }
     return hup;
   }
-  // A HUP keeps the server's output where it was; a relaunch also brings it to `docker logs`.
-  if (sameAsReexec && !current.isModuleLaunch && writesToContainerLog(info, context.processes.pid1)) {
+  if (sameAsReexec && canHup) {
     return hup;
   }
+  return { kind: 'in-place', server, launch: launchOf(next, readSpec(info)) };
+}
+
+/** The spec of a server whose environment and directory must be known to run its like. */
+function readSpec(info: ProcessInfo): ProcessSpec {
   const spec = specOf(info);
   if (!spec) {
     throw new OdooDevError('agent-failed', `Could not read the environment and working directory of Odoo (PID ${info.pid}, uid ${info.uid}).`, {
       hint: 'The container may forbid switching users in an exec; check that `docker exec -u 0` works in it.',
     });
   }
-  return { kind: 'in-place', server, launch: launchOf(next, spec) };
+  return spec;
+}
+
+function unsafeHup(): OdooDevError {
+  return new OdooDevError('unsafe-hup', 'Odoo runs as PID 1 and was started as `python -m odoo`, which dies on HUP instead of re-executing, and that would stop the container.', {
+    hint: 'Start Odoo through its script (odoo or odoo-bin), or make the container restartable with a keeper as PID 1.',
+  });
 }
 
 const initShims = /^(tini|tini-static|docker-init|dumb-init|catatonit)$/;

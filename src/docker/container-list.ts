@@ -1,8 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../core/container-choice';
-import type { DockerEndpoint } from '../core/docker-endpoint';
 import { dockerError } from './docker-errors';
-import { runsOdoo } from './find-container';
+import { runsOdoo } from './docker-top';
 
 /** A container as a picker shows it. */
 export interface ContainerListing extends ContainerSummary {
@@ -10,21 +9,29 @@ export interface ContainerListing extends ContainerSummary {
   readonly runsOdoo: boolean;
 }
 
-/** The running containers, those running Odoo first, each list by name. */
-export async function listRunningContainers(docker: Dockerode, endpoint: DockerEndpoint): Promise<ContainerListing[]> {
-  let listed: Dockerode.ContainerInfo[];
+/** A container of Docker's listing, as the container choice reads it. */
+export function containerSummaryOf(info: Dockerode.ContainerInfo): ContainerSummary {
+  return {
+    id: info.Id,
+    name: (info.Names[0] ?? info.Id).replace(/^\//, ''),
+    state: info.State,
+    image: info.Image,
+    labels: info.Labels ?? {},
+  };
+}
+
+/** The containers of the engine at `address` (how it reads in messages): running ones, or `all`. */
+export async function listContainers(docker: Dockerode, address: string, options: { readonly all: boolean }): Promise<ContainerSummary[]> {
   try {
-    listed = await docker.listContainers({ all: false });
+    return (await docker.listContainers({ all: options.all })).map(containerSummaryOf);
   } catch (error) {
-    throw dockerError(error, 'Listing containers', `${endpoint.address} (from ${endpoint.source})`);
+    throw dockerError(error, 'Listing containers', address);
   }
-  const listings = await Promise.all(listed.map(async (c): Promise<ContainerListing> => ({
-    id: c.Id,
-    name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
-    state: c.State,
-    image: c.Image,
-    labels: c.Labels ?? {},
-    runsOdoo: await runsOdoo(docker, c.Id),
-  })));
+}
+
+/** The running containers, those running Odoo first, each group by name. */
+export async function listRunningContainers(docker: Dockerode, address: string): Promise<ContainerListing[]> {
+  const running = await listContainers(docker, address, { all: false });
+  const listings = await Promise.all(running.map(async (c): Promise<ContainerListing> => ({ ...c, runsOdoo: await runsOdoo(docker, c.id) })));
   return listings.sort((a, b) => Number(b.runsOdoo) - Number(a.runsOdoo) || a.name.localeCompare(b.name));
 }

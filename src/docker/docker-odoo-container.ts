@@ -17,6 +17,7 @@ import type {
 } from '../engine/odoo-container';
 import { dockerError } from './docker-errors';
 import { FrameLineSplitter } from './docker-frames';
+import { topProcessesOf, topPsArgs } from './docker-top';
 
 /** An Odoo container reached through dockerode; the client comes from outside. */
 export class DockerOdooContainer implements OdooContainer {
@@ -85,20 +86,7 @@ export class DockerOdooContainer implements OdooContainer {
   }
 
   async topProcesses(): Promise<TopProcess[]> {
-    const top = await this.call(`Listing processes of container ${this.name}`, () =>
-      this.container.top({ ps_args: '-o pid,ppid,uid,args' }));
-    const titles = (top.Titles ?? []).map((t: string) => t.toUpperCase());
-    const at = (name: string) => titles.indexOf(name);
-    const pid = at('PID');
-    const ppid = at('PPID');
-    const uid = at('UID');
-    const command = titles.findIndex((t: string) => t === 'COMMAND' || t === 'CMD' || t === 'ARGS');
-    return (top.Processes ?? []).map((row: string[]) => ({
-      pid: Number(row[pid]),
-      ppid: ppid >= 0 ? Number(row[ppid]) : 0,
-      uid: uid >= 0 ? Number(row[uid]) : -1,
-      command: command >= 0 ? row[command] : row[row.length - 1],
-    }));
+    return topProcessesOf(await this.call(`Listing processes of container ${this.name}`, () => this.container.top({ ps_args: topPsArgs })));
   }
 
   async *logs(options: { since?: number; tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine> {

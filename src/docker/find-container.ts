@@ -1,46 +1,34 @@
 import type Dockerode from 'dockerode';
-import { onlyOdooContainer, preferredContainer, type ContainerHints, type ContainerSummary } from '../core/container-choice';
-import type { DockerEndpoint } from '../core/docker-endpoint';
-import { odooProgramOfTopCommand } from '../core/odoo-processes';
-import { dockerError } from './docker-errors';
+import { chooseContainer, type ContainerHints, type ContainerSummary } from '../core/container-choice';
+import type { OdooContainer } from '../engine/odoo-container';
+import { listContainers } from './container-list';
 import { DockerOdooContainer } from './docker-odoo-container';
+import { runsOdoo } from './docker-top';
 
-/** Finds the Odoo container the user means; see `preferredContainer` for the order. */
-export async function findOdooContainer(docker: Dockerode, endpoint: DockerEndpoint, hints: ContainerHints): Promise<DockerOdooContainer> {
-  const address = `${endpoint.address} (from ${endpoint.source})`;
-  let listed: Dockerode.ContainerInfo[];
-  try {
-    listed = await docker.listContainers({ all: true });
-  } catch (error) {
-    throw dockerError(error, 'Listing containers', address);
-  }
-  const list: ContainerSummary[] = listed.map((c) => ({
-    id: c.Id,
-    name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
-    state: c.State,
-    image: c.Image,
-    labels: c.Labels ?? {},
-  }));
-  let chosen = preferredContainer(list, hints);
-  if (!chosen) {
-    const odooIds = new Set<string>();
-    await Promise.all(list.filter((c) => c.state === 'running').map(async (c) => {
-      if (await runsOdoo(docker, c.id)) {
-        odooIds.add(c.id);
-      }
-    }));
-    chosen = onlyOdooContainer(list, odooIds, hints);
-  }
-  return new DockerOdooContainer(docker, chosen.id, chosen.name, address);
+/** The container found, how it was found (for the log), and a selection that turned out gone. */
+export interface FoundContainer {
+  readonly container: OdooContainer;
+  readonly how: string;
+  readonly droppedSelection?: string;
 }
 
-/** Whether an Odoo process runs in the container, seen from the host (`docker top`, no exec). */
-export async function runsOdoo(docker: Dockerode, id: string): Promise<boolean> {
-  try {
-    const top = await docker.getContainer(id).top({ ps_args: '-o pid,args' });
-    return (top.Processes ?? []).some((row: string[]) => odooProgramOfTopCommand(row[row.length - 1]) !== undefined);
-  } catch {
-    // A container that stops while we look runs nothing.
-    return false;
-  }
+/**
+ * Finds the Odoo container the user means by the rule of `chooseContainer`. Which containers
+ * run Odoo is read (one `docker top` each, in parallel) only when the hints do not decide.
+ */
+export async function findOdooContainer(docker: Dockerode, address: string, hints: ContainerHints): Promise<FoundContainer> {
+  const list = await listContainers(docker, address, { all: true });
+  const choice = chooseContainer(list, hints) ?? chooseContainer(list, hints, await odooContainerIds(docker, list));
+  const { id, name } = choice.container;
+  return {
+    container: new DockerOdooContainer(docker, id, name, address),
+    how: choice.how,
+    ...(choice.droppedSelection ? { droppedSelection: choice.droppedSelection } : {}),
+  };
+}
+
+async function odooContainerIds(docker: Dockerode, list: readonly ContainerSummary[]): Promise<Set<string>> {
+  const running = list.filter((c) => c.state === 'running');
+  const odoo = await Promise.all(running.map(async (c) => ((await runsOdoo(docker, c.id)) ? [c.id] : [])));
+  return new Set(odoo.flat());
 }

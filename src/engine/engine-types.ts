@@ -1,4 +1,5 @@
 import type { VersionInfo } from '../core/agent-protocol';
+import type { RunReport } from '../core/run-report';
 
 export interface EngineSettings {
   /** How long the graceful stop may take before the timeout policy applies. */
@@ -19,7 +20,7 @@ export const defaultEngineSettings: EngineSettings = {
 
 /** A step of a running restart, for progress lines and notifications. */
 export interface EngineProgress {
-  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry';
+  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended';
   readonly message: string;
   /** The server the step is about, where there is one. */
   readonly pid?: number;
@@ -36,6 +37,10 @@ export interface RestartOutcome {
   readonly version?: VersionInfo;
   readonly database?: string;
   readonly exitCode?: number;
+  /** A run that ended by itself: its test summary and first error, from its log. */
+  readonly report?: RunReport;
+  /** A run beside the live server: the server afterwards, and how it took the run's result. */
+  readonly server?: { readonly pid: number; readonly how: 'hup' | 'in-place' | 'untouched' };
   readonly stopMs?: number;
   readonly totalMs: number;
 }

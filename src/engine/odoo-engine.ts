@@ -1,6 +1,7 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
 import { OdooDevError } from '../core/errors';
+import { OdooCommandLine } from '../core/odoo-command-line';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
 import {
@@ -10,10 +11,14 @@ import {
   rememberedFor,
   targetServer,
   withHome,
+  type HupPlan,
+  type InPlacePlan,
   type Launch,
   type RestartPlan,
   type RestartRequest,
+  type RunBesidePlan,
 } from '../core/restart-plan';
+import { besideCommand, besideSpec, needsOwnHttp } from '../core/run-beside';
 import { maskArgv } from '../core/secrets';
 import { openConversation } from './agent-conversation';
 import { defaultEngineSettings, type EngineActivity, type EngineSettings, type Progress, type RestartOutcome } from './engine-types';
@@ -28,7 +33,7 @@ export type { EngineActivity, EngineProgress, EngineSettings, RestartOutcome } f
 
 /** One request of the queue: what to do and where its progress goes. */
 type Operation =
-  | { readonly kind: 'restart' | 'start'; readonly request: RestartRequest; readonly progress: Progress }
+  | { readonly kind: 'restart' | 'start' | 'run'; readonly request: RestartRequest; readonly progress: Progress }
   | { readonly kind: 'stop'; readonly pid?: number; readonly progress: Progress };
 
 /**
@@ -60,6 +65,14 @@ export class OdooEngine {
   /** Restarts with new args, or with the current ones minus the one-shot ones. */
   restart(request: RestartRequest = {}, progress: Progress = () => undefined, reason = 'restart'): Promise<RestartOutcome> {
     return this.queue.enqueue({ kind: 'restart', request, progress }, reason);
+  }
+
+  /**
+   * Runs Odoo once with these args (`--stop-after-init` added unless they end by themselves),
+   * beside the running server when there is one, which reloads afterwards when modules changed.
+   */
+  runOnce(request: RestartRequest & { readonly args: readonly string[] }, progress: Progress = () => undefined): Promise<RestartOutcome> {
+    return this.queue.enqueue({ kind: 'run', request, progress }, 'run once');
   }
 
   /** Starts Odoo when nothing runs; with no args, the remembered command. */
@@ -113,7 +126,8 @@ export class OdooEngine {
       if (operation.kind === 'stop') {
         return await this.runStop(run, run.server);
       }
-      return await this.runRestart(run, run.server, operation.request, operation.kind === 'start');
+      const request = operation.kind === 'run' ? { ...operation.request, args: endingArgs(operation.request.args ?? [], run.series) } : operation.request;
+      return await this.runRestart(run, run.server, request, operation.kind === 'start');
     } finally {
       await run.agent.close();
     }
@@ -151,11 +165,18 @@ export class OdooEngine {
     });
     run.progress({ step: 'plan', message: describePlan(plan) });
     this.log(`plan: ${describePlan(plan)}`);
-    return plan.kind === 'hup' ? this.reload(run, plan) : this.replace(run, plan);
+    switch (plan.kind) {
+      case 'hup':
+        return this.reload(run, plan);
+      case 'run-beside':
+        return this.runBeside(run, plan);
+      default:
+        return this.replace(run, plan);
+    }
   }
 
   /** Stops the old server when there is one, launches the new command, waits until it is ready. */
-  private async replace(run: RunContext, plan: Extract<RestartPlan, { kind: 'in-place' | 'start' }>): Promise<RestartOutcome> {
+  private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>): Promise<RestartOutcome> {
     const { launch } = plan;
     const launchStep: LaunchStep = { step: 'launch', ...launch.spec };
     // Until the new command is ready, the old one is the last that worked.
@@ -180,9 +201,9 @@ export class OdooEngine {
     const stopMs = stopped ? { stopMs: stopped.ms } : {};
     try {
       if (endsByItself) {
-        await runToEnd(run, starting);
+        const report = await runToEnd(run, starting, 'See the log for the whole output.');
         await this.remember(run, launch.remember);
-        return { plan: 'completed', pid, argv: maskArgv(launch.spec.argv), exitCode: 0, totalMs: 0, ...stopMs };
+        return { plan: 'completed', pid, argv: maskArgv(launch.spec.argv), exitCode: 0, report, totalMs: 0, ...stopMs };
       }
       const ready = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
       const version = await settle(run, starting, ready);
@@ -193,8 +214,44 @@ export class OdooEngine {
     }
   }
 
+  /**
+   * A run that ends by itself, beside the live server and never in its way; then, when it
+   * changed modules, the server reloads to load them. A failed run leaves the server untouched.
+   */
+  private async runBeside(run: RunContext, plan: RunBesidePlan): Promise<RestartOutcome> {
+    const port = needsOwnHttp(plan.run) ? (await run.agent.step({ step: 'free-port' }, ['free-port'])).port : undefined;
+    const spec = besideSpec(besideCommand(plan.run, port), plan.spec);
+    const server = plan.server.master.info.pid;
+    const launched = await run.agent.step({ step: 'launch', ...spec }, ['launched', 'launch-failed']);
+    if (launched.t === 'launch-failed') {
+      throw new OdooDevError('launch-failed', `Could not start the run beside Odoo: ${launched.message}.`, {
+        hint: 'Check that the Odoo command exists in the container and runs as its user.',
+      });
+    }
+    const { pid, at } = launched;
+    run.progress({ step: 'run-started', message: `Running once beside the server (PID ${pid})`, pid });
+    const untouched = plan.reload
+      ? `The server (PID ${server}) was not reloaded and still runs as before.`
+      : `The server (PID ${server}) was not touched.`;
+    const report = await runToEnd(run, { pid, at, spec, registry: undefined }, untouched);
+    run.progress({ step: 'run-ended', message: `The run ended with exit code 0${report.tests ? ` (${report.tests.total} tests, none failed)` : ''}`, pid });
+    const ran = { pid, argv: maskArgv(spec.argv), exitCode: 0, report };
+    if (!plan.reload) {
+      return { plan: 'completed', ...ran, server: { pid: server, how: 'untouched' }, totalMs: 0 };
+    }
+    const reloaded = plan.reload.kind === 'hup' ? await this.reload(run, plan.reload) : await this.replace(run, plan.reload);
+    return {
+      plan: 'completed',
+      ...ran,
+      server: { pid: reloaded.pid, how: plan.reload.kind },
+      ...(reloaded.version ? { version: reloaded.version } : {}),
+      ...(reloaded.database ? { database: reloaded.database } : {}),
+      totalMs: 0,
+    };
+  }
+
   /** SIGHUP: Odoo re-executes itself with the same PID and its args minus the one-shot ones. */
-  private async reload(run: RunContext, plan: Extract<RestartPlan, { kind: 'hup' }>): Promise<RestartOutcome> {
+  private async reload(run: RunContext, plan: HupPlan): Promise<RestartOutcome> {
     const { server, command, http } = plan;
     const { pid } = server.master.info;
     run.progress({ step: 'reloading', message: `Reloading Odoo (PID ${pid}) in place with SIGHUP`, pid });
@@ -292,6 +349,11 @@ function databaseOf(launch: Launch): { database?: string } {
   return database ? { database } : {};
 }
 
+/** The args of a run once: they end by themselves, or `--stop-after-init` makes them. */
+function endingArgs(args: readonly string[], series: string | undefined): readonly string[] {
+  return OdooCommandLine.compose([], args, series).endsByItself ? args : [...args, '--stop-after-init'];
+}
+
 function describePlan(plan: RestartPlan): string {
   switch (plan.kind) {
     case 'hup':
@@ -300,5 +362,7 @@ function describePlan(plan: RestartPlan): string {
       return `stop PID ${plan.server.master.info.pid}, then run ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'start':
       return `start ${maskArgv(plan.launch.spec.argv).join(' ')}`;
+    case 'run-beside':
+      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload ? `, then reload it${plan.reload.kind === 'hup' ? ' with SIGHUP' : ' in place'}` : ''}`;
   }
 }

@@ -35,10 +35,10 @@ export function watchRegistry(container: OdooContainer, pid: number, since: numb
 }
 
 /**
- * The log lines since a server started, secrets masked. Docker may lag a moment behind a
+ * The log lines since a server started (the last `limit` of them), secrets masked. Docker may lag a moment behind a
  * process that has just exited, so an empty answer is asked again for up to a second.
  */
-export async function readLogTail(container: OdooContainer, since: number, secrets: readonly string[], log: (line: string) => void): Promise<string[]> {
+export async function readLogTail(container: OdooContainer, since: number, secrets: readonly string[], log: (line: string) => void, limit = 40): Promise<string[]> {
   const deadline = Date.now() + 1000;
   for (;;) {
     const lines: string[] = [];
@@ -53,7 +53,7 @@ export async function readLogTail(container: OdooContainer, since: number, secre
       return [];
     }
     if (lines.length || Date.now() >= deadline) {
-      return lines.slice(-40);
+      return lines.slice(-limit);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,5 +1,11 @@
 import type { RestartOutcome } from './engine-types';
 
+const serverText = {
+  hup: 'the server reloaded in place with SIGHUP',
+  'in-place': 'the server restarted to load it',
+  untouched: 'the server kept running',
+} as const;
+
 /**
  * One sentence for a finished restart, start or stop, the same in the terminal and the editor:
  * "Odoo restarted (PID 35) and ready in 0.84 s, Odoo 17.0, database demo".
@@ -14,7 +20,9 @@ export function describeOutcome(outcome: RestartOutcome, digits = 2): string {
     completed: `Odoo ran once${pid} and exited with code ${outcome.exitCode ?? 0} after ${took}`,
     stopped: outcome.pid ? `Odoo stopped${pid} in ${took}` : 'Odoo was not running',
   }[outcome.plan];
+  const tests = outcome.report?.tests ? `, ${outcome.report.tests.total} tests, none failed` : '';
+  const server = outcome.server ? `; ${serverText[outcome.server.how]} (PID ${outcome.server.pid})` : '';
   const version = outcome.version ? `, Odoo ${outcome.version.serverVersion}` : '';
   const database = outcome.database ? `, database ${outcome.database}` : '';
-  return `${text}${version}${database}`;
+  return `${text}${tests}${server}${version}${database}`;
 }

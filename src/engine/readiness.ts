@@ -1,7 +1,8 @@
 import type { AgentEvent, ProcessSpec, VersionInfo } from '../core/agent-protocol';
 import { OdooDevError } from '../core/errors';
 import type { OdooCommandLine } from '../core/odoo-command-line';
-import { logsRegistryLine, showsRegistryLine } from '../core/odoo-log';
+import { logsRegistryLine, parseOdooLogLine, showsRegistryLine } from '../core/odoo-log';
+import { readRunReport, type RunReport } from '../core/run-report';
 import { maskArgv, maskText, secretValues } from '../core/secrets';
 import { readLogTail, watchRegistry, type RegistryWatch } from './odoo-log-signals';
 import type { RunContext } from './run-context';
@@ -65,15 +66,34 @@ export async function settle(run: RunContext, starting: Starting, answer: ReadyA
   return answer.version;
 }
 
-/** A run that ends by itself serves no HTTP: it is done when it exits, and its exit code says how. */
-export async function runToEnd(run: RunContext, starting: Starting): Promise<void> {
+/**
+ * A run that ends by itself serves no HTTP: it is done when it exits, and its exit code and log
+ * say how. A failed run is an error that carries both.
+ */
+export async function runToEnd(run: RunContext, starting: Starting, beside: string): Promise<RunReport> {
   const exited = await run.agent.until(['exited'], AbortSignal.timeout(Math.max(0, run.deadline - Date.now())));
   if (!exited) {
     throw await notReadyError(run, starting, 'the run did not finish in time');
   }
-  if (exited.exitCode !== 0) {
-    throw await crashedError(run, starting, exited);
+  const secrets = scrubbedSecrets(starting);
+  const lines = await readLogTail(run.container, starting.at, secrets, run.log, 100_000);
+  const report = readRunReport(lines, starting.pid);
+  if (exited.exitCode === 0) {
+    return report;
   }
+  const how = exited.exitCode !== null ? `exit code ${exited.exitCode}` : `signal ${exited.signal ?? '?'}`;
+  const tests = report.tests ? ` (${report.tests.failed} failed, ${report.tests.errors} errors of ${report.tests.total} tests)` : '';
+  const first = report.firstError?.[0] ? `: ${stripStamp(report.firstError[0])}` : '';
+  return Promise.reject(new OdooDevError('run-failed', `The run (PID ${starting.pid}) ended with ${how} after ${(exited.ms / 1000).toFixed(1)} s${tests}${first}.`, {
+    hint: beside,
+    details: { pid: starting.pid, exitCode: exited.exitCode, signal: exited.signal, ...report, logTail: lines.slice(-40), argv: maskArgv(starting.spec.argv).map((a) => maskText(a, secrets)) },
+  }));
+}
+
+/** A log record without its timestamp, PID and database, for a one-line message. */
+function stripStamp(line: string): string {
+  const record = parseOdooLogLine(line);
+  return record ? `${record.level} ${record.logger}: ${record.message}` : line.trim();
 }
 
 async function crashedError(run: RunContext, starting: Starting, event: { exitCode: number | null; signal: number | null; ms: number }): Promise<OdooDevError> {

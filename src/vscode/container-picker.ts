@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { devContainerFolderLabel } from '../core/container-choice';
 import { OdooDevError } from '../core/errors';
-import type { ContainerListing } from '../docker/container-list';
+import type { ContainerListing } from '../docker/docker-access';
 
 interface ContainerItem extends vscode.QuickPickItem {
   /** Undefined for the separators. */
@@ -48,7 +49,7 @@ function itemsOf(list: readonly ContainerListing[], current: string | undefined)
 }
 
 function detailOf(container: ContainerListing): string {
-  const folder = container.labels['devcontainer.local_folder'];
+  const folder = container.labels[devContainerFolderLabel];
   const service = container.labels['com.docker.compose.service'];
   const project = container.labels['com.docker.compose.project'];
   const parts = [

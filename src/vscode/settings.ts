@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { EngineSettings } from '../engine/odoo-engine';
+import { isRestricted } from './restricted-settings';
 
 /** The extension's settings as the rest of it uses them. */
 export interface ExtensionSettings {
@@ -12,33 +13,29 @@ export interface ExtensionSettings {
   readonly argsFile: string;
 }
 
-/**
- * Settings that pick the Docker endpoint or what runs in the container: in an untrusted
- * workspace only their user (global) values count.
- */
-export const restrictedSettings = ['odooDev.container', 'odooDev.docker.host', 'odooDev.start.command'] as const;
-
 /** Reads the settings; `isTrusted` false ignores the workspace values of the restricted ones. */
 export function readSettings(isTrusted: boolean = vscode.workspace.isTrusted): ExtensionSettings {
   const config = vscode.workspace.getConfiguration('odooDev');
-  const restricted = <T>(key: string): T | undefined => {
-    if (isTrusted) {
-      return config.get<T>(key);
+  // The one list of restricted settings decides which values an untrusted workspace may set.
+  const read = (setting: `odooDev.${string}`): unknown => {
+    const key = setting.slice('odooDev.'.length);
+    if (isTrusted || !isRestricted(setting)) {
+      return config.get<unknown>(key);
     }
-    const values = config.inspect<T>(key);
+    const values = config.inspect<unknown>(key);
     return values?.globalValue ?? values?.defaultValue;
   };
-  const startCommand = restricted<unknown>('start.command');
+  const startCommand = read('odooDev.start.command');
   return {
-    container: nonEmpty(restricted<unknown>('container')),
-    dockerHost: nonEmpty(restricted<unknown>('docker.host')),
+    container: nonEmpty(read('odooDev.container')),
+    dockerHost: nonEmpty(read('odooDev.docker.host')),
     engine: {
-      stopTimeoutMs: seconds(config.get<unknown>('restart.stopTimeout'), 30) * 1000,
-      killAfterTimeout: config.get<unknown>('restart.killAfterTimeout') === true,
-      readyTimeoutMs: seconds(config.get<unknown>('restart.readyTimeout'), 120) * 1000,
+      stopTimeoutMs: seconds(read('odooDev.restart.stopTimeout'), 30) * 1000,
+      killAfterTimeout: read('odooDev.restart.killAfterTimeout') === true,
+      readyTimeoutMs: seconds(read('odooDev.restart.readyTimeout'), 120) * 1000,
       ...(isCommand(startCommand) ? { startProgram: startCommand } : {}),
     },
-    argsFile: nonEmpty(config.get<unknown>('argsFile')) ?? '.odoo-args',
+    argsFile: nonEmpty(read('odooDev.argsFile')) ?? '.odoo-args',
   };
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StatusModel } from './odoo-connection';
+import type { StatusModel } from './status-model';
 import { statusBarView, tooltipCommands } from './status-bar-view';
 
 /** One left item, `odooDev.status`, that shows the state of Odoo and opens the actions. */

@@ -71,7 +71,7 @@ describe('OdooCommandLine.read', () => {
     ['psql as the odoo user', ['psql', '-h', 'db', '-U', 'odoo', 'mydb']],
     ['pg_dump of a database named odoo', ['pg_dump', '-h', 'db', '-U', 'postgres', 'odoo']],
     ['tail of a log named odoo', ['tail', '-f', '/var/log/odoo']],
-    // A PostgreSQL backend of the user odoo, as `docker top` shows it and find-container splits it.
+    // A PostgreSQL backend of the user odoo, as `docker top` shows it and `listedFromTop` splits it.
     ['a postgres backend of the odoo user, split at spaces', 'postgres: odoo mydb 127.0.0.3(54321) idle'.split(' ')],
   ];
   for (const [title, argv] of notOdoo) {

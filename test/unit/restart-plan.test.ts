@@ -101,7 +101,7 @@ describe('planRestart', () => {
 
     const refusals: Array<[string, string[], string[]]> = [
       ['a new database', ['-d', 'db', ...dbArgs], ['-d', 'other']],
-      ['a new -u', ['-d', 'db', ...dbArgs], ['-d', 'db', '-u', 'my_module']],
+      ['a new -u with another database', ['-d', 'db', ...dbArgs], ['-d', 'other', '-u', 'my_module']],
       ['--dev', dbArgs, ['--dev=xml']],
       ['an overridden connection option', ['-d', 'db', ...dbArgs], ['-d', 'db', '--db_host', 'other']],
       ['empty args where there were some', ['-d', 'db', ...dbArgs], []],
@@ -111,6 +111,29 @@ describe('planRestart', () => {
         throwsCode(() => planRestart({ args }, pid1Context(current)), 'pid1-refused', /PID 1/);
       });
     }
+
+    it('runs its args plus -u as an update beside it, then reloads it with HUP', () => {
+      const plan = expectKind(planRestart({ args: ['-d', 'db', '-u', 'my_module'] }, pid1Context(['-d', 'db', ...dbArgs])), 'run-beside');
+      assert.deepEqual(plan.run.args, ['-d', 'db', '-u', 'my_module', ...dbArgs]);
+      assert.deepEqual(plan.run.program, officialProgram);
+      assert.deepEqual(plan.spec, { argv: [...officialProgram, '-d', 'db', ...dbArgs], env: odooEnv, cwd: '/var/lib/odoo', uid: 101, gid: 102 });
+      assert.equal(plan.reload?.kind, 'hup');
+      assert.deepEqual(plan.reload?.kind === 'hup' ? plan.reload.command.args : undefined, ['-d', 'db', ...dbArgs]);
+    });
+
+    it('runs a load of languages beside it and reloads nothing, as no module changed', () => {
+      const plan = expectKind(planRestart({ args: ['-d', 'db', '--load-language', 'fr_FR'] }, pid1Context(['-d', 'db', ...dbArgs])), 'run-beside');
+      assert.equal(plan.reload, undefined);
+    });
+
+    it('runs a test run that ends by itself beside it without reloading', () => {
+      const plan = expectKind(planRestart({ args: ['-d', 'db', '--test-enable', '--stop-after-init'] }, pid1Context(['-d', 'db', ...dbArgs])), 'run-beside');
+      assert.equal(plan.reload, undefined);
+    });
+
+    it('refuses an update beside a server started as python3 -m odoo, which a HUP would kill', () => {
+      throwsCode(() => planRestart({ args: ['-d', 'db', '-u', 'm'] }, pid1Context(['-d', 'db'], {}, ['python3', '-m', 'odoo'])), 'unsafe-hup');
+    });
 
     it('says which args it refused, secrets masked', () => {
       assert.throws(() => planRestart({ args: ['-d', 'other'] }, pid1Context(['-d', 'db', ...dbArgs])), (error: unknown) => {
@@ -376,6 +399,34 @@ describe('targetServer', () => {
   it('refuses the PID of a worker', () => {
     const argv = [...officialProgram, '--workers=2'];
     throwsCode(() => targetServer(classifyProcesses([proc(1, 0, argv), proc(7, 1, argv)]), 7), 'odoo-not-found');
+  });
+});
+
+describe('planRestart: runs that end by themselves beside a server that is not PID 1', () => {
+  it('runs --stop-after-init -u beside the server, then reloads it with HUP where it writes to the container log', () => {
+    const plan = expectKind(planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'] }, besideKeeper(['-d', 'db'])), 'run-beside');
+    assert.deepEqual(plan.run.args, ['-d', 'db', '-u', 'm', '--stop-after-init']);
+    assert.equal(plan.reload?.kind, 'hup');
+  });
+
+  it('relaunches the server with its own args after the update where a HUP would keep its output out of the log', () => {
+    const plan = expectKind(planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'] }, besideKeeper(['-d', 'db'], { stdio: ['/dev/null', '/dev/null'] })), 'run-beside');
+    assert.equal(plan.reload?.kind, 'in-place');
+    assert.deepEqual(plan.reload?.kind === 'in-place' ? plan.reload.launch.command.args : undefined, ['-d', 'db']);
+  });
+
+  it('leaves the server alone after an export', () => {
+    const plan = expectKind(planRestart({ args: ['-d', 'db', '--i18n-export', '/tmp/m.po', '--modules', 'm', '-l', 'fr_FR'] }, besideKeeper(['-d', 'db'])), 'run-beside');
+    assert.equal(plan.reload, undefined);
+  });
+
+  it('runs Odoo 19 --test-enable beside the server: it ends by itself in 19', () => {
+    const context = { ...besideKeeper(['-d', 'db']), series: '19.0' };
+    expectKind(planRestart({ args: ['-d', 'db', '--test-enable'] }, context), 'run-beside');
+  });
+
+  it('relaunches in place for --test-enable before 19, which keeps serving', () => {
+    expectKind(planRestart({ args: ['-d', 'db', '--test-enable'] }, besideKeeper(['-d', 'db'])), 'in-place');
   });
 });
 

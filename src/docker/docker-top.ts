@@ -1,0 +1,63 @@
+import type Dockerode from 'dockerode';
+import { isOdooTopCommand } from '../core/odoo-processes';
+import type { TopProcess } from '../engine/odoo-container';
+
+/** The `ps` options `docker top` is run with: the columns a `TopProcess` needs. */
+export const topPsArgs = '-o pid,ppid,uid,args';
+
+/** Docker's answer to `top`: the column titles, then one row of words per process. */
+export interface DockerTopAnswer {
+  readonly Titles?: readonly string[] | null;
+  readonly Processes?: readonly (readonly string[])[] | null;
+}
+
+/**
+ * The processes of a `docker top` answer. The titles depend on the host's `ps` (`COMMAND`,
+ * `CMD` or `ARGS` for the command line), so columns are found by title; without a PPID or UID
+ * column those read 0 and -1, without a command title the last column is the command, since
+ * Docker leaves the rest of the line, spaces included, in the last one.
+ */
+export function topProcessesOf(answer: DockerTopAnswer): TopProcess[] {
+  const titles = (answer.Titles ?? []).map((title) => title.toUpperCase());
+  const pid = titles.indexOf('PID');
+  const ppid = titles.indexOf('PPID');
+  const uid = titles.indexOf('UID');
+  const command = titles.findIndex((title) => title === 'COMMAND' || title === 'CMD' || title === 'ARGS');
+  const processes: TopProcess[] = [];
+  for (const row of answer.Processes ?? []) {
+    const pidValue = numberOf(row[pid]);
+    // Docker itself needs the PID column; a row without one is not a process we can act on.
+    if (pidValue === undefined) {
+      continue;
+    }
+    processes.push({
+      pid: pidValue,
+      ppid: numberOf(row[ppid]) ?? 0,
+      uid: numberOf(row[uid]) ?? -1,
+      command: (command >= 0 ? row[command] : row[row.length - 1]) ?? '',
+    });
+  }
+  return processes;
+}
+
+/** Whether a process seen with `docker top` runs an Odoo program (server or other command). */
+export function isOdooProcess(process: TopProcess): boolean {
+  return isOdooTopCommand(process.command);
+}
+
+/**
+ * Whether an Odoo process runs in the container, seen from the host (`docker top`, no exec).
+ * A container that stops or goes away while we look runs nothing.
+ */
+export async function runsOdoo(docker: Dockerode, id: string): Promise<boolean> {
+  try {
+    const answer: DockerTopAnswer = await docker.getContainer(id).top({ ps_args: topPsArgs });
+    return topProcessesOf(answer).some(isOdooProcess);
+  } catch {
+    return false;
+  }
+}
+
+function numberOf(word: string | undefined): number | undefined {
+  return word !== undefined && /^\d+$/.test(word.trim()) ? Number(word) : undefined;
+}
