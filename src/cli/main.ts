@@ -1,12 +1,11 @@
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
-import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import { openDocker } from '../docker/docker-access';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
-import type { OdooContainer } from '../engine/odoo-container';
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
+import { keeperCommand } from './keeper-command';
 
 const exitCodes: Record<OdooErrorCode, number> = {
   'invalid-args': 2,
@@ -64,7 +63,7 @@ async function run(options: CliOptions): Promise<number> {
   }
   const container = found.container;
   if (options.command === 'keeper') {
-    return printKeeper(container, options);
+    return keeperCommand(container, options);
   }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {
@@ -96,23 +95,6 @@ async function run(options: CliOptions): Promise<number> {
       return 0;
   }
   return 1;
-}
-
-/** `odoo-dev keeper`: the snippet that makes this container restartable, from its and its image's command. */
-async function printKeeper(container: OdooContainer, options: CliOptions): Promise<number> {
-  const advice = keeperAdvice(await container.commandFacts(), {
-    ...(options.composeService !== undefined ? { composeService: options.composeService } : {}),
-    ...(options.devcontainer ? { devcontainer: true } : {}),
-  });
-  const { name } = container;
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify({ container: name, already: advice.already, form: advice.form, entrypoint: advice.keeper.entrypoint, command: advice.keeper.command, text: advice.text })}\n`);
-  } else if (advice.already) {
-    process.stdout.write(`${name} already runs the odoo-dev keeper as PID 1; odoo-dev restarts Odoo in it with new args.\n`);
-  } else {
-    process.stdout.write(advice.text);
-  }
-  return 0;
 }
 
 function printStatus(status: OdooStatus, json: boolean): number {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { joinArgs } from '../core/argv-text';
-import { keeperAdvice } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import type { EngineProgress, RestartOutcome } from '../engine/odoo-engine';
 import { describeOutcome } from '../engine/outcome-text';
 import type { ProfileArgs } from './args-code-lens';
 import { argsFileUri, openArgsFile, readProfiles } from './args-file';
+import { makeRestartable } from './make-restartable';
 import type { OdooConnection } from './odoo-connection';
 import type { OdooLogView } from './odoo-log-view';
 import type { ErrorReporter } from './report-error';
@@ -128,20 +128,9 @@ class OdooCommands {
     logView.follow(container);
   }
 
-  /**
-   * Shows the one-time change that lets Odoo be restarted with new args where it is PID 1: a
-   * keeper as PID 1 that runs the image's entrypoint as its child. The user applies it to
-   * their compose or Dockerfile and recreates the container.
-   */
   async makeRestartable(): Promise<void> {
     const { container } = await this.deps.connection.connect(true);
-    const advice = keeperAdvice(await container.commandFacts());
-    if (advice.already) {
-      void vscode.window.showInformationMessage(`Container ${container.name} already runs the odoo-dev keeper as PID 1: Odoo restarts there with new args.`);
-      return;
-    }
-    const document = await vscode.workspace.openTextDocument({ content: advice.text, language: 'markdown' });
-    await vscode.window.showTextDocument(document, { preview: false });
+    await makeRestartable(container);
   }
 
   async selectContainer(): Promise<void> {

@@ -1,0 +1,27 @@
+import { keeperAdvice } from '../core/restartable-keeper';
+import type { OdooContainer } from '../engine/odoo-container';
+import type { CliOptions } from './cli-options';
+
+/**
+ * `odoo-dev keeper`: the one-time change that makes a container whose Odoo is PID 1
+ * restartable with new args, printed from its and its image's command.
+ */
+export async function keeperCommand(container: OdooContainer, options: CliOptions): Promise<number> {
+  return printKeeper(container, options);
+}
+
+async function printKeeper(container: OdooContainer, options: CliOptions): Promise<number> {
+  const advice = keeperAdvice(await container.commandFacts(), {
+    ...(options.composeService !== undefined ? { composeService: options.composeService } : {}),
+    ...(options.devcontainer ? { devcontainer: true } : {}),
+  });
+  const { name } = container;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ container: name, already: advice.already, form: advice.form, entrypoint: advice.keeper.entrypoint, command: advice.keeper.command, text: advice.text })}\n`);
+  } else if (advice.already) {
+    process.stdout.write(`${name} already runs the odoo-dev keeper as PID 1; odoo-dev restarts Odoo in it with new args.\n`);
+  } else {
+    process.stdout.write(advice.text);
+  }
+  return 0;
+}
