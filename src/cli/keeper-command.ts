@@ -1,12 +1,14 @@
 import { keeperAdvice } from '../core/restartable-keeper';
+import type { DockerAccess } from '../docker/docker-access';
 import type { OdooContainer } from '../engine/odoo-container';
 import type { CliOptions } from './cli-options';
 
 /**
  * `odoo-dev keeper`: the one-time change that makes a container whose Odoo is PID 1
- * restartable with new args, printed from its and its image's command.
+ * restartable with new args, printed from its and its image's command; `--apply` recreates
+ * the container with it, `--write` writes it into the files that make the container.
  */
-export async function keeperCommand(container: OdooContainer, options: CliOptions): Promise<number> {
+export async function keeperCommand(container: OdooContainer, _docker: DockerAccess, options: CliOptions): Promise<number> {
   return printKeeper(container, options);
 }
 

@@ -63,7 +63,7 @@ async function run(options: CliOptions): Promise<number> {
   }
   const container = found.container;
   if (options.command === 'keeper') {
-    return keeperCommand(container, options);
+    return keeperCommand(container, docker, options);
   }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {

@@ -6,6 +6,7 @@ import { describeOutcome } from '../engine/outcome-text';
 import type { ProfileArgs } from './args-code-lens';
 import { argsFileUri, openArgsFile, readProfiles } from './args-file';
 import { makeRestartable } from './make-restartable';
+import { windowContainer } from './window-hints';
 import type { OdooConnection } from './odoo-connection';
 import type { OdooLogView } from './odoo-log-view';
 import type { ErrorReporter } from './report-error';
@@ -130,7 +131,8 @@ class OdooCommands {
 
   async makeRestartable(): Promise<void> {
     const { container } = await this.deps.connection.connect(true);
-    await makeRestartable(container);
+    // In a container window the container is, but for an explicit choice, the window's own.
+    await makeRestartable(container, { isWindowContainer: windowContainer() !== undefined, log: this.deps.log });
   }
 
   async selectContainer(): Promise<void> {
