@@ -1,5 +1,7 @@
 /**
- * The Odoo stand-in behaves as test/fixtures/README.md says, in real containers.
+ * The Odoo stand-in behaves as test/fixtures/README.md says, in real containers: what only a
+ * container shows (PID 1, users, the entrypoint, docker logs, exec'ed processes). Its command
+ * line, exit codes and stop timing are tested without Docker in test/unit/standin-*.test.ts.
  * Needs the test bed: `bash test/setup/docker-bed.sh`.
  */
 import assert from 'assert/strict';
@@ -23,7 +25,7 @@ import {
 
 const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ [\w.]+: /;
 /** Fast start-up for tests that do not measure timing. */
-const FAST = { STANDIN_BOOT_DELAY: '0', STANDIN_REGISTRY_DELAY: '0', STANDIN_STOP_DELAY: '0' };
+const FAST = { STANDIN_BOOT_DELAY: '0', STANDIN_REGISTRY_DELAY: '0', STANDIN_STOP_DELAY: '0', STANDIN_EXIT_DELAY: '0' };
 
 describe('Odoo stand-in in real containers', function () {
   this.timeout(30000);
@@ -87,68 +89,20 @@ describe('Odoo stand-in in real containers', function () {
       assert.notEqual((await execIn(container, ['sh', '-c', 'command -v ps'])).exitCode, 0);
     });
 
-    it('series 14 has no /web/health but answers version_info', async () => {
-      const { container } = await start('official', { series: '14.0' });
-      assert.equal((await httpIn(container, 'GET', '/web/health')).status, 404);
-      const info = await httpIn(container, 'POST', '/web/webclient/version_info', { body: VERSION_INFO_REQUEST });
-      assert.equal(info.status, 200);
-      assert.equal(JSON.parse(info.body).result.server_version, '14.0');
+    it('--stop-after-init: the container exits with the status of Odoo (databases whose tests failed)', async () => {
+      const { container } = await start('official', {
+        odooArgs: ['-d', 'db1,db2', '--test-enable', '--stop-after-init'],
+        env: { ...FAST, STANDIN_TEST_FAILURES: '1' },
+        wait: false,
+      });
+      assert.equal(await waitForExit(container), 2);
+      assert.match(await logsOf(container), / ERROR db2 odoo\.tests\.result: 1 failed, 0 error\(s\) of 4 tests when loading database 'db2'\n/);
     });
 
     it('exits 2 on an unknown option, with optparse error text', async () => {
       const { container } = await start('official', { odooArgs: ['--bogus'], wait: false });
       assert.equal(await waitForExit(container), 2);
       assert.equal(await logsOf(container), 'Usage: odoo [options]\n\nodoo: error: no such option: --bogus\n');
-    });
-  });
-
-  describe('command line', () => {
-    let keeper: Dockerode.Container;
-    before(async () => {
-      keeper = (await start('keeper', { env: FAST })).container;
-    });
-    const odoo = (args: string[], env: string[] = []) => execIn(keeper, ['odoo', ...args], { env });
-
-    it('parses like optparse and reports errors like Odoo', async () => {
-      const [missing, ambiguous, unknownCommand, leftover, badInt, oldSeries] = await Promise.all([
-        odoo(['-d']),
-        odoo(['--d', 'x']),
-        odoo(['extra']),
-        odoo(['--no-http', 'extra']),
-        odoo(['-p', 'abc']),
-        odoo(['--gevent-port', '8072'], ['STANDIN_SERIES=14.0']),
-      ]);
-      assert.deepEqual(missing, {
-        exitCode: 2,
-        stdout: '',
-        stderr: 'Usage: odoo [options]\n\nodoo: error: -d option requires 1 argument\n',
-      });
-      assert.equal(ambiguous.exitCode, 2);
-      assert.match(ambiguous.stderr, /odoo: error: ambiguous option: --d \(--data-dir, --database, /);
-      assert.equal(unknownCommand.exitCode, 1);
-      assert.equal(unknownCommand.stderr, "Unknown command 'extra'\n");
-      assert.equal(leftover.exitCode, 2);
-      assert.match(leftover.stderr, /odoo: error: unrecognized parameters: 'extra'\n$/);
-      assert.equal(badInt.exitCode, 2);
-      assert.match(badInt.stderr, /odoo: error: option -p: invalid integer value: 'abc'\n$/);
-      assert.equal(oldSeries.exitCode, 2);
-      assert.match(oldSeries.stderr, /no such option: --gevent-port/);
-    });
-
-    it('accepts prefixes, attached values and the config file', async () => {
-      const [prefix, attached, config] = await Promise.all([
-        odoo(['--stop-after-init', '--datab=db1']),
-        odoo(['--stop-after-init', '-ddb2', '--db_host', 'pg']),
-        odoo(['-c', '/nonexistent', '--stop-after-init']),
-      ]);
-      assert.equal(prefix.exitCode, 0);
-      assert.match(prefix.stderr, / INFO db1 odoo\.modules\.loading: Modules loaded\.\n/);
-      assert.match(prefix.stderr, / INFO db1 odoo\.modules\.registry: Registry loaded in \d+\.\d{3}s\n/);
-      assert.equal(attached.exitCode, 0);
-      assert.match(attached.stderr, /odoo: database: default@pg:default\n/);
-      assert.match(attached.stderr, / db2 odoo\.modules\.loading: Modules loaded\./);
-      assert.equal(config.exitCode, 0);
-      assert.doesNotMatch(config.stderr, /Using configuration file/);
     });
   });
 
@@ -304,28 +258,6 @@ describe('Odoo stand-in in real containers', function () {
       const logs = await logsOf(container);
       assert.match(logs, /Container started/);
       assert.doesNotMatch(logs, /Odoo version/);
-    });
-  });
-
-  describe('--stop-after-init', () => {
-    it('exits 0, STANDIN_TEST_FAILURES with --test-enable, 255 on STANDIN_LOAD_ERROR', async () => {
-      const run = async (odooArgs: string[], env: Record<string, string>) => {
-        const { container } = await start('official', { odooArgs, env: { ...FAST, ...env }, wait: false });
-        return { code: await waitForExit(container), logs: await logsOf(container) };
-      };
-      const [ok, failed, broken] = await Promise.all([
-        run(['-d', 'db1', '-i', 'my_module', '--stop-after-init'], {}),
-        run(['-d', 'db1', '--test-enable', '--stop-after-init'], { STANDIN_TEST_FAILURES: '3' }),
-        run(['-d', 'db1', '--stop-after-init'], { STANDIN_LOAD_ERROR: '1' }),
-      ]);
-      assert.equal(ok.code, 0);
-      assert.match(ok.logs, / db1 odoo\.modules\.loading: Modules loaded\.\n/);
-      assert.doesNotMatch(ok.logs, /HTTP service/);
-      assert.equal(failed.code, 3);
-      assert.doesNotMatch(failed.logs, /Modules loaded\./);
-      assert.match(failed.logs, / ERROR db1 odoo\.tests\.result: 3 failed/);
-      assert.equal(broken.code, 255);
-      assert.match(broken.logs, / CRITICAL db1 odoo\.service\.server: Failed to initialize database `db1`\./);
     });
   });
 });
