@@ -25,8 +25,9 @@ FALLBACK_LOG = MEMORY_DIR + '/odoo.log'
 POLL = 0.01
 HTTP_POLL = 0.02
 
-# Children we launched, so their exit codes can be collected.
+# Children we launched, so their exit codes can be collected, and when they started.
 children = {}
+launched_at = {}
 
 
 def emit(event):
@@ -548,6 +549,7 @@ def step_launch(step):
     os.close(status_write)
     os.close(log_write)
     children[pid] = None
+    launched_at[pid] = mono()
     at = time.time()
     log_to = os.read(log_read, 4096).decode('utf-8', 'replace')
     os.close(log_read)
@@ -689,7 +691,7 @@ def watch_children():
         if children[pid] is None:
             reap(pid)
             if children[pid] is not None:
-                emit(exited_event(pid, mono()))
+                emit(exited_event(pid, launched_at.get(pid, mono())))
 
 
 stdin_buffer = [b'']

@@ -83,7 +83,7 @@ export async function runToEnd(run: RunContext, starting: Starting, beside: stri
   }
   const how = exited.exitCode !== null ? `exit code ${exited.exitCode}` : `signal ${exited.signal ?? '?'}`;
   const tests = report.tests ? ` (${report.tests.failed} failed, ${report.tests.errors} errors of ${report.tests.total} tests)` : '';
-  const first = report.firstError?.[0] ? `: ${stripStamp(report.firstError[0])}` : '';
+  const first = report.firstError?.[0] ? `: ${stripStamp(report.firstError[0]).replace(/\.$/, '')}` : '';
   return Promise.reject(new OdooDevError('run-failed', `The run (PID ${starting.pid}) ended with ${how} after ${(exited.ms / 1000).toFixed(1)} s${tests}${first}.`, {
     hint: beside,
     details: { pid: starting.pid, exitCode: exited.exitCode, signal: exited.signal, ...report, logTail: lines.slice(-40), argv: maskArgv(starting.spec.argv).map((a) => maskText(a, secrets)) },

@@ -48,6 +48,17 @@ describe('Odoo stand-in --stop-after-init (local process)', function () {
     assert.doesNotMatch(broken.stderr, / db2 /);
   });
 
+  it('exits 255 when updating a module of STANDIN_FAIL_MODULES, and only then', async () => {
+    const env = { STANDIN_FAIL_MODULES: 'broken_module' };
+    const [broken, fine] = await Promise.all([
+      run(['-d', 'db1', '-u', 'broken_module', '--stop-after-init'], env),
+      run(['-d', 'db1', '-u', 'my_module', '--stop-after-init'], env),
+    ]);
+    assert.equal(broken.exit.code, 255);
+    assert.match(broken.stderr, / CRITICAL db1 odoo\.service\.server: Failed to initialize database `db1`\.\nTraceback[^]*ParseError/);
+    assert.equal(fine.exit.code, 0);
+  });
+
   it('logs the test summary on odoo.tests.runner up to 16.0, odoo.tests.result from 17.0', async () => {
     const args = ['-d', 'db1', '--test-enable', '--stop-after-init', '--no-http'];
     const [v16, v17] = await Promise.all([run(args, { STANDIN_SERIES: '16.0' }), run(args)]);
