@@ -23,7 +23,7 @@ const editorHints: Partial<Record<OdooErrorCode, string>> = {
   'not-ready': 'It may still be loading: see the log, or raise odooDev.restart.readyTimeout.',
   'odoo-ambiguous': 'Stop the servers you do not need (their PIDs are above), then try again.',
   'container-ambiguous': 'Run "Odoo: Select Container", or name it in odooDev.container.',
-  'pid1-refused': 'Restart with no args to reload it in place, or make the container restartable once ("Make Restartable") to run it with new args.',
+  'pid1-refused': 'Restart with its args plus -u or -i to update beside it, use "Run Once" for a run that ends by itself, or make the container restartable once ("Make Restartable") to run it with new args.',
 };
 
 const settingOf: Partial<Record<OdooErrorCode, string>> = {
@@ -39,7 +39,7 @@ const actionOf: Partial<Record<OdooErrorCode, { title: string; command: string }
   'pid1-refused': { title: 'Make Restartable', command: 'odooDev.makeRestartable' },
 };
 
-const odooLogCodes = new Set<OdooErrorCode>(['crashed', 'not-ready', 'launch-failed', 'stop-timeout']);
+const odooLogCodes = new Set<OdooErrorCode>(['crashed', 'run-failed', 'not-ready', 'launch-failed', 'stop-timeout']);
 
 /** The notice for a failed command; undefined when the user cancelled and wants no popup. */
 export function errorNotice(error: unknown, what: string): ErrorNotice | undefined {

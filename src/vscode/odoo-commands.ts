@@ -38,6 +38,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     register('odooDev.restartWithArgs', 'Restart with args', (input?: ProfileArgs | readonly string[]) => commands.restartWithArgs(input)),
     register('odooDev.restart', 'Restart', () => commands.run('restart')),
+    register('odooDev.runOnce', 'Run Once', (input?: ProfileArgs | readonly string[]) => commands.runOnce(input)),
     register('odooDev.start', 'Start', () => commands.run('start')),
     register('odooDev.stop', 'Stop', () => commands.run('stop')),
     register('odooDev.editArgs', 'Edit Args', () => commands.editArgs()),
@@ -58,13 +59,27 @@ class OdooCommands {
 
   async restartWithArgs(input?: ProfileArgs | readonly string[]): Promise<void> {
     const given = argsOf(input);
-    const argv = given ?? await this.askArgs();
+    const argv = given ?? await this.askArgs('restart');
     if (!argv) {
       return;
     }
     const { workspaceState } = this.deps.context;
     await workspaceState.update(historyKey, pushHistory(historyOf(workspaceState.get(historyKey)), joinArgs(maskArgv(argv))));
     await this.run('restart', argv);
+  }
+
+  /**
+   * Runs Odoo once with the args asked for (an update, a test run, an export) beside the
+   * server, which comes back with its own args: "Odoo: Run Once…".
+   */
+  async runOnce(input?: ProfileArgs | readonly string[]): Promise<void> {
+    const argv = argsOf(input) ?? await this.askArgs('run');
+    if (!argv) {
+      return;
+    }
+    const { workspaceState } = this.deps.context;
+    await workspaceState.update(historyKey, pushHistory(historyOf(workspaceState.get(historyKey)), joinArgs(maskArgv(argv))));
+    await this.run('run', argv);
   }
 
   /** Runs a restart, start or stop through the engine, with a progress notification. */
@@ -86,6 +101,7 @@ class OdooCommands {
     this.running++;
     connection.setBusy({ action });
     const task = action === 'restart' ? engine.restart(args ? { args } : {}, onProgress, 'a command in the editor')
+      : action === 'run' ? engine.runOnce({ args: args ?? [] }, onProgress)
       : action === 'start' ? engine.start(args ? { args } : {}, onProgress)
         : engine.stop({}, onProgress);
     void task.then(() => undefined, () => undefined).finally(() => {
@@ -153,6 +169,7 @@ class OdooCommands {
         ? [item('odooDev.restart', '$(debug-restart) Restart', 'Same args; one-shot args such as -u are dropped'), item('odooDev.restartWithArgs', '$(edit) Restart with args…')]
         : [item('odooDev.start', '$(play) Start', 'The last command that ran, or odooDev.start.command'), item('odooDev.restartWithArgs', '$(edit) Restart with args…')]),
       ...(isRunning ? [item('odooDev.stop', '$(debug-stop) Stop', 'Gracefully; the container keeps running')] : []),
+      ...(isRunning ? [item('odooDev.runOnce', '$(run) Run Once…', 'An update, a test run or an export beside the server, which keeps serving')] : []),
       item('odooDev.showLogs', '$(output) Show Logs'),
       item('odooDev.editArgs', '$(file) Edit Args', `The profiles in ${readSettings().argsFile}`),
       item('odooDev.selectContainer', '$(server-environment) Select Container…'),
@@ -164,7 +181,7 @@ class OdooCommands {
   }
 
   /** The line the user types: prefilled with the running server's args, or the last line. */
-  private async askArgs(): Promise<string[] | undefined> {
+  private async askArgs(mode: 'restart' | 'run'): Promise<string[] | undefined> {
     const { connection, context } = this.deps;
     const connected = await connection.connect(true);
     if (connection.status.state.kind === 'connecting') {
@@ -182,6 +199,7 @@ class OdooCommands {
       profiles: await readProfiles(argsFileUri(settings.argsFile)),
       argsFileName: settings.argsFile,
       series,
+      mode,
     });
     return answer?.argv;
   }
@@ -191,7 +209,7 @@ class OdooCommands {
     const text = describeOutcome(outcome, 1);
     this.deps.log.info(text);
     if (outcome.plan === 'completed') {
-      void vscode.window.showInformationMessage(`${text}; it is stopped now.`, 'Show Logs')
+      void vscode.window.showInformationMessage(outcome.server ? `${text}.` : `${text}; no server runs now.`, 'Show Logs')
         .then((button) => button && this.deps.logView.show());
       return;
     }
@@ -210,7 +228,7 @@ function argsOf(input: ProfileArgs | readonly string[] | undefined): string[] | 
 }
 
 function titleOf(action: Action, args: readonly string[] | undefined): string {
-  const verb = { restart: 'restarting', start: 'starting', stop: 'stopping' }[action];
+  const verb = { restart: 'restarting', run: 'running once', start: 'starting', stop: 'stopping' }[action];
   if (!args) {
     return verb;
   }

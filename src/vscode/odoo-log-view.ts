@@ -88,7 +88,7 @@ export class OdooLogView implements vscode.Disposable {
     const tail = Array.isArray(error.details.logTail) ? error.details.logTail.filter((line): line is string => typeof line === 'string') : [];
     const lastLine = [...tail].reverse().find((line) => line.trim() !== '');
     if (lastLine !== undefined && !this.recent.some((line) => sameLine(line, lastLine))) {
-      this.output.appendLine(`──── ${error.code === 'crashed' ? 'crash' : 'not ready'}: the last lines of Odoo's output ────`);
+      this.output.appendLine(`──── ${{ crashed: 'crash', 'run-failed': 'failed run' }[error.code as string] ?? 'not ready'}: the last lines of Odoo's output ────`);
       for (const line of tail) {
         this.output.appendLine(line);
       }

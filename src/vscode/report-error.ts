@@ -39,7 +39,7 @@ export class ErrorReporter {
       return;
     }
     this.log.error(`${what}: ${describe(error)}`);
-    if (isOdooDevError(error) && (error.code === 'crashed' || error.code === 'not-ready')) {
+    if (isOdooDevError(error) && (error.code === 'crashed' || error.code === 'run-failed' || error.code === 'not-ready')) {
       this.logView.showFailure(error);
     }
     const buttons = [showLogs, ...(notice.setting ? [openSettings] : notice.action ? [notice.action.title] : [])];

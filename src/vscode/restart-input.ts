@@ -14,6 +14,8 @@ export interface RestartInputOptions {
   readonly argsFileName: string;
   /** The running Odoo series, for checking; undefined accepts what any series accepts. */
   readonly series: string | undefined;
+  /** `run`: "Run Once", a run beside the server that ends by itself; default `restart`. */
+  readonly mode?: 'restart' | 'run';
 }
 
 interface ArgsItem extends vscode.QuickPickItem {
@@ -30,8 +32,12 @@ interface ArgsItem extends vscode.QuickPickItem {
 export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: string[]; line: string } | undefined> {
   const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit these args before restarting' };
   const pick = vscode.window.createQuickPick<ArgsItem>();
-  pick.title = `Odoo: Restart with args${options.series ? ` (Odoo ${options.series})` : ''}`;
-  pick.placeholder = 'Args for Odoo, e.g. -d mydb -u my_module --dev=xml; Enter restarts';
+  const isRun = options.mode === 'run';
+  const verb = isRun ? 'Run once with' : 'Restart with';
+  pick.title = `Odoo: ${isRun ? 'Run Once' : 'Restart with args'}${options.series ? ` (Odoo ${options.series})` : ''}`;
+  pick.placeholder = isRun
+    ? 'Args of the run, e.g. -d mydb -u my_module, or --test-enable --test-tags /my_module; Enter runs it'
+    : 'Args for Odoo, e.g. -d mydb -u my_module --dev=xml; Enter restarts';
   pick.matchOnDescription = false;
   pick.ignoreFocusOut = true;
   pick.value = options.prefill;
@@ -53,8 +59,8 @@ export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: st
   ];
   const typedItem = (line: string, check: ArgsCheck): ArgsItem => ({
     label: check.errors.length ? '$(error)' : '$(debug-restart)',
-    description: line.trim() ? `Restart with ${line.trim()}` : 'Restart with no args: Odoo with its defaults',
-    detail: detailOf(check),
+    description: line.trim() ? `${verb} ${line.trim()}` : `${verb} no args: Odoo with its defaults`,
+    detail: detailOf(check, isRun),
     line,
     isTyped: true,
     alwaysShow: true,
@@ -104,7 +110,7 @@ function section(title: string, items: ArgsItem[]): Array<ArgsItem> {
   return items.length ? [{ label: title, kind: vscode.QuickPickItemKind.Separator, line: '', isTyped: false }, ...items] : [];
 }
 
-function detailOf(check: ArgsCheck): string {
+function detailOf(check: ArgsCheck, isRun = false): string {
   const more = (count: number) => (count > 1 ? ` (and ${count - 1} more)` : '');
   if (check.errors.length) {
     return `$(error) ${check.errors[0]}${more(check.errors.length)}`;
@@ -112,5 +118,7 @@ function detailOf(check: ArgsCheck): string {
   if (check.warnings.length) {
     return `$(warning) ${check.warnings[0]}${more(check.warnings.length)}`;
   }
-  return 'Database connection options are kept; -u, -i and --test-* apply to this run only.';
+  return isRun
+    ? 'Runs beside the server, which keeps serving (--stop-after-init is added); after -u or -i it reloads.'
+    : 'Database connection options are kept; -u, -i and --test-* apply to this run only.';
 }

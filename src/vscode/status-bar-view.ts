@@ -17,7 +17,7 @@ export type StatusState =
 
 /** What we are doing right now, from our own command. */
 export interface BusyInfo {
-  readonly action: 'restart' | 'start' | 'stop';
+  readonly action: 'restart' | 'run' | 'start' | 'stop';
   /** The engine's latest progress line. */
   readonly message?: string;
 }
@@ -55,7 +55,7 @@ const linkTitles: Record<TooltipCommand, string> = {
   'odooDev.selectContainer': 'Select Container',
 };
 
-const busyWords: Record<BusyInfo['action'], string> = { restart: 'restarting', start: 'starting', stop: 'stopping' };
+const busyWords: Record<BusyInfo['action'], string> = { restart: 'restarting', run: 'running once', start: 'starting', stop: 'stopping' };
 
 /** The item's text, tooltip and look for a state and what we are doing. */
 export function statusBarView(state: StatusState, busy?: BusyInfo, context: StatusContext = {}): StatusBarView {
