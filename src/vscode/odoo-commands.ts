@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { joinArgs } from '../core/argv-text';
+import { isOdooDevError, type OdooDevError } from '../core/errors';
 import { maskArgv } from '../core/secrets';
 import type { EngineProgress, RestartOutcome } from '../engine/odoo-engine';
 import { describeOutcome } from '../engine/outcome-text';
 import type { ProfileArgs } from './args-code-lens';
 import { argsFileUri, openArgsFile, readProfiles } from './args-file';
+import { writeKeeperFilesInEditor } from './keeper-files';
+import { recreateWithKeeperInEditor } from './keeper-recreate';
 import { makeRestartable } from './make-restartable';
+import { offerPid1Ways } from './pid1-choice';
 import { windowContainer } from './window-hints';
 import type { OdooConnection } from './odoo-connection';
 import type { OdooLogView } from './odoo-log-view';
@@ -111,7 +115,7 @@ class OdooCommands {
     });
 
     const title = `Odoo: ${titleOf(action, args)}`;
-    const outcome = await vscode.window.withProgress(
+    const shown = vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       (progress, token) => {
         report = (message) => progress.report({ message });
@@ -122,6 +126,15 @@ class OdooCommands {
         });
       },
     );
+    let outcome: RestartOutcome | 'stopped waiting';
+    try {
+      outcome = await shown;
+    } catch (error) {
+      if (action === 'restart' && args && isOdooDevError(error, 'pid1-refused')) {
+        return this.offerWaysOut(error, args);
+      }
+      throw error;
+    }
     if (outcome === 'stopped waiting') {
       log.info(`Stopped waiting for the ${action}; it goes on in the container.`);
       void vscode.window.showInformationMessage(`Stopped waiting: the ${action} goes on in the container, and the status bar shows how it ends.`);
@@ -129,6 +142,26 @@ class OdooCommands {
       return;
     }
     this.announce(outcome);
+  }
+
+  /** New args refused where Odoo is PID 1: recreate and apply, make it last in the files, or the same args. */
+  private async offerWaysOut(error: OdooDevError, args: readonly string[]): Promise<void> {
+    const { connection, log } = this.deps;
+    const { container } = await connection.connect(true);
+    const isWindowContainer = windowContainer() !== undefined;
+    const context = { isWindowContainer, log };
+    await offerPid1Ways(error, args, {
+      ...(isWindowContainer ? {} : {
+        recreateAndApply: async () => {
+          await recreateWithKeeperInEditor(container, context);
+          // The replacement is a new container: find it again, then apply the args there.
+          connection.reset();
+          await this.run('restart', args);
+        },
+      }),
+      writeFiles: () => writeKeeperFilesInEditor(container, context),
+      restartWithSameArgs: () => this.run('restart'),
+    });
   }
 
   async editArgs(): Promise<void> {
