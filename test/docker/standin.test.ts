@@ -131,7 +131,10 @@ describe('Odoo stand-in in real containers', function () {
       const { container } = await start('official', {
         odooArgs: ['-d', 'db1'],
         env: { STANDIN_REGISTRY_DELAY: '60' },
+        // Requests wait for the registry, so the loading itself is what to wait for.
+        wait: false,
       });
+      await waitFor('the registry to start loading', async () => (/ db1 odoo\.modules\.loading: loading 1 modules/.test(await logsOf(container)) ? true : undefined));
       await container.kill({ signal: 'SIGHUP' });
       assert.equal(await waitForExit(container), 130);
       assert.match(await logsOf(container), /\nKeyboardInterrupt\n$/);
