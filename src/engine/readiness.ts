@@ -47,7 +47,9 @@ export async function settle(run: RunContext, starting: Starting, answer: ReadyA
     throw await crashedError(run, starting, answer);
   }
   if (answer.t === 'not-ready') {
-    throw await notReadyError(run, starting, answer.reason);
+    // Odoo answers HTTP only once the database it loads is loaded: that is what it waits for.
+    const loading = starting.registry && !(await Promise.race([starting.registry.found, Promise.resolve(false)]));
+    throw await notReadyError(run, starting, loading ? 'the database registry did not finish loading' : answer.reason);
   }
   run.progress({ step: 'http-ready', message: answer.port ? `Odoo answers HTTP on port ${answer.port}` : 'Odoo runs (no HTTP)' });
   const { registry } = starting;
