@@ -74,37 +74,6 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.match(result.stdout, /Odoo restarted \(PID \d+\) and ready/);
     });
 
-    it('passes args byte for byte, never through a shell', async () => {
-      const nasty = [
-        'two words',
-        `"double" 'single'`,
-        '$(touch /tmp/pwned-subst)',
-        '`touch /tmp/pwned-backtick`',
-        'a; touch /tmp/pwned-semicolon',
-        'line one\nline two',
-        'non-ASCII é ü 日本 🙂',
-      ];
-      const args = ['-d', 'db', ...nasty.flatMap((value) => ['--db-filter', value])];
-      const result = await cli(shape, 'restart', '--', ...args);
-      assert.equal(result.code, 0, result.stderr);
-      const master = await onlyMaster(shape);
-      assert.deepEqual(master.argv.slice(2, 2 + args.length), args);
-      const pwned = await execIn(shape.container, ['python3', '-c', "import glob; print(glob.glob('/tmp/pwned*'))"]);
-      assert.equal(pwned.stdout.trim(), '[]');
-    });
-
-    it('runs -u once: the next plain restart does not carry it', async () => {
-      const first = await cli(shape, 'restart', '--', '-d', 'db', '-u', 'my_module');
-      assert.equal(first.code, 0, first.stderr);
-      assert.ok((await onlyMaster(shape)).argv.includes('my_module'));
-      const second = await cli(shape, 'restart');
-      assert.equal(second.code, 0, second.stderr);
-      const master = await onlyMaster(shape);
-      assert.ok(!master.argv.includes('-u') && !master.argv.includes('my_module'), master.argv.join(' '));
-      assert.ok(master.argv.includes('-d'), 'the plain restart keeps the other args');
-      assert.equal(await health(shape), 200);
-    });
-
     it('refuses invalid args before stopping anything', async () => {
       const before = await onlyMaster(shape);
       const result = await cli(shape, 'restart', '--', '-d', 'db', '--updte', 'my_module');
@@ -122,96 +91,6 @@ describe('odoo-dev against a real Docker engine', function () {
       const master = await onlyMaster(shape);
       assert.equal(master.argv[master.argv.indexOf('--db-filter') + 1], 'n9');
       assert.equal(outcomes[9].pid, master.pid);
-    });
-  });
-
-  describe('each series is ready when it says so', () => {
-    for (const series of ['14.0', '17.0', '19.0']) {
-      it(`Odoo ${series}: restart with -d waits for its readiness signals and reports its version`, async () => {
-        const shape = await startShape('keeper-exec', { series });
-        try {
-          const result = await cli(shape, 'restart', '--json', '--', '-d', 'db');
-          assert.equal(result.code, 0, result.stderr);
-          const outcome = JSON.parse(result.stdout) as { pid: number; version?: { serverSerie: string }; database?: string };
-          assert.equal(outcome.version?.serverSerie, series);
-          assert.equal(outcome.database, 'db');
-          const logs = await logsOf(shape.container);
-          // 14 has no registry line; 15+ must have logged it before we said ready.
-          const registry = new RegExp(` ${outcome.pid} INFO db odoo(\\.modules)?\\.registry: Registry loaded`);
-          assert.equal(registry.test(logs), series !== '14.0', logs);
-        } finally {
-          await shape.remove();
-        }
-      });
-    }
-  });
-
-  describe('keeper with no Odoo running', () => {
-    let shape: ShapeContainer;
-    beforeEach(async () => {
-      shape = await startShape('keeper');
-    });
-    afterEach(() => shape?.remove());
-
-    it('starts Odoo, then restarts it in place with new args, as the same user, directory and environment', async () => {
-      assert.equal((await masters(shape)).length, 0);
-      const since = await startedAt(shape);
-      const start = await cli(shape, 'start', '--', '-d', 'db');
-      assert.equal(start.code, 0, start.stderr);
-      const first = await onlyMaster(shape);
-      assert.equal(first.uid, 101, 'runs as the container user');
-      const restart = await cli(shape, 'restart', '--', '-d', 'db', '--dev=xml', '--log-level=debug');
-      assert.equal(restart.code, 0, restart.stderr);
-      const second = await onlyMaster(shape);
-      assert.notEqual(second.pid, first.pid);
-      assert.deepEqual(second.argv, [...first.argv.slice(0, 2), '-d', 'db', '--dev=xml', '--log-level=debug']);
-      assert.equal(second.uid, first.uid);
-      assert.equal(second.cwd, first.cwd);
-      assert.deepEqual(second.env, first.env);
-      assert.equal(await startedAt(shape), since, 'the container restarted');
-      const logs = await logsOf(shape.container);
-      assert.match(logs, new RegExp(` ${second.pid} INFO \\? odoo: Odoo version`));
-      assert.match(logs, new RegExp(` ${second.pid} INFO db odoo\\.modules\\.registry: Registry loaded`));
-    });
-
-    it('reports a relaunch that exits at once as crashed, with Odoo\'s own error', async () => {
-      // Without a running server the series is unknown, so an option of another series passes
-      // our check and Odoo itself refuses it.
-      const result = await cli(shape, 'start', '--', '--with-demo');
-      assert.equal(result.code, 7, result.stderr);
-      assert.match(result.stderr, /crashed|exited with exit code 2/);
-      assert.match(result.stderr, /no such option: --with-demo/);
-      assert.equal((await masters(shape)).length, 0);
-    });
-
-    it('says "not ready" with the log lines when the registry does not load in time', async () => {
-      await shape.remove();
-      shape = await startShape('keeper', { env: { STANDIN_REGISTRY_DELAY: '30' } });
-      const result = await cli(shape, 'start', '--ready-timeout', '1.5', '--', '-d', 'db');
-      assert.equal(result.code, 8, result.stderr);
-      assert.match(result.stderr, /running but not ready: the database registry did not finish loading/);
-      assert.match(result.stderr, /HTTP service \(werkzeug\) running/, 'the log tail is shown');
-      assert.equal((await masters(shape)).length, 1, 'a slow server is left running, not killed');
-    });
-
-    it('runs a one-shot --stop-after-init update to its end, then starts the server without it', async () => {
-      const once = await cli(shape, 'start', '--', '-d', 'db', '-u', 'my_module', '--stop-after-init');
-      assert.equal(once.code, 0, once.stderr);
-      assert.match(once.stdout, /ran once .* exited with code 0/);
-      assert.equal((await masters(shape)).length, 0);
-      const start = await cli(shape, 'start');
-      assert.equal(start.code, 0, start.stderr);
-      assert.deepEqual((await onlyMaster(shape)).argv.slice(2), ['-d', 'db']);
-    });
-
-    it('stop then start brings back the same command', async () => {
-      assert.equal((await cli(shape, 'start', '--', '-d', 'db', '--dev=qweb')).code, 0);
-      const stop = await cli(shape, 'stop');
-      assert.equal(stop.code, 0, stop.stderr);
-      assert.equal((await masters(shape)).length, 0);
-      const start = await cli(shape, 'start');
-      assert.equal(start.code, 0, start.stderr);
-      assert.deepEqual((await onlyMaster(shape)).argv.slice(2), ['-d', 'db', '--dev=qweb']);
     });
   });
 
@@ -290,28 +169,6 @@ describe('odoo-dev against a real Docker engine', function () {
   });
 
   describe('prefork', () => {
-    it('stops master, workers and gevent, and leaves one master, N workers and one gevent of the new command', async () => {
-      const shape = await startShape('keeper-exec', { odooArgs: ['--workers', '2', '--max-cron-threads', '0'] });
-      try {
-        const before = await processesIn(shape.container);
-        assert.equal(before.filter(isOdoo).length, 4, 'master, two workers, gevent');
-        const result = await cli(shape, 'restart', '--', '--workers', '3', '--max-cron-threads', '0', '-d', 'db');
-        assert.equal(result.code, 0, result.stderr);
-        const after = (await processesIn(shape.container)).filter(isOdoo);
-        const beforePids = new Set(before.map((p) => p.pid));
-        assert.ok(after.every((p) => !beforePids.has(p.pid)), 'an old process survived');
-        const master = await onlyMaster(shape);
-        const workers = after.filter((p) => p.ppid === master.pid && !p.argv.includes('gevent'));
-        const gevent = after.filter((p) => p.argv.includes('gevent'));
-        assert.equal(workers.length, 3);
-        assert.ok(workers.every((w) => JSON.stringify(w.argv) === JSON.stringify(master.argv)));
-        assert.equal(gevent.length, 1);
-        assert.equal(gevent[0].ppid, master.pid);
-      } finally {
-        await shape.remove();
-      }
-    });
-
     it('reloads a PID 1 prefork server with HUP, with fresh workers and gevent', async () => {
       const shape = await startShape('prefork');
       try {
@@ -344,12 +201,6 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.equal((await onlyMaster(shape)).pid, before.pid);
     });
 
-    it('with the kill policy: the stop ends with no Odoo process left', async () => {
-      const result = await cli(shape, 'stop', '--timeout', '1', '--kill-after-timeout');
-      assert.equal(result.code, 0, result.stderr);
-      const left = (await processesIn(shape.container)).filter(isOdoo);
-      assert.deepEqual(left, []);
-    });
   });
 
   describe('secrets', () => {
