@@ -17,12 +17,6 @@ export interface CliOptions {
   readonly composeService?: string;
   /** `keeper --devcontainer`: print the devcontainer form. */
   readonly devcontainer?: boolean;
-  /** `keeper --apply`: recreate the container once with the keeper in front of its entrypoint. */
-  readonly apply?: boolean;
-  /** `keeper --write`: write the keeper into the compose or devcontainer files that make the container. */
-  readonly write?: boolean;
-  /** `--yes`: do it without asking (for scripts). */
-  readonly yes?: boolean;
   /** The Odoo args after `--`; undefined when there was no `--`. */
   readonly odooArgs?: readonly string[];
 }
@@ -45,12 +39,9 @@ Commands:
   stop                   Stop Odoo gracefully; the container keeps running.
   start [-- ARGS...]     Start Odoo when it is not running (default: the last command).
   logs [-f] [--tail N]   Print the container's log; -f follows it.
-  keeper [--compose-service NAME | --devcontainer] [--apply | --write] [--yes]
+  keeper [--compose-service NAME | --devcontainer]
                          Print the one-time change (compose, Dockerfile or devcontainer) that
-                         makes a container whose Odoo is PID 1 restartable with new args;
-                         --apply recreates the container once with it, everything else kept;
-                         --write writes it into the compose or devcontainer files and prints
-                         the diff. Both ask first on a terminal; --yes does not ask.
+                         makes a container whose Odoo is PID 1 restartable with new args.
 
 Options:
   --container NAME|ID    The container (default: $ODOO_DEV_CONTAINER, the Dev Container or
@@ -132,19 +123,6 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         noValue();
         options.devcontainer = true;
         break;
-      case '--apply':
-        noValue();
-        options.apply = true;
-        break;
-      case '--write':
-        noValue();
-        options.write = true;
-        break;
-      case '--yes':
-      case '-y':
-        noValue();
-        options.yes = true;
-        break;
       case '--compose-service':
         options.composeService = value();
         break;
@@ -193,15 +171,6 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   }
   if (options.composeService !== undefined && options.devcontainer) {
     throw new UsageError('Give --compose-service or --devcontainer, not both.');
-  }
-  if ((options.apply || options.write) && command !== 'keeper') {
-    throw new UsageError(`--apply and --write go with keeper, not ${command}.`);
-  }
-  if (options.apply && options.write) {
-    throw new UsageError('Give --apply (recreate the container) or --write (change the files), not both.');
-  }
-  if (options.yes && !options.apply && !options.write) {
-    throw new UsageError('--yes goes with keeper --apply or keeper --write.');
   }
   return { ...options, command, ...(odooArgs ? { odooArgs } : {}) } as CliOptions;
 }

@@ -5,8 +5,7 @@ import type { CliOptions } from './cli-options';
 
 /**
  * `odoo-dev keeper`: the one-time change that makes a container whose Odoo is PID 1
- * restartable with new args, printed from its and its image's command; `--apply` recreates
- * the container with it, `--write` writes it into the files that make the container.
+ * restartable with new args, printed from its and its image's command.
  */
 export async function keeperCommand(container: OdooContainer, _docker: DockerAccess, options: CliOptions): Promise<number> {
   return printKeeper(container, options);

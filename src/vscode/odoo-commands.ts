@@ -6,11 +6,8 @@ import type { EngineProgress, RestartOutcome } from '../engine/odoo-engine';
 import { describeOutcome } from '../engine/outcome-text';
 import type { ProfileArgs } from './args-code-lens';
 import { argsFileUri, openArgsFile, readProfiles } from './args-file';
-import { writeKeeperFilesInEditor } from './keeper-files';
-import { recreateWithKeeperInEditor } from './keeper-recreate';
 import { makeRestartable } from './make-restartable';
 import { offerPid1Ways } from './pid1-choice';
-import { windowContainer } from './window-hints';
 import type { OdooConnection } from './odoo-connection';
 import type { OdooLogView } from './odoo-log-view';
 import type { ErrorReporter } from './report-error';
@@ -144,22 +141,11 @@ class OdooCommands {
     this.announce(outcome);
   }
 
-  /** New args refused where Odoo is PID 1: recreate and apply, make it last in the files, or the same args. */
+  /** New args refused where Odoo is PID 1: make it restartable, run them once beside it, or the same args. */
   private async offerWaysOut(error: OdooDevError, args: readonly string[]): Promise<void> {
-    const { connection, log } = this.deps;
-    const { container } = await connection.connect(true);
-    const isWindowContainer = windowContainer() !== undefined;
-    const context = { isWindowContainer, log };
     await offerPid1Ways(error, args, {
-      ...(isWindowContainer ? {} : {
-        recreateAndApply: async () => {
-          await recreateWithKeeperInEditor(container, context);
-          // The replacement is a new container: find it again, then apply the args there.
-          connection.reset();
-          await this.run('restart', args);
-        },
-      }),
-      writeFiles: () => writeKeeperFilesInEditor(container, context),
+      makeRestartable: () => this.makeRestartable(),
+      runOnce: () => this.run('run', args),
       restartWithSameArgs: () => this.run('restart'),
     });
   }
@@ -180,8 +166,7 @@ class OdooCommands {
 
   async makeRestartable(): Promise<void> {
     const { container } = await this.deps.connection.connect(true);
-    // In a container window the container is, but for an explicit choice, the window's own.
-    await makeRestartable(container, { isWindowContainer: windowContainer() !== undefined, log: this.deps.log });
+    await makeRestartable(container);
   }
 
   async selectContainer(): Promise<void> {

@@ -5,16 +5,16 @@ import { maskArgv } from '../core/secrets';
 
 /** The ways out when new args cannot be applied in place because Odoo is PID 1. */
 export interface Pid1Ways {
-  /** Recreate the container once with the keeper, then apply the args; absent for the window's own container. */
-  readonly recreateAndApply?: () => Promise<void>;
-  /** Write the keeper into the compose or devcontainer files, to rebuild with. */
-  readonly writeFiles: () => Promise<void>;
+  /** Show the one-time change that puts a keeper in front of the image's entrypoint. */
+  readonly makeRestartable: () => Promise<void>;
+  /** Run them once beside the server instead, when they are an update or a test run. */
+  readonly runOnce: () => Promise<void>;
   /** Restart with the args it already has (a HUP). */
   readonly restartWithSameArgs: () => Promise<void>;
 }
 
-const recreate = 'Recreate and Apply';
-const files = 'Make It Last in Files';
+const restartable = 'Make Container Restartable';
+const once = 'Run Once Instead';
 const same = 'Restart With Same Args';
 
 /**
@@ -23,17 +23,15 @@ const same = 'Restart With Same Args';
  */
 export async function offerPid1Ways(error: OdooDevError, args: readonly string[], ways: Pid1Ways): Promise<void> {
   const line = joinArgs(maskArgv(args)) || '(no args)';
-  const why = error.message.slice(0, error.message.indexOf(', so stopping it') > 0 ? error.message.indexOf(', so stopping it') : undefined);
+  const cut = error.message.indexOf(', so stopping it');
+  const why = cut > 0 ? error.message.slice(0, cut) : 'Odoo is PID 1 in this container';
   const message = `${why}: "${line}" cannot be applied in place without stopping the container. `
-    + (ways.recreateAndApply
-      ? 'Recreate the container once with a keeper as PID 1 (everything else kept) and apply them, or make it last in your compose or devcontainer files.'
-      : 'This window runs in that container: make it restartable in your compose or devcontainer files, then rebuild.');
-  const buttons = [...(ways.recreateAndApply ? [recreate] : []), files, same];
-  const picked = await vscode.window.showWarningMessage(message, ...buttons);
-  if (picked === recreate && ways.recreateAndApply) {
-    await ways.recreateAndApply();
-  } else if (picked === files) {
-    await ways.writeFiles();
+    + 'Its args plus -u or -i update beside it, "Run Once" runs them beside it once, and a keeper as PID 1 makes any args work.';
+  const picked = await vscode.window.showWarningMessage(message, restartable, once, same);
+  if (picked === restartable) {
+    await ways.makeRestartable();
+  } else if (picked === once) {
+    await ways.runOnce();
   } else if (picked === same) {
     await ways.restartWithSameArgs();
   }
