@@ -283,7 +283,6 @@ export class OdooEngine {
    */
   private async stopServer(run: RunContext, server: OdooServer, then: { launch?: LaunchStep; remember?: ProcessSpec }) {
     const { pid, startTime } = server.master.info;
-    run.progress({ step: 'stopping', message: `Stopping Odoo (PID ${pid}) gracefully`, pid });
     const stop: StopStep = {
       step: 'stop',
       pid,
@@ -293,7 +292,10 @@ export class OdooEngine {
       ...(then.remember ? { remember: then.remember } : {}),
     };
     const onEvent = (e: AgentEvent) => {
-      if (e.t === 'forcing') {
+      // Said once the agent has sent TERM: from here the stop goes on without us.
+      if (e.t === 'stopping') {
+        run.progress({ step: 'stopping', message: `Stopping Odoo (PID ${pid}) gracefully`, pid });
+      } else if (e.t === 'forcing') {
         run.progress({ step: 'forcing', message: `Odoo did not stop within ${Math.round(e.waitedMs / 1000)} s: forcing it`, pid });
       }
     };
