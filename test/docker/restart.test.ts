@@ -2,8 +2,6 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
-import { OdooEngine } from '../../src/engine/odoo-engine';
 import { CliProcess, runCli } from '../support/cli';
 import { execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 
@@ -81,16 +79,6 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.match(result.stderr, /--updte/);
       assert.match(result.stderr, /--update/);
       assert.equal((await onlyMaster(shape)).pid, before.pid);
-    });
-
-    it('coalesces ten concurrent restarts: at most two run, one master, the last args win', async () => {
-      const engine = new OdooEngine(new DockerOdooContainer(testDocker(), shape.id, shape.name, 'test'));
-      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => engine.restart({ args: ['-d', 'db', '--db-filter', `n${i}`] })));
-      const runs = new Set(outcomes.map((o) => o.pid));
-      assert.ok(runs.size <= 2, `${runs.size} restarts ran`);
-      const master = await onlyMaster(shape);
-      assert.equal(master.argv[master.argv.indexOf('--db-filter') + 1], 'n9');
-      assert.equal(outcomes[9].pid, master.pid);
     });
   });
 
