@@ -22,6 +22,8 @@ export const ODOO_UID = 10101;
 export const IMAGE = '/tmp/standin';
 /** Odoo's home and the working directory of a server started by an exec (the image's /var/lib/odoo). */
 export const HOME = `${IMAGE}/home`;
+/** The stand-in's script as the container sees it: a copy in its image folder. */
+export const STANDIN_IN_IMAGE = `${IMAGE}/bin/odoo`;
 
 /**
  * - `official`: the stand-in is PID 1 as Odoo's user, `python3 <standin> <odooArgs> <DB_ARGS>`.
@@ -58,8 +60,8 @@ export async function startLocalShape(shape: LocalShape, options: LocalShapeOpti
   };
   const asRoot = shape === 'keeper-exec';
   const command = {
-    official: [PYTHON, STANDIN, ...odooArgs, ...DB_ARGS],
-    prefork: [PYTHON, STANDIN, '--workers', '2', '--max-cron-threads', '0', ...odooArgs, ...DB_ARGS],
+    official: [PYTHON, STANDIN_IN_IMAGE, ...odooArgs, ...DB_ARGS],
+    prefork: [PYTHON, STANDIN_IN_IMAGE, '--workers', '2', '--max-cron-threads', '0', ...odooArgs, ...DB_ARGS],
     keeper: KEEPER,
     'keeper-exec': KEEPER,
   }[shape];
@@ -92,7 +94,10 @@ export async function startLocalShape(shape: LocalShape, options: LocalShapeOpti
 function layOutImage(container: LocalContainer): void {
   const image = container.hostPath(IMAGE);
   fs.mkdirSync(path.join(image, 'bin'), { recursive: true });
-  fs.symlinkSync(STANDIN, path.join(image, 'bin', 'odoo'));
+  // Copies, not links: the container's /tmp is its own, and hides a checkout that lies under /tmp.
+  fs.copyFileSync(STANDIN, path.join(image, 'bin', 'odoo'));
+  fs.chmodSync(path.join(image, 'bin', 'odoo'), 0o755);
+  fs.cpSync(path.join(path.dirname(STANDIN), 'options'), path.join(image, 'bin', 'options'), { recursive: true });
   fs.cpSync(path.join(path.dirname(STANDIN), 'addons'), path.join(image, 'addons'), { recursive: true });
   fs.writeFileSync(path.join(image, 'odoo.conf'), `[options]\naddons_path = ${IMAGE}/addons\ndata_dir = ${IMAGE}/data\n`);
   for (const owned of ['home', 'data']) {
@@ -157,7 +162,7 @@ export async function httpStatus(container: LocalContainer, urlPath: string, por
 
 /** Whether a process runs the stand-in (its script token, whatever argv[0] is). */
 export function isOdoo(process: LocalProcess): boolean {
-  return process.argv.slice(0, 2).some((token) => token === STANDIN || token === `${IMAGE}/bin/odoo`);
+  return process.argv.slice(0, 2).some((token) => token === STANDIN || token === STANDIN_IN_IMAGE);
 }
 
 /** Server masters: stand-in processes (not gevent) whose parent is not one. */

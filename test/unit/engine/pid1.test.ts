@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { OdooDevError } from '../../../src/core/errors';
 import { OdooEngine } from '../../../src/engine/odoo-engine';
 import { removeLocalContainers, type LocalContainer } from '../../support/local-container';
-import { DB_ARGS, httpStatus, isOdoo, onlyMaster, STANDIN, startLocalShape } from '../../support/local-standin';
+import { DB_ARGS, httpStatus, isOdoo, onlyMaster, STANDIN_IN_IMAGE, startLocalShape } from '../../support/local-standin';
 
 const settings = { stopTimeoutMs: 10_000, killAfterTimeout: false, readyTimeoutMs: 20_000 };
 
@@ -29,7 +29,7 @@ describe('OdooEngine where Odoo is PID 1 (the official image\'s shape), in a loc
       const after = onlyMaster(container);
       assert.equal(after.pid, 1);
       assert.equal(after.hostPid, hostPid1, 'PID 1 is the same process');
-      assert.deepEqual(after.argv, ['python3', STANDIN, '-d', 'db', ...DB_ARGS], 'Odoo re-executed itself without -u');
+      assert.deepEqual(after.argv, ['python3', STANDIN_IN_IMAGE, '-d', 'db', ...DB_ARGS], 'Odoo re-executed itself without -u');
       assert.equal((await container.facts()).running, true);
       assert.equal(await httpStatus(container, '/web/health'), 200);
       assert.match(container.logText(), / 1 INFO \? odoo\.service\.server: Initiating server reload/);
