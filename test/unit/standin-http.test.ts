@@ -17,6 +17,8 @@ describe('Odoo stand-in HTTP while the registry loads (local process)', function
     await standin.waitForLog('HTTP service (werkzeug) running on');
     const answer = await request(port, 'GET', '/web/health');
     assert.equal(answer.status, 200);
+    // The request's log line follows the answer.
+    await standin.waitForLog('"GET /web/health');
     const loadedAt = standin.stderr.indexOf('Registry loaded in');
     const answeredAt = standin.stderr.indexOf('"GET /web/health');
     assert.ok(loadedAt >= 0 && answeredAt > loadedAt, standin.stderr);
