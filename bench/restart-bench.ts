@@ -31,6 +31,7 @@ import {
 } from './lib/bed';
 import { parseConfig } from './lib/config';
 import { measureDetection, type DetectionSample } from './lib/detection';
+import { formatExtension, measureExtension, summarizeExtension } from './lib/extension-figures';
 import { untilAnswering } from './lib/http-ready';
 import {
   agentInContainer,
@@ -169,10 +170,13 @@ async function main(): Promise<number> {
   const marks = await logMarks(samples, { ours, official, script });
   const load = { start: loadStart, end: os.loadavg()[0], otherContainersStart: othersStart, otherContainersEnd: await otherRunningContainers() };
   const report = buildReport({ config, machine, samples, marks, calibrations, micro, detection, elapsedMs: now() - started, ports, load });
+  // The editor's side: bundle and .vsix sizes, activation, completion latency (no Docker).
+  const extension = await measureExtension(say);
+  const summary = { ...report.summary, extension: summarizeExtension(extension) };
   // The tables, then the summary as one JSON line (the last line), for scripts.
-  process.stdout.write(`${report.text}\n\n${JSON.stringify(report.summary)}\n`);
+  process.stdout.write(`${report.text}\n\n${formatExtension(extension)}\n\n${JSON.stringify(summary)}\n`);
   mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(report.full, null, 2)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify({ ...report.full, extension }, null, 2)}\n`);
   say(`full results: ${path.relative(process.cwd(), RESULTS)}`);
   return 0;
 }

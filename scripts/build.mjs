@@ -37,6 +37,9 @@ await build({
   minify: production,
   logLevel: 'warning',
   plugins: [withoutBuildKit],
+  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow; its
+  // ES module build bundles.
+  mainFields: ['module', 'main'],
   metafile: true,
   define: { VERSION: JSON.stringify(version) },
   banner: { js: '#!/usr/bin/env node' },

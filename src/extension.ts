@@ -2,13 +2,20 @@ import * as vscode from 'vscode';
 import { ArgsClient, argsLanguageId } from './vscode/args-client';
 import { ArgsCodeLensProvider } from './vscode/args-code-lens';
 import { argsFileExists, argsFileUri } from './vscode/args-file';
+import { ContextKeys } from './vscode/command-availability';
+import { CrashNotifier } from './vscode/crash-notifier';
 import { registerCommands } from './vscode/odoo-commands';
 import { OdooConnection } from './vscode/odoo-connection';
 import { OdooLogView } from './vscode/odoo-log-view';
+import { registerOdooTests } from './vscode/odoo-tests';
 import { ErrorReporter } from './vscode/report-error';
 import { connectionSettings } from './vscode/restricted-settings';
+import { ServerOfferCache } from './vscode/server-offer';
 import { readSettings } from './vscode/settings';
 import { OdooStatusBar } from './vscode/status-bar';
+
+/** The language client, whose stop `deactivate` returns so that VS Code waits for it. */
+let argsClient: ArgsClient | undefined;
 
 /**
  * Wires the extension together; each part registers itself and is disposed with it. Activation
@@ -23,18 +30,27 @@ export function activate(context: vscode.ExtensionContext): void {
     const connection = new OdooConnection(context, log);
     const statusBar = new OdooStatusBar();
     const reporter = new ErrorReporter(log, logView);
-    const argsClient = new ArgsClient(context.asAbsolutePath('dist/server.js'), log);
-    context.subscriptions.push(logView, connection, statusBar, argsClient);
+    const client = new ArgsClient(context.asAbsolutePath('dist/server.js'), log);
+    argsClient = client;
+    const offer = new ServerOfferCache(connection, log);
+    // What the palette, the menus and the editor title offer follows the one status model.
+    const contextKeys = new ContextKeys((key, value) => void vscode.commands.executeCommand('setContext', key, value));
+    const crashes = new CrashNotifier(logView, log);
+    context.subscriptions.push(logView, connection, statusBar, client, offer);
 
     context.subscriptions.push(
+      offer.onDidChange((params) => client.setServerOffer(params)),
       connection.onDidChange((model) => {
         statusBar.render(model);
+        contextKeys.update(model);
+        crashes.update(model);
         if (model.state.kind === 'running' || model.state.kind === 'starting') {
           logView.resume();
         }
       }),
-      connection.onDidChangeSeries((series) => argsClient.setSeries(series)),
-      ...registerCommands({ context, connection, logView, reporter, log }),
+      connection.onDidChangeSeries((series) => client.setSeries(series)),
+      ...registerCommands({ context, connection, logView, reporter, log, offer }),
+      ...registerOdooTests({ context, connection, logView, reporter, log }),
       vscode.languages.registerCodeLensProvider({ language: argsLanguageId }, new ArgsCodeLensProvider()),
     );
 
@@ -54,9 +70,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
     const series = connection.series;
     if (series) {
-      argsClient.setSeries(series);
+      client.setSeries(series);
     }
     statusBar.render(connection.status);
+    contextKeys.update(connection.status);
     connection.startInBackground(hasArgsFile).catch((error: unknown) => reporter.background('Starting in the background', error));
     log.info(`Odoo Dev Container ${String(context.extension.packageJSON.version)} activated${vscode.workspace.isTrusted ? '' : ' in Restricted Mode'}.`);
   } catch (error) {
@@ -68,6 +85,9 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 }
 
-export function deactivate(): void {
-  // Everything is disposed through the context's subscriptions.
+/** Everything else is disposed through the context's subscriptions; the language client is waited for. */
+export function deactivate(): Promise<void> | undefined {
+  const client = argsClient;
+  argsClient = undefined;
+  return client?.stop();
 }

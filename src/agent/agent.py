@@ -28,6 +28,8 @@ HTTP_POLL = 0.02
 # Children we launched, so their exit codes can be collected, and when they started.
 children = {}
 launched_at = {}
+# Children whose output goes to `docker logs`, with their uid and gid: see end_partial_line.
+logs_to_pid1 = {}
 
 
 def emit(event):
@@ -565,13 +567,44 @@ def step_launch(step):
         del children[pid]
         emit({'t': 'launch-failed', 'message': 'could not run %s: %s' % (argv[0], failure.decode('utf-8', 'replace'))})
         return False
+    if log_to == 'docker-logs':
+        logs_to_pid1[pid] = (uid, gid)
     emit({'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to})
     return True
 
 
 def exited_event(pid, started):
     code, sig = children.get(pid) or (None, None)
+    ids = logs_to_pid1.pop(pid, None)
+    if ids is not None and code != 0:
+        end_partial_line(ids[0], ids[1])
     return {'t': 'exited', 'pid': pid, 'exitCode': code, 'signal': sig, 'ms': ms_since(started)}
+
+
+def end_partial_line(uid, gid):
+    """Ends what a failed server left of a line on PID 1's stderr with a newline.
+
+    Docker holds a partial line until its newline comes, and the pipe stays open while PID 1
+    lives: Odoo's last words before an abort (`... is a security risk, aborting.` has no
+    newline) would otherwise reach `docker logs` only with the next server's first line. The
+    newline is written before the exit is reported, so that the log read for the crash's
+    reason holds it. After a last line that had its newline, this adds one empty line.
+    """
+    def write():
+        try:
+            fd = os.open('/proc/1/fd/2', os.O_WRONLY)
+        except OSError:
+            return False
+        try:
+            os.write(fd, b'\n')
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        return True
+    # Root opens PID 1's output when PID 1 is root; otherwise the server's own user can.
+    if not write() and os.getuid() == 0:
+        as_user(uid, gid, write)
 
 
 def wait_ready(pid, target, deadline, started, start_time=None):
@@ -676,14 +709,301 @@ def step_free_port(step):
     return True
 
 
+# ---------------------------------------------------------------------------------------------
+# What the server knows: its modules and its databases
+
+MANIFESTS = ('__manifest__.py', '__openerp__.py')
+MAX_MODULES = 5000
+
+
+def config_value(config, key):
+    if not config:
+        return None
+    try:
+        import configparser
+        parser = configparser.RawConfigParser()
+        parser.read(config)
+        if parser.has_option('options', key):
+            return parser.get('options', key).strip()
+    except Exception:
+        pass
+    return None
+
+
+def base_addons(script, cwd):
+    """Where Odoo's own modules are: next to the script (a source checkout), or in the odoo
+    package that the container's Python imports (the official image's Debian package)."""
+    found = []
+    if script:
+        path = script if script.startswith('/') else os.path.join(cwd or '/', script)
+        root = os.path.dirname(os.path.realpath(path))
+        found += [os.path.join(root, 'odoo', 'addons'), os.path.join(root, 'addons')]
+    for entry in sys.path:
+        if entry and os.path.isabs(entry):
+            found.append(os.path.join(entry, 'odoo', 'addons'))
+    return found
+
+
+def read_manifest(path):
+    """The name and summary of a manifest, read as a literal: nothing of it runs."""
+    import ast
+    try:
+        with open(path, 'rb') as f:
+            data = f.read(256 * 1024)
+        manifest = ast.literal_eval(data.decode('utf-8', 'replace'))
+    except Exception:
+        return {}
+    if not isinstance(manifest, dict):
+        return {}
+    result = {}
+    for key, field in (('name', 'title'), ('summary', 'summary')):
+        if isinstance(manifest.get(key), str) and manifest[key].strip():
+            result[field] = manifest[key].strip()
+    if manifest.get('installable') is False:
+        result['installable'] = False
+    return result
+
+
+def list_modules(paths):
+    modules = {}
+    for folder in paths:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name in modules or len(modules) >= MAX_MODULES:
+                continue
+            for manifest in MANIFESTS:
+                path = os.path.join(folder, name, manifest)
+                if os.path.isfile(path):
+                    module = {'name': name, 'path': os.path.join(folder, name)}
+                    module.update(read_manifest(path))
+                    modules[name] = module
+                    break
+    return [modules[name] for name in sorted(modules)]
+
+
+def database_list(target):
+    """The databases the server lists (`/web/database/list`), or None when it does not say."""
+    if target.get('disabled'):
+        return None
+    try:
+        body = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'params': {}})
+        status, data = http_call(http_host(target), http_port(target), 'POST', '/web/database/list', body, timeout=2.0)
+        if status != 200:
+            return None
+        result = json.loads(data.decode('utf-8')).get('result')
+    except Exception:
+        return None
+    return [str(name) for name in result] if isinstance(result, list) else None
+
+
+def step_paths(step):
+    """Which of these addons paths Odoo would refuse: missing, or holding no module."""
+    cwd = step.get('cwd') or '/'
+    refused = []
+    for path in step['paths']:
+        full = path if path.startswith('/') else os.path.join(cwd, path)
+        if not os.path.isdir(full):
+            refused.append({'path': path, 'reason': 'missing'})
+        elif not list_modules([full])[:1]:
+            refused.append({'path': path, 'reason': 'no-module'})
+    emit({'t': 'paths', 'refused': refused})
+    return True
+
+
+def step_inventory(step):
+    """The modules of the server's addons paths and Odoo's own, and its databases."""
+    target = step.get('http') or {}
+    addons = step.get('addonsPath')
+    if addons is None:
+        addons = config_value(target.get('configFile'), 'addons_path')
+    paths = [p.strip() for p in (addons or '').split(',') if p.strip()]
+    cwd = step.get('cwd') or '/'
+    paths = [p if p.startswith('/') else os.path.join(cwd, p) for p in paths]
+    paths += [p for p in base_addons(step.get('script'), cwd) if p not in paths and os.path.isdir(p)]
+    emit({'t': 'inventory', 'addonsPaths': [p for p in paths if os.path.isdir(p)],
+          'modules': list_modules(paths), 'databases': database_list(target)})
+    return True
+
+
 def step_remember(step):
     remember(step['command'])
     emit({'t': 'remembered'})
     return True
 
 
+# ---------------------------------------------------------------------------------------------
+# Ending a run early; module checksums and the agent's small state, for updating what changed
+
+STATE_DIR = MEMORY_DIR + '/state'
+
+
+def session_of(pid):
+    """The session a process belongs to, or None when it is gone."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            data = f.read()
+    except (IOError, OSError):
+        return None
+    rest = data[data.rindex(b')') + 2:].split()
+    return None if rest[0] in (b'Z', b'X') else int(rest[3])
+
+
+def session_members(sid):
+    """PID -> start time of every live process of a session (a run launched here leads its own)."""
+    members = {}
+    for pid in pids():
+        if pid != AGENT_PID and session_of(pid) == sid:
+            stat = read_stat(pid)
+            if stat is not None:
+                members[pid] = stat[2]
+    return members
+
+
+def step_end_run(step):
+    """Ends a run launched by this agent, and its session: what a cancelled test run leaves
+    behind (the browser of an HttpCase, a helper) goes with it."""
+    pid = step['pid']
+    started = mono()
+    unreaped = pid in children and children[pid] is None
+    members = session_members(pid)
+    forced = False
+    if alive(pid):
+        signal_quietly(pid, signal.SIGTERM)
+        if wait_gone({pid: None}, started + step['timeoutMs'] / 1000.0):
+            forced = True
+            signal_quietly(pid, signal.SIGKILL)
+            wait_gone({pid: None}, mono() + 5.0)
+    # Whoever reaps the run reports its exit: this step, unless the step loop did before it.
+    if unreaped and children.get(pid) is not None:
+        emit(exited_event(pid, launched_at.get(pid, started)))
+    members.update(session_members(pid))
+    members.pop(pid, None)
+    killed = []
+    left = wait_gone(members, mono() + 0.2)
+    for child, child_start in left.items():
+        signal_alive(child, child_start, signal.SIGTERM)
+    left = wait_gone(left, mono() + 1.0)
+    for child, child_start in left.items():
+        signal_alive(child, child_start, signal.SIGKILL)
+        killed.append(child)
+    wait_gone(left, mono() + 5.0)
+    emit({'t': 'run-ended', 'pid': pid, 'ms': ms_since(started), 'forced': forced, 'killed': killed})
+    return True
+
+
+def checksum_addons_paths(step):
+    value = step.get('addonsPath')
+    if not value and step.get('configFile'):
+        try:
+            import configparser
+            parser = configparser.RawConfigParser()
+            parser.read(step['configFile'])
+            if parser.has_option('options', 'addons_path'):
+                value = parser.get('options', 'addons_path')
+        except Exception:
+            value = None
+    cwd = step.get('cwd') or '/'
+    paths = []
+    for part in (value or '').split(','):
+        part = part.strip()
+        if part and not part.startswith('/'):
+            part = os.path.join(cwd, part)
+        if part and os.path.isdir(part) and part not in paths:
+            paths.append(part)
+    return paths
+
+
+def is_module_folder(folder):
+    return any(os.path.isfile(os.path.join(folder, name)) for name in ('__manifest__.py', '__openerp__.py'))
+
+
+def module_checksum(folder, exclude):
+    """One digest of a module's files, their names and contents, as click-odoo-update computes
+    it: files matching an exclude pattern, hidden ones and bytecode caches left out."""
+    import fnmatch
+    import hashlib
+    digest = hashlib.sha256()
+    files = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith('.') and d != '__pycache__')
+        for name in names:
+            if name.startswith('.'):
+                continue
+            path = os.path.join(root, name)
+            relative = os.path.relpath(path, folder).replace(os.sep, '/')
+            if not any(fnmatch.fnmatch(relative, pattern) for pattern in exclude):
+                files.append((relative, path))
+    for relative, path in sorted(files):
+        digest.update(relative.encode('utf-8', 'surrogateescape') + b'\0')
+        try:
+            with open(path, 'rb') as f:
+                for chunk in iter(lambda: f.read(65536), b''):
+                    digest.update(chunk)
+        except (IOError, OSError):
+            digest.update(b'\0unreadable')
+        digest.update(b'\0')
+    return digest.hexdigest()
+
+
+def step_checksums(step):
+    paths = checksum_addons_paths(step)
+    wanted = step.get('modules')
+    exclude = step.get('exclude') or []
+    found = {}
+    for folder in paths:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        # Without names, Odoo's own addons folders (the ones holding base or web) are left
+        # out: their modules change only with Odoo itself.
+        if wanted is None and any(is_module_folder(os.path.join(folder, core)) for core in ('base', 'web')):
+            continue
+        for name in names:
+            module = os.path.join(folder, name)
+            # The first addons path that has a module is the one Odoo loads it from.
+            if name in found or (wanted is not None and name not in wanted) or not is_module_folder(module):
+                continue
+            found[name] = {'path': module, 'checksum': module_checksum(module, exclude)}
+    missing = [name for name in (wanted or []) if name not in found]
+    emit({'t': 'checksums', 'addonsPaths': paths, 'modules': found, 'missing': missing})
+    return True
+
+
+def step_state(step):
+    key = step.get('key') or ''
+    if not key or '/' in key or key.startswith('.'):
+        emit({'t': 'error', 'message': 'bad state key %r' % key})
+        return False
+    path = os.path.join(STATE_DIR, key + '.json')
+    if 'value' in step:
+        try:
+            if not os.path.isdir(STATE_DIR):
+                os.makedirs(STATE_DIR, 0o755)
+            temp = path + '.tmp'
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, 'wb') as f:
+                f.write(json.dumps(step['value']).encode('utf-8'))
+            os.rename(temp, path)
+        except (IOError, OSError) as error:
+            emit({'t': 'error', 'message': 'cannot write %s: %s' % (path, error)})
+            return False
+        emit({'t': 'state', 'key': key, 'value': step['value']})
+        return True
+    try:
+        with open(path, 'rb') as f:
+            value = json.loads(f.read().decode('utf-8'))
+    except (IOError, OSError, ValueError):
+        value = None
+    emit({'t': 'state', 'key': key, 'value': value})
+    return True
+
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
-         'ready': step_ready, 'hup': step_hup}
+         'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
+STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state})
 
 
 def watch_children():

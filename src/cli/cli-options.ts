@@ -1,6 +1,6 @@
 /** What `odoo-dev` was asked to do. */
 export interface CliOptions {
-  readonly command: 'status' | 'restart' | 'run' | 'stop' | 'start' | 'logs' | 'keeper' | 'help' | 'version';
+  readonly command: 'status' | 'restart' | 'run' | 'stop' | 'start' | 'logs' | 'keeper' | 'test' | 'update' | 'help' | 'version';
   readonly container?: string;
   readonly dockerHost?: string;
   readonly json: boolean;
@@ -17,6 +17,22 @@ export interface CliOptions {
   readonly composeService?: string;
   /** `keeper --devcontainer`: print the devcontainer form. */
   readonly devcontainer?: boolean;
+  /** `keeper --write`: write the keeper into the compose or devcontainer files that make the container. */
+  readonly write?: boolean;
+  /** `keeper --apply`: recreate the container once with the keeper in front of its entrypoint. */
+  readonly apply?: boolean;
+  /** `--yes`: do it without asking (for scripts). */
+  readonly yes?: boolean;
+  /** `test MODULE[:Class[.method]]...`: what to test, as typed. */
+  readonly testTargets?: readonly string[];
+  /** `test`, `update`: `--db NAME`, the database to work in. */
+  readonly database?: string;
+  /** `test --no-update`: run the tests without updating their modules first. */
+  readonly noUpdate?: boolean;
+  /** `update --changed`: the modules whose files changed since their last update. */
+  readonly changed?: boolean;
+  /** `update --changed --test`: then run their tests, in the same run. */
+  readonly runTests?: boolean;
   /** The Odoo args after `--`; undefined when there was no `--`. */
   readonly odooArgs?: readonly string[];
 }
@@ -39,9 +55,24 @@ Commands:
   stop                   Stop Odoo gracefully; the container keeps running.
   start [-- ARGS...]     Start Odoo when it is not running (default: the last command).
   logs [-f] [--tail N]   Print the container's log; -f follows it.
-  keeper [--compose-service NAME | --devcontainer]
+  test [MODULE[:Class[.method]]...] [--db DB] [--no-update]
+                         Run Odoo's tests of these modules, classes or methods once beside the
+                         running server (default: the modules in this folder), after updating
+                         their modules (-u) unless --no-update; a table of the results, or with
+                         --json one JSON object per test and a summary; exit 0 only when all pass.
+  update --changed [--test] [--db DB]
+                         Update the modules whose files changed since their last update (their
+                         checksums are kept in the container per database), beside the server,
+                         which then reloads; nothing runs when none changed. --test also runs
+                         their tests. Modules: those in this folder, else the server's addons.
+  keeper [--compose-service NAME | --devcontainer] [--apply | --write] [--yes]
                          Print the one-time change (compose, Dockerfile or devcontainer) that
-                         makes a container whose Odoo is PID 1 restartable with new args.
+                         makes a container whose Odoo is PID 1 restartable with new args;
+                         --write writes it into the compose or devcontainer files that make
+                         the container, after showing the diff and asking (--yes: no question);
+                         --apply recreates the container once with it, everything else kept
+                         (image, volumes, networks, ports, settings), after showing what is
+                         kept and lost and asking (--yes: no question).
 
 Options:
   --container NAME|ID    The container (default: $ODOO_DEV_CONTAINER, the Dev Container or
@@ -49,8 +80,10 @@ Options:
   --docker-host ADDRESS  The Docker engine (default: $DOCKER_HOST, the Docker context, the socket).
   --timeout SECONDS      How long a graceful stop may take (default 30).
   --kill-after-timeout   When the stop times out, force it (second TERM, then KILL) instead of failing.
-  --ready-timeout SECONDS  How long the new server may take to be ready (default 120).
+  --ready-timeout SECONDS  How long the new server may take to be ready (default 120); for
+                         test and update, how long their run may take (default 3600).
   --pid PID              Which server, when the container runs several.
+  --db NAME              test, update: the database (default: the server's -d).
   -v, --verbose          Also print how the container was found and what the engine does, on stderr.
   --json                 Print the result as JSON on stdout (one object per line with --watch).
   -h, --help             Show this help.
@@ -63,9 +96,10 @@ Exit codes:
   1  unexpected      5  refused (Odoo is PID 1, several servers) 8  started but not ready in time
   2  bad usage/args  6  the stop timed out; Odoo still runs      9  a run that ends by itself failed
   3  Docker unreachable                                           (run: the run's own exit code)
+  test and update --test: 1 when a test failed or errored, or when none ran.
 `;
 
-const commands = ['status', 'restart', 'run', 'stop', 'start', 'logs', 'keeper'] as const;
+const commands = ['status', 'restart', 'run', 'stop', 'start', 'logs', 'keeper', 'test', 'update'] as const;
 
 export function parseCliOptions(argv: readonly string[]): CliOptions {
   const dashDash = argv.indexOf('--');
@@ -123,6 +157,34 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         noValue();
         options.devcontainer = true;
         break;
+      case '--db':
+        options.database = value();
+        break;
+      case '--changed':
+        noValue();
+        options.changed = true;
+        break;
+      case '--test':
+        noValue();
+        options.runTests = true;
+        break;
+      case '--no-update':
+        noValue();
+        options.noUpdate = true;
+        break;
+      case '--write':
+        noValue();
+        options.write = true;
+        break;
+      case '--apply':
+        noValue();
+        options.apply = true;
+        break;
+      case '--yes':
+      case '-y':
+        noValue();
+        options.yes = true;
+        break;
       case '--compose-service':
         options.composeService = value();
         break;
@@ -148,6 +210,11 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         if (arg.startsWith('-')) {
           throw new UsageError(`Unknown option ${arg}. Odoo's own args go after "--", as in: odoo-dev restart -- -d mydb -u my_module`);
         }
+        if (command === 'test') {
+          // What to test: checked as test targets by the command itself.
+          options.testTargets = [...(options.testTargets ?? []), arg];
+          break;
+        }
         if (command && command !== 'help') {
           throw new UsageError(`Unexpected "${arg}" after the command ${command}. Odoo's own args go after "--".`);
         }
@@ -158,8 +225,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     }
   }
   if (!command) {
-    throw new UsageError('Say what to do: status, restart, run, stop, start, logs or keeper.');
+    throw new UsageError('Say what to do: status, restart, run, stop, start, logs, keeper, test or update.');
   }
+  checkTestOptions(command, options);
   if (odooArgs && command !== 'restart' && command !== 'start' && command !== 'run') {
     throw new UsageError(`Only restart, run and start take Odoo args after "--", not ${command}.`);
   }
@@ -172,7 +240,35 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (options.composeService !== undefined && options.devcontainer) {
     throw new UsageError('Give --compose-service or --devcontainer, not both.');
   }
+  if (options.write && command !== 'keeper') {
+    throw new UsageError(`--write goes with keeper, not ${command}.`);
+  }
+  if (options.apply && command !== 'keeper') {
+    throw new UsageError(`--apply goes with keeper, not ${command}.`);
+  }
+  if (options.apply && options.write) {
+    throw new UsageError('Give --apply (recreate the container) or --write (change the files), not both.');
+  }
+  if (options.yes && !options.write && !options.apply) {
+    throw new UsageError('--yes goes with keeper --apply or keeper --write.');
+  }
   return { ...options, command, ...(odooArgs ? { odooArgs } : {}) } as CliOptions;
+}
+
+/** The options of `test` and `update` go with those commands only. */
+function checkTestOptions(command: CliOptions['command'], options: Partial<CliOptions>): void {
+  if (options.database !== undefined && command !== 'test' && command !== 'update') {
+    throw new UsageError(`--db goes with test and update, not ${command}; for other commands the database is an Odoo arg: -- -d NAME`);
+  }
+  if (options.noUpdate && command !== 'test') {
+    throw new UsageError(`--no-update goes with test, not ${command}.`);
+  }
+  if ((options.changed || options.runTests) && command !== 'update') {
+    throw new UsageError(`--changed and --test go with update, not ${command}.`);
+  }
+  if (command === 'update' && !options.changed) {
+    throw new UsageError('update needs --changed: odoo-dev update --changed updates the modules whose files changed; to update others, use odoo-dev run -- -d DB -u MODULES');
+  }
 }
 
 function integer(flag: string, text: string): number {

@@ -2,12 +2,22 @@ import { keeperAdvice } from '../core/restartable-keeper';
 import type { DockerAccess } from '../docker/docker-access';
 import type { OdooContainer } from '../engine/odoo-container';
 import type { CliOptions } from './cli-options';
+import { applyKeeper } from './keeper-apply';
+import { writeKeeperFiles } from './keeper-write';
 
 /**
  * `odoo-dev keeper`: the one-time change that makes a container whose Odoo is PID 1
- * restartable with new args, printed from its and its image's command.
+ * restartable with new args, printed from its and its image's command; `--write` writes it
+ * into the compose or devcontainer files that make the container; `--apply` recreates the
+ * container once with it.
  */
-export async function keeperCommand(container: OdooContainer, _docker: DockerAccess, options: CliOptions): Promise<number> {
+export async function keeperCommand(container: OdooContainer, docker: DockerAccess, options: CliOptions): Promise<number> {
+  if (options.apply) {
+    return applyKeeper(container, docker, options);
+  }
+  if (options.write) {
+    return writeKeeperFiles(container, options);
+  }
   return printKeeper(container, options);
 }
 

@@ -6,6 +6,8 @@ import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
 import { keeperCommand } from './keeper-command';
+import { testCommand } from './test-command';
+import { updateCommand } from './update-command';
 
 const exitCodes: Record<OdooErrorCode, number> = {
   'invalid-args': 2,
@@ -14,6 +16,7 @@ const exitCodes: Record<OdooErrorCode, number> = {
   'container-ambiguous': 4,
   'container-not-running': 4,
   'pid1-refused': 5,
+  'recreate-refused': 5,
   'unsafe-hup': 5,
   'odoo-ambiguous': 5,
   'already-running': 5,
@@ -88,6 +91,10 @@ async function run(options: CliOptions): Promise<number> {
       return printOutcome(await engine.start(request, progress), options.json);
     case 'stop':
       return printOutcome(await engine.stop(request, progress), options.json);
+    case 'test':
+      return testCommand(engine, options, progress);
+    case 'update':
+      return updateCommand(engine, options, progress);
     case 'logs':
       for await (const line of container.logs({ follow: options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}) })) {
         (line.stream === 'stderr' && !options.json ? process.stderr : process.stdout).write(options.json ? `${JSON.stringify(line)}\n` : `${line.text}\n`);

@@ -100,7 +100,55 @@ export type AgentStep =
   | { readonly step: 'free-port' }
   /** Remember a command for a later plain start: the last one that was ready. */
   | { readonly step: 'remember'; readonly command: RememberedCommand }
+  /**
+   * Ends a run this agent launched, and everything in its session (a test's browser too): TERM,
+   * up to `timeoutMs` for it to go, then KILL of what is left.
+   */
+  | { readonly step: 'end-run'; readonly pid: number; readonly timeoutMs: number }
+  /**
+   * Checksums of modules as Odoo would load them: found in the addons paths (`addonsPath` from
+   * the command line, else the config file's `addons_path`), files matching `exclude` left out;
+   * `modules` names them, else every module of those paths but Odoo's own addons folders.
+   */
+  | {
+      readonly step: 'checksums';
+      readonly addonsPath?: string;
+      readonly configFile?: string;
+      /** Relative addons paths are read from here (the server's directory). */
+      readonly cwd?: string;
+      readonly modules?: readonly string[];
+      readonly exclude: readonly string[];
+    }
+  /** Reads, or with `value` writes, a small JSON document the agent keeps in the container under `key`. */
+  | { readonly step: 'state'; readonly key: string; readonly value?: unknown }
+  | InventoryStep
+  /** Which addons paths Odoo would refuse (missing, or without a module), before anything stops. */
+  | { readonly step: 'paths'; readonly paths: readonly string[]; readonly cwd?: string }
   | { readonly step: 'finish' };
+
+/**
+ * What a server can be asked for: the modules of its addons paths (`addonsPath` from its command
+ * line, else its config file's `addons_path`) and of Odoo itself (next to `script`, or in the
+ * `odoo` package of the container's Python), and the databases it lists.
+ */
+export interface InventoryStep {
+  readonly step: 'inventory';
+  readonly addonsPath?: string;
+  /** The Odoo script as it ran (`/usr/bin/odoo`, `./odoo-bin`), relative to `cwd`. */
+  readonly script?: string;
+  readonly cwd?: string;
+  readonly http: HttpTarget;
+}
+
+/** A module found in an addons path, from its manifest. */
+export interface ModuleInfo {
+  readonly name: string;
+  readonly path: string;
+  readonly summary?: string;
+  /** The manifest's `name`, the module's title. */
+  readonly title?: string;
+  readonly installable?: boolean;
+}
 
 export interface VersionInfo {
   readonly serverVersion: string;
@@ -122,6 +170,24 @@ export type AgentEvent =
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }
   | { readonly t: 'remembered' }
+  | { readonly t: 'run-ended'; readonly pid: number; readonly ms: number; readonly forced: boolean; readonly killed: readonly number[] }
+  | {
+      readonly t: 'checksums';
+      readonly addonsPaths: readonly string[];
+      /** Module name to its folder and checksum. */
+      readonly modules: Readonly<Record<string, { readonly path: string; readonly checksum: string }>>;
+      /** Asked-for modules found in no addons path. */
+      readonly missing: readonly string[];
+    }
+  | { readonly t: 'state'; readonly key: string; readonly value: unknown }
+  | {
+      readonly t: 'inventory';
+      readonly addonsPaths: readonly string[];
+      readonly modules: readonly ModuleInfo[];
+      /** Null when the server does not list its databases (`list_db = False`, no HTTP). */
+      readonly databases: readonly string[] | null;
+    }
+  | { readonly t: 'paths'; readonly refused: ReadonlyArray<{ readonly path: string; readonly reason: 'missing' | 'no-module' }> }
   | { readonly t: 'error'; readonly message: string }
   | { readonly t: 'done' };
 

@@ -465,7 +465,7 @@ class Checker {
       const last = args[args.length - 1];
       for (const arg of args.slice(0, -1)) {
         this.add('warning', arg.start, arg.end,
-          `${arg.flag} is overridden by ${last.flag} later on the line and Odoo keeps only the last; remove this one.`,
+          `${arg.flag} is overridden by ${last.flag} later in these args and Odoo keeps only the last; remove this one.`,
           arg.span ? undefined : []);
       }
     }

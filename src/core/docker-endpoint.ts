@@ -11,6 +11,10 @@ export interface DockerEndpoint {
   readonly host?: string;
   readonly port?: number;
   readonly username?: string;
+  /** For `ssh://user@host/path` (Podman's form): the engine's socket on the remote host, reached by forwarding. */
+  readonly remoteSocketPath?: string;
+  /** A private key to offer over ssh besides the agent's (Podman's `CONTAINER_SSHKEY`). */
+  readonly identityFile?: string;
   readonly tls?: { readonly caPath: string; readonly certPath: string; readonly keyPath: string; readonly verify: boolean };
 }
 
@@ -22,11 +26,29 @@ export interface EndpointInputs {
   readonly platform: string;
   readonly readFile: (path: string) => string | undefined;
   readonly sha256: (text: string) => string;
+  /**
+   * Whether a well-known socket is there and open to this user. Without it the default socket
+   * is taken unseen, as before any socket was probed.
+   */
+  readonly socketState?: (path: string) => SocketState;
+  /** The user's id, for `/run/user/UID` when `XDG_RUNTIME_DIR` is not set. */
+  readonly uid?: number;
+}
+
+/** What a socket path is to this user: absent, there and open, or there and refused (EACCES). */
+export type SocketState = 'missing' | 'usable' | 'denied';
+
+/** A socket an engine listens on by default, and what it is called in messages. */
+export interface WellKnownSocket {
+  readonly path: string;
+  readonly name: string;
 }
 
 /**
  * The `odooDev.docker.host` setting, else `DOCKER_HOST` (with `DOCKER_TLS_VERIFY` and
- * `DOCKER_CERT_PATH`), else the current Docker context, else the platform's default socket.
+ * `DOCKER_CERT_PATH`), else Podman's `CONTAINER_HOST` (with `CONTAINER_SSHKEY`), else the current
+ * Docker context, else the first well-known socket this user can open (see `wellKnownSockets`),
+ * else the first one that is there, else the platform's default socket.
  */
 export function resolveDockerEndpoint(inputs: EndpointInputs): DockerEndpoint {
   const { env } = inputs;
@@ -35,6 +57,10 @@ export function resolveDockerEndpoint(inputs: EndpointInputs): DockerEndpoint {
   }
   if (env.DOCKER_HOST?.trim()) {
     return parseDockerHost(env.DOCKER_HOST.trim(), 'DOCKER_HOST', inputs);
+  }
+  if (env.CONTAINER_HOST?.trim()) {
+    const endpoint = parseDockerHost(env.CONTAINER_HOST.trim(), 'CONTAINER_HOST', inputs);
+    return endpoint.protocol === 'ssh' && env.CONTAINER_SSHKEY?.trim() ? { ...endpoint, identityFile: env.CONTAINER_SSHKEY.trim() } : endpoint;
   }
   const configDir = env.DOCKER_CONFIG || `${inputs.home}/.docker`;
   const context = env.DOCKER_CONTEXT || readCurrentContext(inputs.readFile(`${configDir}/config.json`));
@@ -57,7 +83,44 @@ export function resolveDockerEndpoint(inputs: EndpointInputs): DockerEndpoint {
   if (inputs.platform === 'win32') {
     return { address: 'npipe:////./pipe/docker_engine', source: 'the default pipe', socketPath: '//./pipe/docker_engine' };
   }
-  return { address: 'unix:///var/run/docker.sock', source: 'the default socket', socketPath: '/var/run/docker.sock' };
+  return wellKnownSocketEndpoint(inputs);
+}
+
+/**
+ * The sockets engines listen on by default, in the order they are tried: Docker's, rootless
+ * Docker's, rootless Podman's, rootful Podman's. A user's own engine (rootless) comes after the
+ * system's Docker, as the Docker CLI would have it, but a system socket this user may not open
+ * does not hide one that they can.
+ */
+export function wellKnownSockets(inputs: Pick<EndpointInputs, 'env' | 'uid'>): WellKnownSocket[] {
+  const runtimeDir = inputs.env.XDG_RUNTIME_DIR?.trim() || (inputs.uid !== undefined ? `/run/user/${inputs.uid}` : undefined);
+  return [
+    { path: '/var/run/docker.sock', name: 'the default socket' },
+    ...(runtimeDir ? [
+      { path: `${runtimeDir}/docker.sock`, name: 'the rootless Docker socket' },
+      { path: `${runtimeDir}/podman/podman.sock`, name: 'the rootless Podman socket' },
+    ] : []),
+    { path: '/run/podman/podman.sock', name: 'the Podman socket' },
+  ];
+}
+
+function wellKnownSocketEndpoint(inputs: EndpointInputs): DockerEndpoint {
+  const at = (socket: WellKnownSocket, source = socket.name): DockerEndpoint => ({ address: `unix://${socket.path}`, source, socketPath: socket.path });
+  const [docker] = wellKnownSockets(inputs);
+  if (!inputs.socketState) {
+    return at(docker);
+  }
+  const sockets = wellKnownSockets(inputs).map((socket) => ({ socket, state: inputs.socketState!(socket.path) }));
+  const usable = sockets.find((s) => s.state === 'usable');
+  const denied = sockets.filter((s) => s.state === 'denied');
+  if (usable) {
+    const hidden = denied.filter((s) => sockets.indexOf(s) < sockets.indexOf(usable));
+    return at(usable.socket, hidden.length ? `${usable.socket.name} (${hidden.map((s) => s.socket.path).join(', ')} not open to this user)` : usable.socket.name);
+  }
+  if (denied.length) {
+    return at(denied[0].socket);
+  }
+  return at(docker, `the default socket (no engine socket found: tried ${sockets.map((s) => s.socket.path).join(', ')})`);
 }
 
 /** Reads `unix:///path`, `npipe://`, `tcp://host:port`, `ssh://user@host` and bare socket paths. */
@@ -77,13 +140,20 @@ export function parseDockerHost(value: string, source: string, inputs: Pick<Endp
     return { address: value, source, socketPath: scheme === 'npipe' ? rest.replace(/\//g, '\\') : rest };
   }
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https' || scheme === 'ssh') {
+    const sshPath = scheme === 'ssh' ? /^([^/]+)(\/.+)$/.exec(rest) : null;
+    if (sshPath && sshPath[2] !== '/') {
+      // Podman's form: the engine's socket on the remote host, e.g. ssh://me@host/run/user/1000/podman/podman.sock.
+      const endpoint = parseDockerHost(`ssh://${sshPath[1]}`, source, inputs, fromContext);
+      return { ...endpoint, address: value, remoteSocketPath: sshPath[2] };
+    }
     const hostMatch = /^(?:([^@/]+)@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(rest);
     if (!hostMatch) {
       throw badHost(value, source, 'the host part is not host:port');
     }
     const [, username, host, port] = hostMatch;
     if (scheme === 'ssh') {
-      return { address: value, source, protocol: 'ssh', host, port: port ? Number(port) : 22, ...(username ? { username } : {}) };
+      // The port stays unset when not written, so that ~/.ssh/config may give one.
+      return { address: value, source, protocol: 'ssh', host, ...(port ? { port: Number(port) } : {}), ...(username ? { username } : {}) };
     }
     const { env } = inputs;
     const tlsWanted = scheme === 'https' || (!fromContext && Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0');

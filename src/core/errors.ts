@@ -12,6 +12,7 @@ export type OdooErrorCode =
   | 'odoo-ambiguous'
   | 'already-running'
   | 'pid1-refused'
+  | 'recreate-refused'
   | 'unsafe-hup'
   | 'stop-timeout'
   | 'launch-failed'

@@ -116,6 +116,28 @@ export function isDevcontainersWrapper(argv: readonly string[]): boolean {
   return argv.length === 4 && argv[1] === '-c' && (argv[2] ?? '').startsWith('echo Container started') && argv[3] === '-';
 }
 
+/**
+ * The entrypoint and command that the Dev Containers wrapper execs, or the container's own when
+ * there is no wrapper. The Dev Containers CLI (seen with 0.89) puts the wrapper in front in two
+ * ways: compose-based, the Entrypoint is the wrapper followed by the service's entrypoint and
+ * the Cmd is the service's command; image-based, the Entrypoint is `/bin/sh` and the Cmd is
+ * `-c WRAPPER -` followed by the image's entrypoint and command. Where the wrapper is followed
+ * by both, the image's entrypoint tells them apart.
+ */
+export function withoutDevcontainersWrapper(facts: ContainerCommandFacts): { entrypoint: string[]; cmd: string[] } {
+  const all = [...facts.entrypoint, ...facts.cmd];
+  if (!isDevcontainersWrapper(all.slice(0, 4))) {
+    return { entrypoint: [...facts.entrypoint], cmd: [...facts.cmd] };
+  }
+  if (facts.entrypoint.length > 4) {
+    return { entrypoint: facts.entrypoint.slice(4), cmd: [...facts.cmd] };
+  }
+  const rest = all.slice(4);
+  const image = facts.imageEntrypoint;
+  const startsWithImage = image.length > 0 && image.every((word, i) => rest[i] === word);
+  return startsWithImage ? { entrypoint: [...image], cmd: rest.slice(image.length) } : { entrypoint: [], cmd: rest };
+}
+
 /** What `odoo-dev keeper` reads from the container and its image. */
 export interface ContainerCommandFacts {
   /** The container's Config.Entrypoint and Config.Cmd (compose overrides included). */
@@ -123,6 +145,8 @@ export interface ContainerCommandFacts {
   readonly cmd: readonly string[];
   /** The image's Config.Entrypoint. */
   readonly imageEntrypoint: readonly string[];
+  /** The image's Config.Cmd, when known: what runs where the container's own command is gone. */
+  readonly imageCmd?: readonly string[];
   /** The image as the container names it (`odoo:18`). */
   readonly image: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -144,15 +168,7 @@ export interface KeeperAdvice {
  * Dockerfile), else a Dockerfile.
  */
 export function keeperAdvice(facts: ContainerCommandFacts, want: { composeService?: string; devcontainer?: boolean } = {}): KeeperAdvice {
-  let entrypoint = [...facts.entrypoint];
-  let cmd = [...facts.cmd];
-  if (isDevcontainersWrapper(entrypoint)) {
-    // The Dev Containers wrapper execs its command: the real entrypoint and command follow it.
-    const image = facts.imageEntrypoint;
-    const startsWithImage = image.length > 0 && image.every((word, i) => cmd[i] === word);
-    entrypoint = startsWithImage ? [...image] : [];
-    cmd = startsWithImage ? cmd.slice(image.length) : cmd;
-  }
+  const { entrypoint, cmd } = withoutDevcontainersWrapper(facts);
   const already = isKeeper(entrypoint);
   const keeper = already ? { entrypoint, command: cmd } : restartableKeeper(entrypoint, cmd);
   const service = want.composeService ?? facts.labels['com.docker.compose.service'];

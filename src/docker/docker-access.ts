@@ -5,9 +5,11 @@ import type { ContainerHints } from '../core/container-choice';
 import { listRunningContainers, type ContainerListing } from './container-list';
 import { createDockerClient, dockerEndpointFromEnvironment } from './docker-client';
 import { findOdooContainer, type FoundContainer } from './find-container';
+import { planKeeperRecreate, recreateWithKeeper, type KeeperRecreatePlan, type RecreateOptions, type RecreateResult } from './recreate-container';
 
 export type { ContainerListing } from './container-list';
 export type { FoundContainer } from './find-container';
+export type { KeeperRecreatePlan, RecreateOptions, RecreateResult } from './recreate-container';
 
 /** One Docker engine: how it is reached, the Odoo container in it, its running containers. */
 export interface DockerAccess {
@@ -19,17 +21,23 @@ export interface DockerAccess {
   find(hints: ContainerHints): Promise<FoundContainer>;
   /** The running containers, those running Odoo first. */
   listRunning(): Promise<ContainerListing[]>;
+  /** What recreating the container with the keeper as PID 1 would keep and lose; changes nothing. */
+  planKeeperRecreate(id: string, context?: { isWindowContainer?: boolean }): Promise<KeeperRecreatePlan>;
+  /** Recreates it as planned; on failure the old container runs again under its name. */
+  recreateWithKeeper(plan: KeeperRecreatePlan, options: RecreateOptions): Promise<RecreateResult>;
 }
 
 /** The Docker engine of `dockerHost`, else DOCKER_HOST, the current context, the default socket. */
 export function openDocker(dockerHost: string | undefined, env: NodeJS.ProcessEnv = process.env): DockerAccess {
   const endpoint = dockerEndpointFromEnvironment(dockerHost, env);
-  const docker = createDockerClient(endpoint);
+  const docker = createDockerClient(endpoint, env);
   const where = `${endpoint.address} (from ${endpoint.source})`;
   return {
     address: endpoint.address,
     source: endpoint.source,
     find: (hints) => findOdooContainer(docker, where, hints),
     listRunning: () => listRunningContainers(docker, where),
+    planKeeperRecreate: (id, context) => planKeeperRecreate(docker, where, id, context),
+    recreateWithKeeper: (plan, options) => recreateWithKeeper(docker, where, plan, options),
   };
 }

@@ -1,9 +1,35 @@
 import Dockerode from 'dockerode';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
-import { resolveDockerEndpoint, type DockerEndpoint } from '../core/docker-endpoint';
+import { resolveDockerEndpoint, type DockerEndpoint, type SocketState } from '../core/docker-endpoint';
 import { OdooDevError } from '../core/errors';
+import { SshDockerAgent, sshTargetOf } from './ssh-docker-agent';
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a well-known engine socket is there, and whether this user may open it. */
+function socketState(path: string): SocketState {
+  try {
+    if (!statSync(path).isSocket()) {
+      return 'missing';
+    }
+  } catch {
+    return 'missing';
+  }
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return 'usable';
+  } catch {
+    return 'denied';
+  }
+}
 
 /** Resolves the endpoint from the real environment and files of this machine. */
 export function dockerEndpointFromEnvironment(setting?: string, env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
@@ -12,21 +38,26 @@ export function dockerEndpointFromEnvironment(setting?: string, env: NodeJS.Proc
     env,
     home: os.homedir(),
     platform: process.platform,
-    readFile: (path) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: readText,
     sha256: (text) => createHash('sha256').update(text).digest('hex'),
+    ...(process.platform === 'win32' ? {} : { socketState, uid: os.userInfo().uid }),
   });
 }
 
-/** A dockerode client for an endpoint; TLS material is read here, once. */
-export function createDockerClient(endpoint: DockerEndpoint): Dockerode {
+/**
+ * A dockerode client for an endpoint; TLS material is read here, once. Over `ssh://` the
+ * requests go through our own agent (see `SshDockerAgent`): dockerode's would open one ssh
+ * connection per request and accept any host key.
+ */
+export function createDockerClient(endpoint: DockerEndpoint, env: NodeJS.ProcessEnv = process.env): Dockerode {
   if (endpoint.socketPath) {
     return new Dockerode({ socketPath: endpoint.socketPath });
+  }
+  if (endpoint.protocol === 'ssh') {
+    const target = sshTargetOf(endpoint, { env, home: env.HOME || os.homedir(), localUser: os.userInfo().username, readFile: readText });
+    // dockerode hands `agent` to docker-modem, which gives it to each request; its types omit it.
+    const options = { protocol: 'http', host: 'docker', port: 80, agent: new SshDockerAgent(target) } as Dockerode.DockerOptions;
+    return new Dockerode(options);
   }
   const options: Dockerode.DockerOptions = {
     host: endpoint.host,

@@ -15,10 +15,15 @@ export function dockerError(error: unknown, what: string, endpoint: string): Odo
   }
   const e = (error ?? {}) as DockerodeError;
   const detail = e.json?.message ?? e.reason ?? e.message ?? String(error);
-  if (e.code && ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE'].includes(e.code)) {
-    const access = e.code === 'EACCES' ? ' Your user may not be allowed to use the socket (add it to the docker group).' : '';
-    return new OdooDevError('docker-unreachable', `Cannot reach Docker at ${endpoint} (${e.code}).${access}`, {
-      hint: 'Start Docker, or point odooDev.docker.host or DOCKER_HOST at a running engine.',
+  if (e.code === 'EACCES' || e.code === 'EPERM') {
+    return new OdooDevError('docker-unreachable', `Cannot reach Docker at ${endpoint} (${e.code}): the socket is not open to your user.`, {
+      hint: 'Add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again), or use an engine of your own (rootless Docker, or Podman\'s `podman system service`) with odooDev.docker.host or DOCKER_HOST.',
+      cause: error,
+    });
+  }
+  if (e.code && ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE'].includes(e.code)) {
+    return new OdooDevError('docker-unreachable', `Cannot reach Docker at ${endpoint} (${e.code}).`, {
+      hint: 'Start Docker (or Podman\'s `podman system service`), or point odooDev.docker.host or DOCKER_HOST at a running engine.',
       cause: error,
     });
   }

@@ -17,7 +17,8 @@ import type {
 } from '../engine/odoo-container';
 import { dockerError } from './docker-errors';
 import { FrameLineSplitter } from './docker-frames';
-import { topProcessesOf, topPsArgs } from './docker-top';
+import { topOf } from './docker-top';
+import { engineQuirks, eventActionOf, logTimeOf, type EngineQuirks } from './engine-quirks';
 
 /** An Odoo container reached through dockerode; the client comes from outside. */
 export class DockerOdooContainer implements OdooContainer {
@@ -57,6 +58,7 @@ export class DockerOdooContainer implements OdooContainer {
       entrypoint: asList(info.Config.Entrypoint),
       cmd: asList(info.Config.Cmd),
       imageEntrypoint: asList(image.Config?.Entrypoint),
+      imageCmd: asList(image.Config?.Cmd),
       image: info.Config.Image,
       labels: info.Config.Labels ?? {},
     };
@@ -75,7 +77,7 @@ export class DockerOdooContainer implements OdooContainer {
       Tty: false,
     }));
     const stream = (await this.call(what, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
-    const session = new DockerAgentSession(stream);
+    const session = new DockerAgentSession(stream, this.endpoint);
     const first = await session.next();
     if (first?.t !== 'snapshot') {
       stream.destroy();
@@ -85,12 +87,25 @@ export class DockerOdooContainer implements OdooContainer {
     return session;
   }
 
+  async start(): Promise<void> {
+    try {
+      await this.call(`Starting container ${this.name}`, () => this.container.start());
+    } catch (error) {
+      // 304: it runs already, which is what was asked.
+      if ((error as { cause?: { statusCode?: number } }).cause?.statusCode !== 304 && (error as { statusCode?: number }).statusCode !== 304) {
+        throw error;
+      }
+    }
+  }
+
   async topProcesses(): Promise<TopProcess[]> {
-    return topProcessesOf(await this.call(`Listing processes of container ${this.name}`, () => this.container.top({ ps_args: topPsArgs })));
+    return this.call(`Listing processes of container ${this.name}`, () => topOf(this.docker, this.id));
   }
 
   async *logs(options: { since?: number; tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine> {
     const tty = await this.hasTty();
+    const quirks = await engineQuirks(this.docker);
+    const logLine = (stream: LogLine['stream'], line: string) => logLineOf(stream, line, quirks, options.since);
     const request = {
       stdout: true,
       stderr: true,
@@ -134,7 +149,7 @@ export class DockerOdooContainer implements OdooContainer {
   events(listener: (event: ContainerEvent) => void, onError: (error: Error) => void): Disposable {
     let stream: Readable | undefined;
     let disposed = false;
-    this.docker.getEvents({ filters: { container: [this.id], type: ['container'] } }).then((s) => {
+    Promise.all([this.docker.getEvents({ filters: { container: [this.id], type: ['container'] } }), engineQuirks(this.docker)]).then(([s, quirks]) => {
       stream = s as unknown as Readable;
       if (disposed) {
         stream.destroy();
@@ -148,7 +163,7 @@ export class DockerOdooContainer implements OdooContainer {
           const event = JSON.parse(part) as { Action?: string; status?: string; timeNano?: number; time?: number; Actor?: { Attributes?: Record<string, string> } };
           const exitCode = event.Actor?.Attributes?.exitCode;
           listener({
-            action: (event.Action ?? event.status ?? '').split(':')[0],
+            action: eventActionOf(quirks, (event.Action ?? event.status ?? '').split(':')[0]),
             time: event.timeNano ? Math.round(event.timeNano / 1e6) : (event.time ?? 0) * 1000,
             ...(exitCode !== undefined ? { exitCode: Number(exitCode) } : {}),
           });
@@ -205,8 +220,11 @@ class DockerAgentSession implements AgentSession {
   stderr = '';
   private readonly events = new AsyncQueue<AgentEvent>();
   private readonly done: Promise<void>;
+  /** Why the connection broke under the agent's output (a lost ssh or TCP connection). */
+  private broken: Error | undefined;
+  private closing = false;
 
-  constructor(private readonly stream: Duplex) {
+  constructor(private readonly stream: Duplex, private readonly endpoint: string) {
     const splitter = new FrameLineSplitter((source, line) => {
       if (source === 'stderr') {
         this.stderr += `${line}\n`;
@@ -229,7 +247,10 @@ class DockerAgentSession implements AgentSession {
       };
       stream.on('end', finish);
       stream.on('close', finish);
-      stream.on('error', finish);
+      stream.on('error', (error: Error) => {
+        this.broken ??= error;
+        finish();
+      });
     });
   }
 
@@ -239,21 +260,34 @@ class DockerAgentSession implements AgentSession {
     }
   }
 
-  next(): Promise<AgentEvent | undefined> {
-    return this.events.next();
+  /**
+   * The next event. Output that ends because the connection broke is not the agent's end: the
+   * agent goes on with its step in the container, and what became of Odoo is for the next status.
+   */
+  async next(): Promise<AgentEvent | undefined> {
+    const event = await this.events.next();
+    if (event === undefined && this.broken && !this.closing) {
+      const why = (this.broken as { code?: string }).code ?? this.broken.message;
+      throw new OdooDevError('docker-unreachable', `The connection to Docker at ${this.endpoint} broke while the agent ran (${why}); the agent in the container finishes the step it was on.`, {
+        hint: 'Run `odoo-dev status` (or look at the status bar) once Docker answers again, to see where Odoo is.',
+        cause: this.broken,
+      });
+    }
+    return event;
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.send({ step: 'finish' });
     await this.done;
     this.stream.destroy();
   }
 }
 
-function logLine(stream: LogLine['stream'], line: string): LogLine {
+function logLineOf(stream: LogLine['stream'], line: string, quirks: EngineQuirks, since: number | undefined): LogLine {
   const space = line.indexOf(' ');
   const time = Date.parse(line.slice(0, space));
-  return { time: Number.isNaN(time) ? Date.now() : time, stream, text: line.slice(space + 1) };
+  return { time: Number.isNaN(time) ? Date.now() : logTimeOf(quirks, time, since), stream, text: line.slice(space + 1) };
 }
 
 function asList(value: string | string[] | null | undefined): string[] {

@@ -1,9 +1,7 @@
 import type Dockerode from 'dockerode';
 import { isOdooTopCommand } from '../core/odoo-processes';
 import type { TopProcess } from '../engine/odoo-container';
-
-/** The `ps` options `docker top` is run with: the columns a `TopProcess` needs. */
-export const topPsArgs = '-o pid,ppid,uid,args';
+import { engineQuirks, isTopAnswer } from './engine-quirks';
 
 /** Docker's answer to `top`: the column titles, then one row of words per process. */
 export interface DockerTopAnswer {
@@ -51,11 +49,23 @@ export function isOdooProcess(process: TopProcess): boolean {
  */
 export async function runsOdoo(docker: Dockerode, id: string): Promise<boolean> {
   try {
-    const answer: DockerTopAnswer = await docker.getContainer(id).top({ ps_args: topPsArgs });
-    return topProcessesOf(answer).some(isOdooProcess);
+    return (await topOf(docker, id)).some(isOdooProcess);
   } catch {
     return false;
   }
+}
+
+/**
+ * `top` with the columns a `TopProcess` needs, asked in the words of the engine (see
+ * `EngineQuirks.topPsArgs`); an answer without a process list is an error, not "no process".
+ */
+export async function topOf(docker: Dockerode, id: string): Promise<TopProcess[]> {
+  const quirks = await engineQuirks(docker);
+  const answer: unknown = await docker.getContainer(id).top({ ps_args: quirks.topPsArgs });
+  if (!isTopAnswer(answer)) {
+    throw new Error(`${quirks.description} answered top with ps_args "${quirks.topPsArgs}" without a process list`);
+  }
+  return topProcessesOf(answer as DockerTopAnswer);
 }
 
 function numberOf(word: string | undefined): number | undefined {

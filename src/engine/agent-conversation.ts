@@ -6,6 +6,9 @@ type EventOf<T extends AgentEventType> = Extract<AgentEvent, { t: T }>;
 
 /** One exec of the agent, spoken to step by step: each step ends with one of its final events. */
 export class AgentConversation {
+  /** The event asked for by a wait that was aborted: the next wait takes it, so that no event is lost. */
+  private pending: Promise<AgentEvent | undefined> | undefined;
+
   constructor(private readonly session: AgentSession, private readonly container: OdooContainer) {}
 
   get snapshot(): Snapshot {
@@ -26,7 +29,13 @@ export class AgentConversation {
   async until<T extends AgentEventType>(finals: readonly T[], signal?: AbortSignal, onEvent: (event: AgentEvent) => void = () => undefined): Promise<EventOf<T> | undefined> {
     const aborted = signal && new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
     while (!signal?.aborted) {
-      const event = aborted ? await Promise.race([this.session.next(), aborted]) : await this.session.next();
+      const next = this.pending ?? this.session.next();
+      this.pending = next;
+      const event = aborted ? await Promise.race([next, aborted]) : await next;
+      if (signal?.aborted && event === undefined) {
+        return undefined;
+      }
+      this.pending = undefined;
       if (!event) {
         return undefined;
       }

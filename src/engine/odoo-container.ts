@@ -18,6 +18,8 @@ export interface OdooContainer {
   topProcesses(): Promise<TopProcess[]>;
   /** Log lines from `since` (seconds since the epoch); follows until `signal` aborts when asked. */
   logs(options: { since?: number; tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine>;
+  /** Starts the container when it is stopped (Odoo then starts as the container's command does). */
+  start?(): Promise<void>;
   /** Lifecycle events of this container; `onError` when the event stream breaks. */
   events(listener: (event: ContainerEvent) => void, onError: (error: Error) => void): Disposable;
 }

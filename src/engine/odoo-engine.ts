@@ -20,9 +20,11 @@ import {
 } from '../core/restart-plan';
 import { besideCommand, besideSpec, needsOwnHttp } from '../core/run-beside';
 import { maskArgv } from '../core/secrets';
+import { checkAddonsPaths } from './addons-check';
 import { openConversation } from './agent-conversation';
 import { defaultEngineSettings, type EngineActivity, type EngineSettings, type Progress, type RestartOutcome } from './engine-types';
 import type { OdooContainer } from './odoo-container';
+import type { RunWatch } from './run-watch';
 import { readStatus, type OdooStatus } from './odoo-status';
 import { registryWatchFor, runToEnd, settle, type Starting } from './readiness';
 import { openRun, type RunContext } from './run-context';
@@ -30,10 +32,11 @@ import { openRun, type RunContext } from './run-context';
 export type { OdooStatus } from './odoo-status';
 export { defaultEngineSettings } from './engine-types';
 export type { EngineActivity, EngineProgress, EngineSettings, RestartOutcome } from './engine-types';
+export type { RunWatch } from './run-watch';
 
 /** One request of the queue: what to do and where its progress goes. */
 type Operation =
-  | { readonly kind: 'restart' | 'start' | 'run'; readonly request: RestartRequest; readonly progress: Progress }
+  | { readonly kind: 'restart' | 'start' | 'run'; readonly request: RestartRequest; readonly progress: Progress; readonly watch?: RunWatch }
   | { readonly kind: 'stop'; readonly pid?: number; readonly progress: Progress };
 
 /**
@@ -70,9 +73,10 @@ export class OdooEngine {
   /**
    * Runs Odoo once with these args (`--stop-after-init` added unless they end by themselves),
    * beside the running server when there is one, which reloads afterwards when modules changed.
+   * `watch` passes on the run's log as it comes, stops it on abort, and may leave the server as it is.
    */
-  runOnce(request: RestartRequest & { readonly args: readonly string[] }, progress: Progress = () => undefined): Promise<RestartOutcome> {
-    return this.queue.enqueue({ kind: 'run', request, progress }, 'run once');
+  runOnce(request: RestartRequest & { readonly args: readonly string[] }, progress: Progress = () => undefined, watch?: RunWatch): Promise<RestartOutcome> {
+    return this.queue.enqueue({ kind: 'run', request, progress, ...(watch ? { watch } : {}) }, 'run once');
   }
 
   /** Starts Odoo when nothing runs; with no args, the remembered command. */
@@ -127,7 +131,7 @@ export class OdooEngine {
         return await this.runStop(run, run.server);
       }
       const request = operation.kind === 'run' ? { ...operation.request, args: endingArgs(operation.request.args ?? [], run.series) } : operation.request;
-      return await this.runRestart(run, run.server, request, operation.kind === 'start');
+      return await this.runRestart(run, run.server, request, operation.kind === 'start', operation.watch);
     } finally {
       await run.agent.close();
     }
@@ -148,7 +152,7 @@ export class OdooEngine {
     return { plan: 'stopped', pid: info.pid, argv: maskArgv(info.argv), stopMs, totalMs: 0 };
   }
 
-  private async runRestart(run: RunContext, server: OdooServer | undefined, request: RestartRequest, startOnly: boolean): Promise<RestartOutcome> {
+  private async runRestart(run: RunContext, server: OdooServer | undefined, request: RestartRequest, startOnly: boolean, watch?: RunWatch): Promise<RestartOutcome> {
     if (server && startOnly) {
       throw new OdooDevError('already-running', `Odoo already runs in container ${run.facts.name} (PID ${server.master.info.pid}).`, {
         hint: 'Use restart to run it with other args.',
@@ -163,20 +167,22 @@ export class OdooEngine {
       ...(run.agent.snapshot.remembered ? { remembered: run.agent.snapshot.remembered } : {}),
       defaults: this.startDefaults(run),
     });
-    run.progress({ step: 'plan', message: describePlan(plan) });
-    this.log(`plan: ${describePlan(plan)}`);
+    await checkAddonsPaths(run, plan);
+    const described = describePlan(plan, watch?.reload === false);
+    run.progress({ step: 'plan', message: described });
+    this.log(`plan: ${described}`);
     switch (plan.kind) {
       case 'hup':
         return this.reload(run, plan);
       case 'run-beside':
-        return this.runBeside(run, plan);
+        return this.runBeside(run, plan, watch);
       default:
-        return this.replace(run, plan);
+        return this.replace(run, plan, watch);
     }
   }
 
   /** Stops the old server when there is one, launches the new command, waits until it is ready. */
-  private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>): Promise<RestartOutcome> {
+  private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch): Promise<RestartOutcome> {
     const { launch } = plan;
     const launchStep: LaunchStep = { step: 'launch', ...launch.spec };
     // Until the new command is ready, the old one is the last that worked.
@@ -192,17 +198,24 @@ export class OdooEngine {
     run.progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
     const { command } = launch;
     const endsByItself = command.endsByItself;
+    const lastWorking = previous ?? run.agent.snapshot.remembered;
     const starting: Starting = {
       pid,
       at,
       spec: launch.spec,
       registry: endsByItself ? undefined : registryWatchFor(run, command, launched.logTo === 'docker-logs', pid, at),
+      ...(lastWorking ? { lastWorking } : {}),
     };
     const stopMs = stopped ? { stopMs: stopped.ms } : {};
     try {
       if (endsByItself) {
-        const report = await runToEnd(run, starting, 'See the log for the whole output.');
-        await this.remember(run, launch.remember);
+        const report = await runToEnd(run, starting, 'See the log for the whole output.', watch);
+        // A run that ended by itself is no server to bring back: a later start runs the last
+        // server that worked, not this run. Only where none ever worked is the run's
+        // command, without its one-shot args, the best guess for a start.
+        if (!run.agent.snapshot.remembered) {
+          await this.remember(run, launch.remember);
+        }
         return { plan: 'completed', pid, argv: maskArgv(launch.spec.argv), exitCode: 0, report, totalMs: 0, ...stopMs };
       }
       const ready = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
@@ -218,7 +231,7 @@ export class OdooEngine {
    * A run that ends by itself, beside the live server and never in its way; then, when it
    * changed modules, the server reloads to load them. A failed run leaves the server untouched.
    */
-  private async runBeside(run: RunContext, plan: RunBesidePlan): Promise<RestartOutcome> {
+  private async runBeside(run: RunContext, plan: RunBesidePlan, watch?: RunWatch): Promise<RestartOutcome> {
     const port = needsOwnHttp(plan.run) ? (await run.agent.step({ step: 'free-port' }, ['free-port'])).port : undefined;
     const spec = besideSpec(besideCommand(plan.run, port), plan.spec);
     const server = plan.server.master.info.pid;
@@ -233,10 +246,10 @@ export class OdooEngine {
     const untouched = plan.reload
       ? `The server (PID ${server}) was not reloaded and still runs as before.`
       : `The server (PID ${server}) was not touched.`;
-    const report = await runToEnd(run, { pid, at, spec, registry: undefined }, untouched);
+    const report = await runToEnd(run, { pid, at, spec, registry: undefined }, untouched, watch);
     run.progress({ step: 'run-ended', message: `The run ended with exit code 0${report.tests ? ` (${report.tests.total} tests, none failed)` : ''}`, pid });
     const ran = { pid, argv: maskArgv(spec.argv), exitCode: 0, report };
-    if (!plan.reload) {
+    if (!plan.reload || watch?.reload === false) {
       return { plan: 'completed', ...ran, server: { pid: server, how: 'untouched' }, totalMs: 0 };
     }
     const reloaded = plan.reload.kind === 'hup' ? await this.reload(run, plan.reload) : await this.replace(run, plan.reload);
@@ -356,7 +369,7 @@ function endingArgs(args: readonly string[], series: string | undefined): readon
   return OdooCommandLine.compose([], args, series).endsByItself ? args : [...args, '--stop-after-init'];
 }
 
-function describePlan(plan: RestartPlan): string {
+function describePlan(plan: RestartPlan, keepServer = false): string {
   switch (plan.kind) {
     case 'hup':
       return `reload PID ${plan.server.master.info.pid} in place with SIGHUP`;
@@ -365,6 +378,6 @@ function describePlan(plan: RestartPlan): string {
     case 'start':
       return `start ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'run-beside':
-      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload ? `, then reload it${plan.reload.kind === 'hup' ? ' with SIGHUP' : ' in place'}` : ''}`;
+      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload && !keepServer ? `, then reload it${plan.reload.kind === 'hup' ? ' with SIGHUP' : ' in place'}` : ''}`;
   }
 }

@@ -22,6 +22,8 @@ export interface OdooStatus {
   };
   /** Other Odoo commands running next to the server (`shell`, one-shot runs), masked. */
   readonly others: ReadonlyArray<{ readonly pid: number; readonly argv: readonly string[] }>;
+  /** The command a plain start runs: the last one that was ready (or stopped by us), masked. */
+  readonly remembered?: readonly string[];
 }
 
 /** Asks a server whether it answers, and which version it is. */
@@ -42,8 +44,9 @@ export async function readStatus(container: OdooContainer, openAgent: () => Prom
     // Several unrelated servers: the first is shown as the server, the rest next to it.
     const [server, ...moreServers] = processes.servers;
     const others = [...moreServers.map((s) => s.master), ...processes.commands].map((c) => ({ pid: c.info.pid, argv: maskArgv(c.info.argv) }));
+    const { remembered } = agent.snapshot;
     if (!server) {
-      return { container: summary, state: 'stopped', others };
+      return { container: summary, state: 'stopped', others, ...(remembered ? { remembered: maskArgv(remembered.argv) } : {}) };
     }
     const probe = await probeServer(agent, server);
     const database = server.master.command.withSeries(probe.version?.serverSerie || undefined).database;

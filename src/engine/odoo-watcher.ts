@@ -1,5 +1,6 @@
 import { isOdooDevError } from '../core/errors';
 import { classifyProcesses, listedFromTop } from '../core/odoo-processes';
+import { serverEndingOf } from '../core/server-ending';
 import type { VersionInfo } from '../core/agent-protocol';
 import { failureStateOf } from './failure-state';
 import type { Disposable, OdooContainer, TopProcess } from './odoo-container';
@@ -7,12 +8,14 @@ import type { EngineActivity, OdooEngine } from './odoo-engine';
 
 /** What the status bar shows; each change is reported once. */
 export type WatchState =
-  | { readonly kind: 'running'; readonly pid: number; readonly version?: VersionInfo; readonly database?: string; readonly argv: readonly string[] }
+  /** `isPid1`: the server's end ends the container (it is PID 1, or tini's only child). */
+  | { readonly kind: 'running'; readonly pid: number; readonly version?: VersionInfo; readonly database?: string; readonly argv: readonly string[]; readonly isPid1?: true }
   | { readonly kind: 'starting'; readonly pid: number }
   | { readonly kind: 'stopping'; readonly pid: number }
   | { readonly kind: 'restarting'; readonly pid: number }
   | { readonly kind: 'stopped' }
-  | { readonly kind: 'crashed'; readonly exitCode?: number }
+  /** The exit code or signal when the agent saw the exit; else `reason` says what the log tells. */
+  | { readonly kind: 'crashed'; readonly exitCode?: number; readonly signal?: number; readonly reason?: string }
   | { readonly kind: 'container-stopped'; readonly exitCode?: number }
   | { readonly kind: 'container-gone' }
   | { readonly kind: 'docker-unavailable'; readonly message: string }
@@ -37,6 +40,10 @@ export class OdooWatcher implements Disposable {
   private disposed = false;
   private refreshing: Promise<void> | undefined;
   private activity: Disposable | undefined;
+  /** The container PID of a server seen to be PID 1 (HUP keeps it; nothing else can be). */
+  private pid1Server: number | undefined;
+  /** The state before a plan said "restarting": a run beside the server leaves it as it was. */
+  private beforePlan: WatchState | undefined;
 
   constructor(
     private readonly engine: OdooEngine,
@@ -84,8 +91,9 @@ export class OdooWatcher implements Disposable {
       } else if (status.state === 'starting') {
         this.set({ kind: 'starting', pid: status.server.pid });
       } else {
-        const { pid, version, database, argv } = status.server;
-        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}) });
+        const { pid, version, database, argv, isPid1 } = status.server;
+        this.pid1Server = isPid1 ? pid : undefined;
+        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.pid1Of(pid) });
       }
     } catch (error) {
       this.fail(error);
@@ -99,7 +107,11 @@ export class OdooWatcher implements Disposable {
       if (step === 'stopping' && pid !== undefined) {
         this.set(this.state?.kind === 'restarting' ? { kind: 'restarting', pid } : { kind: 'stopping', pid });
       } else if (step === 'plan' && (this.state?.kind === 'running' || this.state?.kind === 'starting')) {
+        this.beforePlan = this.state;
         this.set({ kind: 'restarting', pid: this.state.pid });
+      } else if (step === 'run-started' && this.beforePlan && this.state?.kind === 'restarting') {
+        // A run beside the server (a test run, an update): the server goes on serving meanwhile.
+        this.set(this.beforePlan);
       } else if ((step === 'launched' || step === 'reloading') && pid !== undefined) {
         this.set({ kind: 'starting', pid });
       }
@@ -107,17 +119,21 @@ export class OdooWatcher implements Disposable {
     }
     // Host PIDs and container PIDs differ: the next cheap check compares only presence.
     this.signature = undefined;
+    this.beforePlan = undefined;
     if (activity.kind === 'finished') {
       const { outcome } = activity;
-      if (outcome.plan === 'stopped' || outcome.plan === 'completed') {
+      if (outcome.plan === 'completed' && outcome.server) {
+        // The run ended beside the server, which was left as it was or reloaded: ask it.
+        void this.refresh();
+      } else if (outcome.plan === 'stopped' || outcome.plan === 'completed') {
         this.set({ kind: 'stopped' });
       } else {
         const { pid, version, database, argv } = outcome;
-        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}) });
+        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.pid1Of(pid) });
       }
     } else if (isOdooDevError(activity.error, 'crashed')) {
-      const exitCode = activity.error.details.exitCode;
-      this.set({ kind: 'crashed', ...(typeof exitCode === 'number' ? { exitCode } : {}) });
+      const { exitCode, signal } = activity.error.details;
+      this.set({ kind: 'crashed', ...(typeof exitCode === 'number' ? { exitCode } : {}), ...(typeof signal === 'number' ? { signal } : {}) });
     } else {
       void this.refresh();
     }
@@ -188,12 +204,46 @@ export class OdooWatcher implements Disposable {
       return;
     }
     if (!masters.length) {
-      this.set({ kind: 'stopped' });
+      this.set(await this.endOf(state));
       this.signature = signature;
       return;
     }
     await this.refresh();
     this.signature = signature;
+  }
+
+  /**
+   * A server that went away while we did nothing: stopped when it shut down as Odoo does on TERM,
+   * crashed when its log shows it running and then nothing (SIGKILL, the out-of-memory killer,
+   * a hard crash). One log read, no exec; a server whose lines are not in the log is stopped.
+   */
+  private async endOf(state: WatchState | undefined): Promise<WatchState> {
+    if (state?.kind !== 'running' && state?.kind !== 'starting') {
+      return { kind: 'stopped' };
+    }
+    const lines: string[] = [];
+    try {
+      for await (const line of this.container.logs({ tail: endingLogLines })) {
+        lines.push(line.text);
+      }
+    } catch (error) {
+      this.log(`reading the log for how Odoo ended: ${String(error)}`);
+      return { kind: 'stopped' };
+    }
+    const ending = serverEndingOf(lines, state.pid);
+    if (ending.kind !== 'no-shutdown') {
+      return { kind: 'stopped' };
+    }
+    return {
+      kind: 'crashed',
+      reason: ending.lastError
+        ? `It ended after this error, without shutting down: ${ending.lastError}`
+        : 'It ended without shutting down: it was killed (SIGKILL, for one by the out-of-memory killer) or it died.',
+    };
+  }
+
+  private pid1Of(pid: number): { isPid1?: true } {
+    return pid === this.pid1Server ? { isPid1: true } : {};
   }
 
   private async isRunning(): Promise<boolean> {
@@ -217,6 +267,9 @@ export class OdooWatcher implements Disposable {
     this.onChange(state);
   }
 }
+
+/** How much of the log tells how a server that went away ended. */
+const endingLogLines = 400;
 
 /** Odoo server masters among host-side processes, by the same reading as inside the container. */
 function mastersOf(processes: readonly TopProcess[]): TopProcess[] {

@@ -1,11 +1,13 @@
 import type { AgentEvent, ProcessSpec, VersionInfo } from '../core/agent-protocol';
 import { OdooDevError } from '../core/errors';
+import { describeExit, signalName } from '../core/exit-status';
 import type { OdooCommandLine } from '../core/odoo-command-line';
 import { logsRegistryLine, parseOdooLogLine, showsRegistryLine } from '../core/odoo-log';
 import { readRunReport, type RunReport } from '../core/run-report';
 import { maskArgv, maskText, secretValues } from '../core/secrets';
 import { readLogTail, watchRegistry, type RegistryWatch } from './odoo-log-signals';
 import type { RunContext } from './run-context';
+import { waitForWatchedRun, type RunWatch } from './run-watch';
 
 /** A server just started or re-executed, and what tells when it is ready. */
 export interface Starting {
@@ -14,6 +16,8 @@ export interface Starting {
   readonly at: number;
   readonly spec: Pick<ProcessSpec, 'argv' | 'env'>;
   readonly registry: RegistryWatch | undefined;
+  /** The command that last ran well, when it is another one: a crash names it as the way back. */
+  readonly lastWorking?: ProcessSpec;
 }
 
 type ReadyAnswer = Extract<AgentEvent, { t: 'ready' | 'exited' | 'not-ready' }>;
@@ -72,8 +76,10 @@ export async function settle(run: RunContext, starting: Starting, answer: ReadyA
  * A run that ends by itself serves no HTTP: it is done when it exits, and its exit code and log
  * say how. A failed run is an error that carries both.
  */
-export async function runToEnd(run: RunContext, starting: Starting, beside: string): Promise<RunReport> {
-  const exited = await run.agent.until(['exited'], AbortSignal.timeout(Math.max(0, run.deadline - Date.now())));
+export async function runToEnd(run: RunContext, starting: Starting, beside: string, watch?: RunWatch): Promise<RunReport> {
+  const exited = watch
+    ? await waitForWatchedRun(run, starting.pid, starting.at, scrubbedSecrets(starting), watch)
+    : await run.agent.until(['exited'], AbortSignal.timeout(Math.max(0, run.deadline - Date.now())));
   if (!exited) {
     throw await notReadyError(run, starting, 'the run did not finish in time');
   }
@@ -83,9 +89,11 @@ export async function runToEnd(run: RunContext, starting: Starting, beside: stri
   if (exited.exitCode === 0) {
     return report;
   }
-  const how = exited.exitCode !== null ? `exit code ${exited.exitCode}` : `signal ${exited.signal ?? '?'}`;
+  const how = exited.exitCode !== null ? `exit code ${exited.exitCode}` : exited.signal !== null ? signalName(exited.signal) : 'an unknown status';
   const tests = report.tests ? ` (${report.tests.failed} failed, ${report.tests.errors} errors of ${report.tests.total} tests)` : '';
-  const first = report.firstError?.[0] ? `: ${stripStamp(report.firstError[0]).replace(/\.$/, '')}` : '';
+  // Odoo's plain abort messages (`--db_user postgres`) are no log record: the last line says why.
+  const reason = report.firstError?.[0] ? stripStamp(report.firstError[0]) : lastMeaningful(lines.filter((line) => (parseOdooLogLine(line)?.pid ?? starting.pid) === starting.pid));
+  const first = reason ? `: ${reason.replace(/\.$/, '')}` : '';
   return Promise.reject(new OdooDevError('run-failed', `The run (PID ${starting.pid}) ended with ${how} after ${(exited.ms / 1000).toFixed(1)} s${tests}${first}.`, {
     hint: beside,
     details: { pid: starting.pid, exitCode: exited.exitCode, signal: exited.signal, ...report, logTail: lines.slice(-40), argv: maskArgv(starting.spec.argv).map((a) => maskText(a, secrets)) },
@@ -102,11 +110,19 @@ async function crashedError(run: RunContext, starting: Starting, event: { exitCo
   const secrets = scrubbedSecrets(starting);
   const tail = await readLogTail(run.container, starting.at, secrets, run.log);
   const code = event.exitCode;
-  const how = code !== null ? `exit code ${code}` : event.signal !== null ? `signal ${event.signal}` : 'an unknown status';
-  return new OdooDevError('crashed', `Odoo (PID ${starting.pid}) exited with ${how} ${(event.ms / 1000).toFixed(1)} s after it started${tail.length ? `: ${lastMeaningful(tail)}` : '.'}`, {
-    hint: 'See the log for the whole output; the last args that worked are remembered.',
-    details: { pid: starting.pid, exitCode: code, signal: event.signal, logTail: tail, argv: maskArgv(starting.spec.argv).map((a) => maskText(a, secrets)) },
+  const how = code !== null || event.signal !== null ? describeExit(code, event.signal) : 'ended with an unknown status';
+  const reason = lastMeaningful(tail);
+  const lastWorking = starting.lastWorking && !sameArgv(starting.lastWorking.argv, starting.spec.argv)
+    ? { lastWorkingArgv: maskArgv(starting.lastWorking.argv).map((a) => maskText(a, secrets)) }
+    : {};
+  return new OdooDevError('crashed', `Odoo (PID ${starting.pid}) ${how}, ${(event.ms / 1000).toFixed(1)} s after it started${reason ? `: ${reason.replace(/\.$/, '')}.` : '.'}`, {
+    hint: lastWorking.lastWorkingArgv ? 'See the log for the whole output; the last args that worked are remembered.' : 'See the log for the whole output.',
+    details: { pid: starting.pid, exitCode: code, signal: event.signal, logTail: tail, argv: maskArgv(starting.spec.argv).map((a) => maskText(a, secrets)), ...lastWorking },
   });
+}
+
+function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((word, i) => word === b[i]);
 }
 
 async function notReadyError(run: RunContext, starting: Starting, reason: string): Promise<OdooDevError> {
@@ -127,7 +143,16 @@ function scrubbedSecrets(starting: Starting): string[] {
 
 const publicDefaults = new Set(['odoo', 'admin', 'postgres']);
 
-function lastMeaningful(lines: readonly string[]): string {
-  const error = [...lines].reverse().find((l) => /error|exception/i.test(l));
-  return (error ?? lines[lines.length - 1]).trim();
+/**
+ * The line that says why: the last error record (without its stamp), else the last line that is
+ * not blank (Odoo's plain abort messages, such as the one for `--db_user postgres`).
+ */
+function lastMeaningful(lines: readonly string[]): string | undefined {
+  const filled = lines.filter((line) => line.trim() !== '');
+  const error = [...filled].reverse().find((line) => {
+    const record = parseOdooLogLine(line);
+    return record ? record.level === 'ERROR' || record.level === 'CRITICAL' : /error|exception|abort/i.test(line);
+  });
+  const line = error ?? filled[filled.length - 1];
+  return line === undefined ? undefined : stripStamp(line);
 }

@@ -9,6 +9,7 @@ import {
 import { argsContextAt, type ArgsContext, type ArgsDocument } from '../core/args-document';
 import { parseCommandLine } from '../core/command-line';
 import type { OdooOption, OptionCatalog } from '../core/option-catalog';
+import type { OfferedModule } from './args-protocol';
 import { optionDetail, optionDocs } from './option-docs';
 
 /**
@@ -16,12 +17,24 @@ import { optionDetail, optionDocs } from './option-docs';
  * provides it; the server on its own knows none.
  */
 export interface ModuleSource {
-  /** Technical names such as `sale_stock`. */
-  modules(): Promise<readonly string[]>;
+  /** Technical names such as `sale_stock`, or the modules with their summaries. */
+  modules(): Promise<readonly (string | OfferedModule)[]>;
+  /** The databases of the server, when known. */
+  databases?(): Promise<readonly string[]>;
 }
 
 /** Until the extension provides modules, none are offered. */
 export const noModules: ModuleSource = { modules: async () => [] };
+
+/**
+ * The options a developer types most, first in the list: VS Code sorts items that match alike by
+ * this order, so `--lo` offers `--log-level` before `--load`. The rest follow in Odoo's order.
+ */
+const commonFlags = [
+  '-d', '--database', '-u', '--update', '-i', '--init', '--dev', '--log-level', '--addons-path', '-c', '--config',
+  '-p', '--http-port', '--workers', '--test-enable', '--test-tags', '--stop-after-init', '--without-demo', '--with-demo',
+  '--db-filter', '--log-handler', '--limit-time-real', '--max-cron-threads', '--load-language', '-l', '--language',
+];
 
 /** Options whose values are module names. */
 const moduleDests = ['init', 'update', 'reinit'];
@@ -101,7 +114,7 @@ function flagItems(catalog: OptionCatalog, typed: string, range: Range): Complet
         kind: CompletionItemKind.Property,
         detail: optionDetail(option),
         documentation: optionDocs(option, catalog),
-        sortText: `${String(order).padStart(4, '0')}${flag.startsWith('--') ? 0 : 1}`,
+        sortText: sortTextOf(flag, order),
         textEdit: { range, newText: withValue ? `${flag}=` : flag },
         ...(withValue ? { command: { title: 'Suggest values', command: 'editor.action.triggerSuggest' } } : {}),
       });
@@ -121,13 +134,28 @@ async function valueItems(option: OdooOption, typed: string, position: Position,
   const given = new Set(items.slice(0, -1).map((item) => item.trim()));
   const range = { start: { line: position.line, character: position.character - current.length }, end: position };
   const isModules = moduleDests.includes(option.dest);
-  const values = option.choices ?? (isModules ? await modules.modules() : []);
+  if (isModules || option.dest === 'db_name') {
+    const named = isModules ? (await modules.modules()).map((m) => (typeof m === 'string' ? { name: m } : m)) : (await modules.databases?.() ?? []).map((name) => ({ name }));
+    return named.filter((m) => !given.has(m.name)).map((m: OfferedModule) => ({
+      label: m.name,
+      kind: isModules ? CompletionItemKind.Module : CompletionItemKind.Value,
+      ...(m.summary ? { detail: m.summary } : isModules ? {} : { detail: 'database on the server' }),
+      ...(m.where === 'workspace' ? { labelDetails: { description: 'workspace' } } : {}),
+      textEdit: { range, newText: m.name },
+    }));
+  }
+  const values = option.choices ?? [];
   return values.filter((value) => !given.has(value)).map((value) => ({
     label: value,
-    kind: isModules ? CompletionItemKind.Module : CompletionItemKind.EnumMember,
+    kind: CompletionItemKind.EnumMember,
     ...(valueDetail(option, value) ? { detail: valueDetail(option, value) } : {}),
     textEdit: { range, newText: value },
   }));
+}
+
+function sortTextOf(flag: string, order: number): string {
+  const common = commonFlags.indexOf(flag);
+  return common >= 0 ? `0${String(common).padStart(4, '0')}` : `1${String(order).padStart(4, '0')}${flag.startsWith('--') ? 0 : 1}`;
 }
 
 function valueDetail(option: OdooOption, value: string): string | undefined {

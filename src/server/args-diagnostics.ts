@@ -9,6 +9,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver';
 import { validateArgs } from '../core/arg-validation';
+import { offerProblems, type ServerOffer } from '../core/inventory-validation';
 import type { ArgsDocument, ArgsProfile, TextRange } from '../core/args-document';
 import { joinArgs } from '../core/argv-text';
 import type { OptionCatalog } from '../core/option-catalog';
@@ -22,13 +23,13 @@ interface Located {
 }
 
 /** The syntax errors of the file, then what Odoo of the catalog's series says about each profile. */
-export function diagnosticsOf(doc: ArgsDocument, catalog: OptionCatalog): Diagnostic[] {
-  return locatedProblems(doc, catalog).map((located) => located.diagnostic);
+export function diagnosticsOf(doc: ArgsDocument, catalog: OptionCatalog, offer: ServerOffer = {}): Diagnostic[] {
+  return locatedProblems(doc, catalog, offer).map((located) => located.diagnostic);
 }
 
 /** A quick fix for each problem that has one and touches `range`. */
-export function quickFixesOf(doc: ArgsDocument, catalog: OptionCatalog, uri: string, range: Range): CodeAction[] {
-  return locatedProblems(doc, catalog).flatMap(({ diagnostic, fix }) => (fix && touches(diagnostic.range, range)
+export function quickFixesOf(doc: ArgsDocument, catalog: OptionCatalog, uri: string, range: Range, offer: ServerOffer = {}): CodeAction[] {
+  return locatedProblems(doc, catalog, offer).flatMap(({ diagnostic, fix }) => (fix && touches(diagnostic.range, range)
     ? [{
       title: fix.title,
       kind: CodeActionKind.QuickFix,
@@ -39,14 +40,15 @@ export function quickFixesOf(doc: ArgsDocument, catalog: OptionCatalog, uri: str
     : []));
 }
 
-function locatedProblems(doc: ArgsDocument, catalog: OptionCatalog): Located[] {
+function locatedProblems(doc: ArgsDocument, catalog: OptionCatalog, offer: ServerOffer): Located[] {
   const syntax: Located[] = doc.errors.map((error) => ({ diagnostic: diagnostic(error.range, 'error', error.message) }));
-  return [...syntax, ...doc.profiles.flatMap((profile) => profileProblems(profile, catalog))];
+  return [...syntax, ...doc.profiles.flatMap((profile) => profileProblems(profile, catalog, offer))];
 }
 
-function profileProblems(profile: ArgsProfile, catalog: OptionCatalog): Located[] {
+function profileProblems(profile: ArgsProfile, catalog: OptionCatalog, offer: ServerOffer): Located[] {
   const { words } = profile;
-  return validateArgs(profile.argv, catalog).flatMap((problem): Located[] => {
+  const problems = [...validateArgs(profile.argv, catalog), ...offerProblems(profile.argv, catalog, offer)].sort((a, b) => a.start - b.start || a.end - b.end);
+  return problems.flatMap((problem): Located[] => {
     if (problem.start >= words.length || problem.end <= problem.start) {
       return [];
     }

@@ -16,9 +16,18 @@ import { catalogFor, type OptionCatalog } from '../core/option-catalog';
 import { diagnosticsOf, quickFixesOf } from './args-diagnostics';
 import { completionsAt, noModules, type ModuleSource } from './args-completion';
 import { hoverAt } from './args-hover';
-import { setSeriesMethod, type ArgsInitializationOptions, type SetSeriesParams } from './args-protocol';
+import type { ServerOffer } from '../core/inventory-validation';
+import {
+  setSeriesMethod,
+  setServerOfferMethod,
+  type ArgsInitializationOptions,
+  type OfferedModule,
+  type SetSeriesParams,
+  type SetServerOfferParams,
+} from './args-protocol';
 
 const setSeriesNotification = new NotificationType<SetSeriesParams>(setSeriesMethod);
+const setServerOfferNotification = new NotificationType<SetServerOfferParams>(setServerOfferMethod);
 
 /** Characters after which the editor asks for completion by itself. */
 export const triggerCharacters = ['-', '=', ','];
@@ -29,6 +38,8 @@ export const triggerCharacters = ['-', '=', ','];
  */
 export class ArgsLanguageService {
   private catalog: OptionCatalog = catalogFor();
+  /** The container's modules and databases, once the extension has sent them. */
+  private offered: SetServerOfferParams = {};
 
   constructor(
     private readonly connection: Connection,
@@ -37,9 +48,10 @@ export class ArgsLanguageService {
   ) {
     connection.onInitialize((params) => this.initialize(params));
     connection.onNotification(setSeriesNotification, (params) => this.setSeries(params.series));
+    connection.onNotification(setServerOfferNotification, (params) => this.setServerOffer(params));
     connection.onCompletion(({ textDocument, position }) => {
       const doc = this.parsed(textDocument.uri);
-      return doc ? completionsAt(doc, position, this.catalog, this.modules) : [];
+      return doc ? completionsAt(doc, position, this.catalog, this.source()) : [];
     });
     connection.onHover(({ textDocument, position }) => {
       const doc = this.parsed(textDocument.uri);
@@ -47,7 +59,7 @@ export class ArgsLanguageService {
     });
     connection.onCodeAction(({ textDocument, range }) => {
       const doc = this.parsed(textDocument.uri);
-      return doc ? quickFixesOf(doc, this.catalog, textDocument.uri, range) : [];
+      return doc ? quickFixesOf(doc, this.catalog, textDocument.uri, range, this.offer()) : [];
     });
     documents.onDidChangeContent(({ document }) => this.publishDiagnostics(document));
     documents.onDidClose(({ document }) => {
@@ -87,13 +99,36 @@ export class ArgsLanguageService {
     }
   }
 
+  private setServerOffer(params: SetServerOfferParams): void {
+    const modules = Array.isArray(params?.modules) ? params.modules.filter((m): m is OfferedModule => typeof m?.name === 'string') : undefined;
+    const databases = Array.isArray(params?.databases) ? params.databases.filter((d): d is string => typeof d === 'string') : undefined;
+    this.offered = { ...(modules ? { modules } : {}), ...(databases ? { databases } : {}) };
+    for (const document of this.documents.all()) {
+      this.publishDiagnostics(document);
+    }
+  }
+
+  /** The offered modules, else those of the source the server was made with. */
+  private source(): ModuleSource {
+    const { modules, databases } = this.offered;
+    return {
+      modules: async () => modules ?? await this.modules.modules(),
+      databases: async () => databases ?? await this.modules.databases?.() ?? [],
+    };
+  }
+
+  private offer(): ServerOffer {
+    const { modules, databases } = this.offered;
+    return { ...(modules ? { modules: modules.map((m) => m.name) } : {}), ...(databases ? { databases } : {}) };
+  }
+
   private parsed(uri: string): ArgsDocument | undefined {
     const document = this.documents.get(uri);
     return document && parseArgsDocument(document.getText());
   }
 
   private publishDiagnostics(document: TextDocument): void {
-    const diagnostics = diagnosticsOf(parseArgsDocument(document.getText()), this.catalog);
+    const diagnostics = diagnosticsOf(parseArgsDocument(document.getText()), this.catalog, this.offer());
     void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   }
 }

@@ -14,5 +14,25 @@ export interface SetSeriesParams {
   readonly series: string;
 }
 
+/**
+ * Sent when the container's modules and databases are known or change (a new container, a
+ * restart): completion offers them, and diagnostics check `-i`, `-u` and `-d` against them.
+ */
+export const setServerOfferMethod = 'odooDev/setServerOffer';
+
+export interface OfferedModule {
+  readonly name: string;
+  /** The manifest's `summary`, else its `name`. */
+  readonly summary?: string;
+  /** Where it was found: `container` (an addons path) or `workspace` (a `__manifest__.py`). */
+  readonly where?: 'container' | 'workspace';
+}
+
+export interface SetServerOfferParams {
+  /** Undefined: not known (nothing is flagged); empty: known to be none. */
+  readonly modules?: readonly OfferedModule[];
+  readonly databases?: readonly string[];
+}
+
 /** Every diagnostic of the server has this source. */
 export const diagnosticSource = 'odoo-dev';

@@ -1,11 +1,38 @@
 // How an option is described to the user, the same in completion and in hover.
 import { MarkupKind, type MarkupContent } from 'vscode-languageserver';
-import type { OdooOption, OptionCatalog } from '../core/option-catalog';
+import type { OdooOption, OptionCatalog, OptionType } from '../core/option-catalog';
+
+/** What an option takes, in words: the catalog's type names are ours, not the user's. */
+const typeWords: Readonly<Record<OptionType, string>> = {
+  bool: 'flag, no value',
+  optionalBool: 'flag, with an optional value',
+  int: 'a whole number',
+  float: 'a number',
+  string: 'a text',
+  choice: 'one of the listed values',
+  commaList: 'values separated by commas',
+  path: 'a path in the container',
+  pathList: 'paths separated by commas',
+  regex: 'a regular expression',
+  testTags: 'test tags such as /my_module:TestClass.test_method',
+  loggerLevel: 'LOGGER:LEVEL, such as odoo.sql_db:DEBUG',
+};
+
+/** The words for an option's type. */
+export function typeText(option: OdooOption): string {
+  if (option.dest === 'init' || option.dest === 'update' || option.dest === 'reinit') {
+    return 'module names separated by commas';
+  }
+  if (option.dest === 'db_name') {
+    return 'database names separated by commas';
+  }
+  return typeWords[option.type] ?? option.type;
+}
 
 /** One line: the value type and Odoo's default, as in `choice, default info`. */
 export function optionDetail(option: OdooOption): string {
   const shown = shownDefault(option);
-  return shown === undefined ? option.type : `${option.type}, default ${shown}`;
+  return shown === undefined ? typeText(option) : `${typeText(option)}; default ${shown}`;
 }
 
 /** The summary, flags, type, default, choices and one-shot reason, as Markdown. */
@@ -15,7 +42,7 @@ export function optionDocs(option: OdooOption, catalog: OptionCatalog): MarkupCo
     '',
     option.summary,
     '',
-    `Type: \`${option.type}\``,
+    `Takes: ${typeText(option)}`,
   ];
   const shown = shownDefault(option);
   if (shown !== undefined) {

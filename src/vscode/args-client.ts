@@ -1,19 +1,29 @@
 import * as vscode from 'vscode';
-import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { setSeriesMethod, type ArgsInitializationOptions, type SetSeriesParams } from '../server/args-protocol';
+import type { CloseHandlerResult, ErrorHandler, ErrorHandlerResult, LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import {
+  setSeriesMethod,
+  setServerOfferMethod,
+  type ArgsInitializationOptions,
+  type SetSeriesParams,
+  type SetServerOfferParams,
+} from '../server/args-protocol';
+import { RestartBudget } from './restart-budget';
 
 export const argsLanguageId = 'odoo-args';
 
 /**
  * The client of the args language server (`dist/server.js`, over IPC). It starts when the first
- * args document opens, not at activation, and is told the running Odoo series whenever it is
- * known or changes.
+ * args document opens, not at activation, and is told the running Odoo series and the
+ * container's modules and databases whenever they are known or change. A server that crashes
+ * is started again a few times; after that it stays down and the user is told, with the log.
  */
 export class ArgsClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
   private series: string | undefined;
+  private offer: SetServerOfferParams | undefined;
   private readonly opened: vscode.Disposable;
+  private readonly restarts = new RestartBudget(4, 3 * 60_000);
 
   constructor(
     private readonly serverModule: string,
@@ -37,10 +47,30 @@ export class ArgsClient implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  /** The container's modules and databases, for completion and checks. */
+  setServerOffer(offer: SetServerOfferParams): void {
+    this.offer = offer;
+    const client = this.client;
+    if (client?.isRunning()) {
+      client.sendNotification(setServerOfferMethod, offer).catch((error: unknown) => this.log.warn(`Telling the args server the modules: ${String(error)}`));
+    }
+  }
+
+  /**
+   * Stops the server and waits for it to go (what `deactivate` returns, so that VS Code waits
+   * for it too); a client that never started has nothing to stop.
+   */
+  async stop(): Promise<void> {
     this.opened.dispose();
-    void this.client?.stop().catch(() => undefined);
+    const client = this.client;
     this.client = undefined;
+    if (client) {
+      await client.stop(2000).catch((error: unknown) => this.log.warn(`Stopping the args language server: ${String(error)}`));
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
   }
 
   private startFor(document: vscode.TextDocument): void {
@@ -60,19 +90,55 @@ export class ArgsClient implements vscode.Disposable {
     const server = { module: this.serverModule, transport: TransportKind.ipc };
     const serverOptions: ServerOptions = { run: server, debug: server };
     const initializationOptions: ArgsInitializationOptions = this.series ? { series: this.series } : {};
+    const { ErrorAction, CloseAction, State } = await import('vscode-languageclient/node');
+    const errorHandler: ErrorHandler = {
+      // A message that could not be read or written is not fatal; the connection goes on.
+      error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue, handled: true }),
+      closed: (): CloseHandlerResult => {
+        if (this.restarts.take()) {
+          this.log.warn('The args language server stopped; starting it again.');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        this.reportGivenUp();
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: argsLanguageId }],
       initializationOptions,
       outputChannel: this.log,
+      errorHandler,
     };
-    this.client = new LanguageClient('odooDev.args', 'Odoo Args', serverOptions, clientOptions);
+    const client = new LanguageClient('odooDev.args', 'Odoo Args', serverOptions, clientOptions);
+    this.client = client;
     const series = this.series;
-    await this.client.start();
+    // A restarted server knows nothing: tell it the series and the offer each time it starts.
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Running && client === this.client) {
+        void this.tellAll(client, series);
+      }
+    });
+    await client.start();
     this.log.info('The args language server runs.');
-    // The series may have become known while the server started.
-    if (this.series && this.series !== series) {
-      const params: SetSeriesParams = { series: this.series };
-      await this.client.sendNotification(setSeriesMethod, params);
+  }
+
+  private async tellAll(client: LanguageClient, startedWith: string | undefined): Promise<void> {
+    try {
+      if (this.series && this.series !== startedWith) {
+        const params: SetSeriesParams = { series: this.series };
+        await client.sendNotification(setSeriesMethod, params);
+      }
+      if (this.offer) {
+        await client.sendNotification(setServerOfferMethod, this.offer);
+      }
+    } catch (error) {
+      this.log.warn(`Telling the args server what the container has: ${String(error)}`);
     }
+  }
+
+  private reportGivenUp(): void {
+    const message = `The Odoo args language server stopped ${this.restarts.limit + 1} times within ${Math.round(this.restarts.windowMs / 60_000)} minutes and was not started again: completion and checks of args files are off until the window reloads.`;
+    this.log.error(message);
+    void vscode.window.showWarningMessage(message, 'Show Logs').then((button) => button && this.log.show());
   }
 }

@@ -39,6 +39,9 @@ const actionOf: Partial<Record<OdooErrorCode, { title: string; command: string }
   'pid1-refused': { title: 'Make Restartable', command: 'odooDev.makeRestartable' },
 };
 
+/** After a crash with other args than the last that worked: Start brings back the remembered command. */
+const lastWorking = { title: 'Restart with Last Working Args', command: 'odooDev.start' };
+
 const odooLogCodes = new Set<OdooErrorCode>(['crashed', 'run-failed', 'not-ready', 'launch-failed', 'stop-timeout']);
 
 /** The notice for a failed command; undefined when the user cancelled and wants no popup. */
@@ -57,7 +60,7 @@ export function errorNotice(error: unknown, what: string): ErrorNotice | undefin
   const hint = editorHints[error.code];
   const message = hint ? `${withoutHint(error)} ${hint}` : error.message;
   const setting = settingOf[error.code];
-  const action = actionOf[error.code];
+  const action = actionOf[error.code] ?? (error.code === 'crashed' && Array.isArray(error.details.lastWorkingArgv) ? lastWorking : undefined);
   return {
     message,
     severity: error.code === 'not-ready' || error.code === 'already-running' ? 'warning' : 'error',

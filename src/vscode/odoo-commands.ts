@@ -15,6 +15,9 @@ import { currentArgs, historyOf, pushHistory } from './restart-args';
 import { askRestartArgs } from './restart-input';
 import { readSettings } from './settings';
 import type { BusyInfo } from './status-bar-view';
+import { actionsFor } from './command-availability';
+import type { ServerOfferCache } from './server-offer';
+import { startContainer } from './start-container';
 
 const historyKey = 'odooDev.argsHistory';
 /** How long Restart with args waits for the first status to prefill the current args. */
@@ -26,6 +29,8 @@ export interface CommandDeps {
   readonly logView: OdooLogView;
   readonly reporter: ErrorReporter;
   readonly log: vscode.LogOutputChannel;
+  /** The container's modules and databases, for checking the typed args. */
+  readonly offer?: ServerOfferCache;
 }
 
 type Action = BusyInfo['action'];
@@ -41,6 +46,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('odooDev.restart', 'Restart', () => commands.run('restart')),
     register('odooDev.runOnce', 'Run Once', (input?: ProfileArgs | readonly string[]) => commands.runOnce(input)),
     register('odooDev.start', 'Start', () => commands.run('start')),
+    register('odooDev.startContainer', 'Start Container', () => startContainer(deps.connection, deps.log)),
     register('odooDev.stop', 'Stop', () => commands.run('stop')),
     register('odooDev.editArgs', 'Edit Args', () => commands.editArgs()),
     register('odooDev.showLogs', 'Show Logs', () => commands.showLogs()),
@@ -89,12 +95,18 @@ class OdooCommands {
     const { engine, container } = await connection.connect(true);
     this.doneMessage?.dispose();
     logView.follow(container);
-    logView.mark(action, args);
     log.info(`${action}${args ? ` with ${joinArgs(maskArgv(args))}` : ''} in ${container.name}`);
 
     let report: ((message: string) => void) | undefined;
     let lastMessage: string | undefined;
+    let isMarked = false;
     const onProgress = (progress: EngineProgress) => {
+      // The marker goes in once the engine has a plan: a start refused before it (Odoo already
+      // runs, invalid args) leaves no marker of a start that never happened.
+      if (!isMarked) {
+        isMarked = true;
+        logView.mark(action, args);
+      }
       lastMessage = progress.message;
       log.info(progress.message);
       report?.(progress.message);
@@ -179,19 +191,8 @@ class OdooCommands {
   }
 
   async showActions(): Promise<void> {
-    const state = this.deps.connection.status.state;
-    const isRunning = state.kind === 'running' || state.kind === 'starting' || state.kind === 'not-ready';
-    const item = (command: string, label: string, detail?: string) => ({ command, label, ...(detail ? { detail } : {}) });
-    const items = [
-      ...(isRunning
-        ? [item('odooDev.restart', '$(debug-restart) Restart', 'Same args; one-shot args such as -u are dropped'), item('odooDev.restartWithArgs', '$(edit) Restart with args…')]
-        : [item('odooDev.start', '$(play) Start', 'The last command that ran, or odooDev.start.command'), item('odooDev.restartWithArgs', '$(edit) Restart with args…')]),
-      ...(isRunning ? [item('odooDev.stop', '$(debug-stop) Stop', 'Gracefully; the container keeps running')] : []),
-      ...(isRunning ? [item('odooDev.runOnce', '$(run) Run Once…', 'An update, a test run or an export beside the server, which keeps serving')] : []),
-      item('odooDev.showLogs', '$(output) Show Logs'),
-      item('odooDev.editArgs', '$(file) Edit Args', `The profiles in ${readSettings().argsFile}`),
-      item('odooDev.selectContainer', '$(server-environment) Select Container…'),
-    ];
+    // The same rules as the palette's `when` clauses: only what applies now.
+    const items = actionsFor(this.deps.connection.status, readSettings().argsFile);
     const picked = await vscode.window.showQuickPick(items, { title: 'Odoo', placeHolder: 'What to do with Odoo' });
     if (picked) {
       await vscode.commands.executeCommand(picked.command);
@@ -209,17 +210,32 @@ class OdooCommands {
     const { state } = connection.status;
     const series = connection.series;
     const history = historyOf(context.workspaceState.get(historyKey));
-    const prefill = state.kind === 'running' ? joinArgs(currentArgs(state.argv, series)) : history[0] ?? '';
+    // After a crash or a stop, the way back is the last command that worked, not the last typed.
+    const lastWorking = state.kind === 'running' ? undefined : await this.lastWorkingArgs(connected);
+    const prefill = state.kind === 'running' ? joinArgs(currentArgs(state.argv, series)) : lastWorking ?? history[0] ?? '';
     const settings = readSettings();
     const answer = await askRestartArgs({
       prefill,
-      history,
+      ...(lastWorking !== undefined ? { lastWorking } : {}),
+      history: history.filter((line) => line !== prefill),
+      ...(this.deps.offer ? { offer: this.deps.offer.offer } : {}),
       profiles: await readProfiles(argsFileUri(settings.argsFile)),
       argsFileName: settings.argsFile,
       series,
       mode,
     });
     return answer?.argv;
+  }
+
+  /** The args of the command a plain start would run, the last that worked; undefined when none is remembered. */
+  private async lastWorkingArgs(connected: { engine: { status(): Promise<{ remembered?: readonly string[] }> } }): Promise<string | undefined> {
+    try {
+      const { remembered } = await connected.engine.status();
+      return remembered ? joinArgs(currentArgs(remembered, this.deps.connection.series)) : undefined;
+    } catch (error) {
+      this.deps.log.warn(`Reading the last args that worked: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   /** A done restart is news for a moment; a run that ended by itself leaves Odoo stopped, which is worth saying. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { joinArgs } from '../core/argv-text';
 import type { OdooDevError } from '../core/errors';
+import { isProbeLine } from '../core/probe-lines';
 import { maskArgv } from '../core/secrets';
 import type { LogLine, OdooContainer } from '../engine/odoo-container';
 
@@ -152,6 +153,10 @@ export class OdooLogView implements vscode.Disposable {
       this.atLastTime = new Set();
     }
     this.atLastTime.add(line.text);
+    if (isProbeLine(line.text)) {
+      // Our own readiness and status requests: noise in the user's log.
+      return;
+    }
     this.output.appendLine(line.text);
     this.recent.push(line.text);
     if (this.recent.length > recentLimit) {

@@ -1,7 +1,9 @@
 // The pure side of "Restart with args": the args to prefill, checking a typed line, and the
 // history. No `vscode` here, so that unit tests cover all of it.
 import { validateArgsForSeries } from '../core/arg-validation';
-import { ArgsSyntaxError, splitArgs } from '../core/argv-text';
+import { ArgsSyntaxError, joinArgs, splitArgs } from '../core/argv-text';
+import { offerProblems, type ServerOffer } from '../core/inventory-validation';
+import { catalogFor } from '../core/option-catalog';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { mask } from '../core/secrets';
 
@@ -24,6 +26,18 @@ export interface ArgsCheck {
   readonly errors: readonly string[];
   /** What is allowed but probably not meant. */
   readonly warnings: readonly string[];
+  /** Every problem in the order of the words, with the line that fixes it where one does. */
+  readonly problems: readonly LineProblem[];
+}
+
+/** One problem of a typed line. */
+export interface LineProblem {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  /** The whole line with this problem fixed ("did you mean"), to apply from the input. */
+  readonly fixedLine?: string;
+  /** What the fix does, for its entry: `Change to --log-level=debug`, `Remove --bogus`. */
+  readonly fixTitle?: string;
 }
 
 /**
@@ -31,24 +45,38 @@ export interface ArgsCheck {
  * for the series. With no known series, as in the engine, only what every known series refuses
  * is an error (`validateArgsForSeries`). A value shown masked (`***`) is an error: it would reach Odoo as three stars.
  */
-export function checkArgsLine(text: string, series?: string): ArgsCheck {
+export function checkArgsLine(text: string, series?: string, offer: ServerOffer = {}): ArgsCheck {
   let argv: string[];
   try {
     argv = splitArgs(text);
   } catch (error) {
     if (error instanceof ArgsSyntaxError) {
-      return { errors: [error.message], warnings: [] };
+      return { errors: [error.message], warnings: [], problems: [{ severity: 'error', message: error.message }] };
     }
     throw error;
   }
-  const problems = validateArgsForSeries(argv, series);
+  const found = [...validateArgsForSeries(argv, series), ...offerProblems(argv, catalogFor(series), offer)]
+    .sort((a, b) => a.start - b.start || a.end - b.end);
   const masked = argv.some((word) => word === mask || word.endsWith(`=${mask}`) || /^-s*w\*\*\*$/.test(word))
     ? [`A value shows as ${mask} because it is secret: type the real value, or remove the option (database connection options are kept by themselves).`]
     : [];
+  const problems: LineProblem[] = [
+    ...masked.map((message) => ({ severity: 'error' as const, message })),
+    ...found.map((problem) => {
+      const replaceWith = problem.fix?.replaceWith;
+      if (!replaceWith) {
+        return { severity: problem.severity, message: problem.message };
+      }
+      const fixed = [...argv.slice(0, problem.start), ...replaceWith, ...argv.slice(problem.end)];
+      const fixTitle = replaceWith.length ? `Change to ${joinArgs(replaceWith)}` : `Remove ${joinArgs(argv.slice(problem.start, problem.end))}`;
+      return { severity: problem.severity, message: problem.message, fixedLine: joinArgs(fixed), fixTitle };
+    }),
+  ];
   return {
     argv,
-    errors: [...masked, ...problems.filter((p) => p.severity === 'error').map((p) => p.message)],
+    errors: problems.filter((p) => p.severity === 'error').map((p) => p.message),
     warnings: problems.filter((p) => p.severity === 'warning').map((p) => p.message),
+    problems,
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ArgsProfile } from '../core/args-document';
 import { joinArgs } from '../core/argv-text';
+import type { ServerOffer } from '../core/inventory-validation';
 import { maskArgv } from '../core/secrets';
 import { checkArgsLine, type ArgsCheck } from './restart-args';
 
@@ -16,12 +17,18 @@ export interface RestartInputOptions {
   readonly series: string | undefined;
   /** `run`: "Run Once", a run beside the server that ends by itself; default `restart`. */
   readonly mode?: 'restart' | 'run';
+  /** The args of the last command that worked (after a crash, the way back). */
+  readonly lastWorking?: string;
+  /** The container's modules and databases: `-u`, `-i` and `-d` are checked against them. */
+  readonly offer?: ServerOffer;
 }
 
 interface ArgsItem extends vscode.QuickPickItem {
-  /** The line this item restarts with. */
+  /** The line this item restarts with, or for a fix, the line it puts in the input. */
   readonly line: string;
   readonly isTyped: boolean;
+  /** A problem of the typed line: accepting its entry applies its fix, or does nothing. */
+  readonly isProblem?: boolean;
 }
 
 /**
@@ -47,6 +54,15 @@ export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: st
   // hold no args (an icon, a profile's name in brackets); the args are in the description,
   // which is not matched.
   const listed = [
+    ...(options.lastWorking !== undefined ? section('Last working args', [{
+      label: '$(pass)',
+      description: options.lastWorking || '(no args)',
+      detail: 'The last args Odoo ran with and was ready, remembered in the container',
+      line: options.lastWorking,
+      isTyped: false,
+      alwaysShow: true,
+      buttons: [editButton],
+    }]) : []),
     ...section(`Profiles in ${options.argsFileName}`, options.profiles.map((profile) => ({
       label: `$(list-flat) [${profile.name ?? 'default'}]`,
       description: joinArgs(maskArgv(profile.argv)),
@@ -65,10 +81,27 @@ export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: st
     isTyped: true,
     alwaysShow: true,
   });
-  const refresh = () => {
-    const typed = typedItem(pick.value, checkArgsLine(pick.value, options.series));
-    pick.items = [typed, ...listed];
-    pick.activeItems = [typed];
+  const check = (line: string) => checkArgsLine(line, options.series, options.offer);
+  const problemItems = (result: ArgsCheck): ArgsItem[] => result.problems.map((problem) => ({
+    label: problem.fixedLine !== undefined ? '$(lightbulb)' : problem.severity === 'error' ? '$(error)' : '$(warning)',
+    description: problem.fixTitle ? `${problem.fixTitle}: ${problem.message}` : problem.message,
+    ...(problem.fixedLine !== undefined ? { detail: 'Enter applies this change to the line above' } : {}),
+    line: problem.fixedLine ?? pick.value,
+    isTyped: false,
+    isProblem: true,
+    alwaysShow: true,
+  }));
+  const baseTitle = pick.title;
+  const refresh = (blocked = false) => {
+    const result = check(pick.value);
+    const typed = typedItem(pick.value, result);
+    const problems = problemItems(result);
+    pick.title = blocked && result.errors.length
+      ? `${baseTitle}: fix ${result.errors.length === 1 ? 'the error' : `the ${result.errors.length} errors`} first`
+      : baseTitle;
+    pick.items = [typed, ...(problems.length ? [{ label: 'Problems', kind: vscode.QuickPickItemKind.Separator, line: '', isTyped: false }, ...problems] : []), ...listed];
+    // After a blocked Enter, the first problem is the active entry, so that Enter next applies its fix.
+    pick.activeItems = [blocked && problems.length ? problems[0]! : typed];
   };
 
   return new Promise((resolve) => {
@@ -84,18 +117,24 @@ export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: st
       pick.value = line;
       refresh();
     };
-    pick.onDidChangeValue(refresh);
+    pick.onDidChangeValue(() => refresh());
     pick.onDidTriggerItemButton((event) => edit(event.item.line));
     pick.onDidAccept(() => {
       const item = pick.activeItems[0] ?? pick.items[0];
-      const line = item?.isTyped === false ? item.line : pick.value;
-      const check = checkArgsLine(line, options.series);
-      if (check.errors.length || !check.argv) {
-        // Errors block the restart: show them on the line being typed.
-        edit(line);
+      if (item?.isProblem) {
+        // A fix goes into the line, to be looked at before Enter restarts with it.
+        edit(item.line);
         return;
       }
-      finish({ argv: check.argv, line: line.trim() });
+      const line = item?.isTyped === false ? item.line : pick.value;
+      const result = check(line);
+      if (result.errors.length || !result.argv) {
+        // Errors block the restart: the title says so, and the problems are listed under the line.
+        pick.value = line;
+        refresh(true);
+        return;
+      }
+      finish({ argv: result.argv, line: line.trim() });
     });
     pick.onDidHide(() => {
       finish(undefined);
@@ -111,12 +150,12 @@ function section(title: string, items: ArgsItem[]): Array<ArgsItem> {
 }
 
 function detailOf(check: ArgsCheck, isRun = false): string {
-  const more = (count: number) => (count > 1 ? ` (and ${count - 1} more)` : '');
+  const more = (count: number) => (count > 1 ? ` (${count} problems, listed below)` : '');
   if (check.errors.length) {
-    return `$(error) ${check.errors[0]}${more(check.errors.length)}`;
+    return `$(error) ${check.errors[0]}${more(check.problems.length)}`;
   }
   if (check.warnings.length) {
-    return `$(warning) ${check.warnings[0]}${more(check.warnings.length)}`;
+    return `$(warning) ${check.warnings[0]}${more(check.problems.length)}`;
   }
   return isRun
     ? 'Runs beside the server, which keeps serving (--stop-after-init is added); after -u or -i it reloads.'

@@ -1,6 +1,7 @@
 // What the status-bar item shows for each state, as plain data: no `vscode` here, so that every
 // state can be checked by a unit test.
 import { joinArgs } from '../core/argv-text';
+import { describeExit, signalName } from '../core/exit-status';
 import type { WatchState } from '../engine/odoo-watcher';
 
 /** The watcher's states, plus what only the extension knows. */
@@ -42,7 +43,7 @@ export interface StatusBarView {
 }
 
 /** Commands the tooltip may link to; the status bar trusts exactly these. */
-export const tooltipCommands = ['odooDev.restart', 'odooDev.restartWithArgs', 'odooDev.stop', 'odooDev.start', 'odooDev.showLogs', 'odooDev.selectContainer'] as const;
+export const tooltipCommands = ['odooDev.restart', 'odooDev.restartWithArgs', 'odooDev.stop', 'odooDev.start', 'odooDev.showLogs', 'odooDev.selectContainer', 'odooDev.startContainer'] as const;
 
 type TooltipCommand = typeof tooltipCommands[number];
 
@@ -53,6 +54,7 @@ const linkTitles: Record<TooltipCommand, string> = {
   'odooDev.start': 'Start',
   'odooDev.showLogs': 'Show Logs',
   'odooDev.selectContainer': 'Select Container',
+  'odooDev.startContainer': 'Start Container',
 };
 
 const busyWords: Record<BusyInfo['action'], string> = { restart: 'restarting', run: 'running once', start: 'starting', stop: 'stopping' };
@@ -62,9 +64,10 @@ export function statusBarView(state: StatusState, busy?: BusyInfo, context: Stat
   const base = viewOf(state, context);
   const spinning = busy !== undefined && !base.isBusy;
   const text = spinning ? `$(sync~spin) Odoo ${busyWords[busy.action]}` : base.text;
-  const where = context.container ? ` in container ${code(context.container)}` : '';
+  // A line of its own: "Odoo is stopped in container x" would read as if the container were.
   const lines = [
-    `${base.heading}${where}`,
+    base.heading,
+    ...(context.container ? [`Container ${code(context.container)}`] : []),
     ...base.details,
     ...(busy?.message ? [`_${escapeMarkdown(busy.message)}_`] : []),
     links(base.links),
@@ -98,7 +101,7 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
     case 'running': {
       const version = state.version?.serverVersion;
       const label = version ? `Odoo ${version}` : 'Odoo running';
-      const uptime = context.runningSince !== undefined ? `up ${duration((context.now ?? Date.now()) - context.runningSince)}` : undefined;
+      const uptime = context.runningSince !== undefined ? `up ${uptimeText((context.now ?? Date.now()) - context.runningSince)}` : undefined;
       const facts = [`PID ${state.pid}`, state.database ? `database ${code(state.database)}` : undefined, uptime].filter(Boolean).join(' · ');
       return {
         text: `$(pass) ${label}${state.database ? ` · ${state.database}` : ''}`,
@@ -116,15 +119,21 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
       return busyView('stopping', `Odoo is stopping (PID ${state.pid})`);
     case 'stopped':
       return { text: '$(debug-stop) Odoo stopped', heading: '**Odoo** is stopped', details: ['The container runs; Odoo does not.'], links: stoppedLinks, ...quiet };
-    case 'crashed':
+    case 'crashed': {
+      const how = state.exitCode !== undefined ? `${state.exitCode}` : state.signal !== undefined ? signalName(state.signal) : undefined;
+      const known = state.exitCode !== undefined || state.signal !== undefined;
       return {
-        text: `$(error) Odoo crashed${state.exitCode !== undefined ? ` (${state.exitCode})` : ''}`,
-        heading: `**Odoo crashed**${state.exitCode !== undefined ? ` with exit code ${state.exitCode}` : ''}`,
-        details: ['The log shows why; Restart with args runs it with other args.'],
-        links: ['odooDev.showLogs', 'odooDev.restartWithArgs', 'odooDev.start'],
+        text: `$(error) Odoo crashed${how ? ` (${how})` : ''}`,
+        heading: known ? `**Odoo crashed**: it ${escapeMarkdown(describeExit(state.exitCode, state.signal))}` : '**Odoo crashed**',
+        details: [
+          ...(state.reason ? [escapeMarkdown(state.reason)] : []),
+          'The log shows why; Start runs the last args that worked, Restart with args other ones.',
+        ],
+        links: ['odooDev.showLogs', 'odooDev.start', 'odooDev.restartWithArgs'],
         isError: true,
         isBusy: false,
       };
+    }
     case 'not-ready':
       return {
         text: '$(warning) Odoo not ready',
@@ -138,7 +147,7 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
         text: '$(debug-stop) Odoo container stopped',
         heading: `**The container is stopped**${state.exitCode !== undefined ? ` (exit code ${state.exitCode})` : ''}`,
         details: ['Start the container to run Odoo in it.'],
-        links: ['odooDev.showLogs', 'odooDev.selectContainer'],
+        links: ['odooDev.startContainer', 'odooDev.showLogs', 'odooDev.selectContainer'],
         ...quiet,
       };
     case 'container-gone':
@@ -226,6 +235,14 @@ function longestRun(text: string, char: string): number {
 
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+/**
+ * The uptime as the tooltip shows it: the item is redrawn once a minute, so seconds would stand
+ * still between two redraws; under a minute it says so.
+ */
+export function uptimeText(ms: number): string {
+  return ms < 60_000 ? 'under a minute' : duration(ms);
 }
 
 /** `12 s`, `5 min`, `2 h 5 min`, `3 d 4 h`. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliProcess, runCli } from '../support/cli';
-import { execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
+import { STANDIN_IMAGE, execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 
@@ -257,7 +257,7 @@ describe('odoo-dev against a real Docker engine', function () {
     it('finds the Dev Container of the current folder without being told its name', async () => {
       const folder = await mkdtemp(path.join(os.tmpdir(), 'odoo-dev-workspace-'));
       const container = await testDocker().createContainer({
-        Image: 'odoo-dev-test/standin:latest',
+        Image: STANDIN_IMAGE,
         Entrypoint: ['/bin/sh', '-c', 'echo Container started; trap "exit 0" 15; exec "$@"; while sleep 1 & wait $!; do :; done', '-'],
         Labels: { 'odoo-dev-test': '1', 'devcontainer.local_folder': folder },
         HostConfig: { NetworkMode: 'none' },

@@ -18,11 +18,11 @@ import {
 } from './workbench';
 
 const STATUS = 'odooDev.status';
+/** What the palette offers while Odoo runs; Start is not among them, as only what applies is offered. */
 const COMMANDS = [
   'Odoo: Restart with args',
   'Odoo: Restart',
   'Odoo: Stop',
-  'Odoo: Start',
   'Odoo: Show Logs',
   'Odoo: Select Container',
 ];

@@ -1,18 +1,21 @@
 /**
  * A real VS Code workbench for UI tests: code-server (under the Node 24 that
  * test/e2e/setup.sh installs) opened in Debian's Chromium, driven by playwright-core, with this
- * repository loaded unpackaged as the extension under development.
+ * repository loaded unpackaged as the extension under development, or with a `.vsix`
+ * installed as a user installs it (`vsix`).
  *
  * code-server 4.139 honours the `payload` that names the development extension only when it
- * runs with the smoke-test driver enabled, and that driver hides notification toasts: these
- * tests read the status bar, the command palette and input boxes, never toasts.
+ * runs with the smoke-test driver enabled, and that driver hides notification toasts: tests of
+ * the unpackaged extension read the status bar, the command palette and input boxes, never
+ * toasts. A workbench with an installed `.vsix` runs without that driver, and shows toasts.
  *
  * Each workbench writes its artefacts (screenshots, code-server's and the browser's output,
  * VS Code's own logs with the extension's output channel) to test-results/e2e/NAME/.
  */
-import { spawn, type ChildProcess } from 'child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
+import { format } from 'util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { childGroupWith, endProcesses, killGroupsNow } from './process-groups';
 
@@ -75,6 +78,21 @@ export interface WorkbenchOptions {
   userSettings?: Record<string, unknown>;
   /** The unpackaged extension to load (default: this repository). */
   extensionPath?: string;
+  /**
+   * A `.vsix` to install into the run's extensions folder before code-server starts, instead of
+   * loading an extension under development: the extension runs as installed, under its own
+   * `extensionKind`, and notification toasts show.
+   */
+  vsix?: string;
+  /** Workspace trust on and the folder not trusted: the window opens in Restricted Mode. */
+  untrusted?: boolean;
+  /**
+   * An `extensionTestsPath` (a bundled mocha entry exporting `run`) for the extension host to run
+   * with the extension under development; `Workbench.extensionTests` settles with its result.
+   */
+  extensionTests?: string;
+  /** Files written into the workspace first, by path relative to it. */
+  files?: Record<string, string>;
   /** Deadline for the server, the browser and the workbench to come up. */
   timeoutMs?: number;
 }
@@ -84,6 +102,12 @@ export interface Workbench {
   readonly url: string;
   /** test-results/e2e/NAME/ */
   readonly artefacts: string;
+  /** The folder the workbench has open. */
+  readonly workspace: string;
+  /** What the extension's output channel ("Odoo Dev Container") holds so far, from its log file. */
+  extensionLog(): string;
+  /** With `extensionTests`: the run's exit code and the extension host's console output. */
+  readonly extensionTests?: Promise<{ code: number; output: string }>;
   /** Saves a PNG of the workbench as ARTEFACTS/NAME.png and returns its path. */
   screenshot(name: string): Promise<string>;
   /**
@@ -113,8 +137,14 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   mkdirSync(dirs.extensions);
   mkdirSync(join(dirs.workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...options.userSettings }, null, 2));
+  const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust, ...options.userSettings }, null, 2));
   writeFileSync(join(dirs.workspace, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings ?? {}, null, 2));
+  for (const [file, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(dirs.workspace, file)), { recursive: true });
+    writeFileSync(join(dirs.workspace, file), text);
+  }
+  if (options.vsix) installVsix(options.vsix, dirs, artefacts);
   writeFileSync(join(run, 'config.yaml'), 'auth: none\n');
 
   const groups: number[] = [];
@@ -142,7 +172,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   };
 
   try {
-    const server = startCodeServer(run, dirs, artefacts, timeoutMs);
+    const server = startCodeServer(run, dirs, artefacts, timeoutMs, { development: !options.vsix, trust: options.untrusted === true });
     if (server.process.pid) groups.push(server.process.pid);
     const url = `http://127.0.0.1:${await server.port}`;
     await waitForHealth(url, server.process, timeoutMs);
@@ -168,18 +198,41 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     page.on('pageerror', (error) => browserLog.write(`pageerror ${error.stack ?? error.message}\n`));
     context.on('close', () => browserLog.end());
 
-    const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://remote${options.extensionPath ?? REPO_ROOT}`]]);
-    const workbenchUrl = `${url}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(payload)}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', `vscode-remote://remote${options.extensionPath ?? REPO_ROOT}`],
+      ...(options.extensionTests ? [['extensionTestsPath', `vscode-remote://remote${options.extensionTests}`]] : []),
+    ]);
+    // The workbench reports a test run through these two page functions, as VS Code's own
+    // smoke tests receive it; they must exist before the workbench loads.
+    let extensionTests: Promise<{ code: number; output: string }> | undefined;
+    if (options.extensionTests) {
+      const output: string[] = [];
+      let finish: (result: { code: number; output: string }) => void = () => undefined;
+      extensionTests = new Promise((resolveRun) => { finish = resolveRun; });
+      await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+        // Console calls arrive as their arguments: a format string and its values.
+        output.push(format(...(Array.isArray(args) ? args : [args])));
+      });
+      await page.exposeFunction('codeAutomationExit', (code: number) => finish({ code, output: output.join('\n') }));
+    }
+    const workbenchUrl = options.vsix
+      ? `${url}/?folder=${encodeURIComponent(dirs.workspace)}`
+      : `${url}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(payload)}`;
     await page.goto(workbenchUrl, { timeout: timeoutMs });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: timeoutMs });
-    // Only a window with a development extension carries this title.
-    await page.waitForFunction(() => document.title.includes('[Extension Development Host]'), undefined, {
-      timeout: timeoutMs,
-    });
+    if (!options.vsix) {
+      // Only a window with a development extension carries this title.
+      await page.waitForFunction(() => document.title.includes('[Extension Development Host]'), undefined, {
+        timeout: timeoutMs,
+      });
+    }
     return {
       page,
       url: workbenchUrl,
       artefacts,
+      workspace: dirs.workspace,
+      extensionLog: () => readChannelLog(dirs.userData, 'Odoo Dev Container'),
+      ...(extensionTests ? { extensionTests } : {}),
       screenshot: async (name) => {
         const file = join(artefacts, `${name}.png`);
         await page.screenshot({ path: file });
@@ -208,6 +261,7 @@ function startCodeServer(
   dirs: { userData: string; extensions: string },
   artefacts: string,
   timeoutMs: number,
+  mode: { development: boolean; trust: boolean } = { development: true, trust: false },
 ): CodeServer {
   const args = [
     CODE_SERVER,
@@ -215,13 +269,13 @@ function startCodeServer(
     '--bind-addr', '127.0.0.1:0',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(mode.trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,
     '--config', join(run, 'config.yaml'),
     // Without it, code-server 4.139 ignores the payload that loads the extension under test.
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(mode.development ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   // detached: its own process group, so that stop() ends its helpers with it.
   const child = spawn(NODE24, args, {
@@ -255,6 +309,37 @@ function startCodeServer(
     });
   });
   return { process: child, port };
+}
+
+/**
+ * Installs a `.vsix` as a user does (`code-server --install-extension`), into the run's own
+ * folders; its output goes to ARTEFACTS/install.log.
+ */
+function installVsix(vsix: string, dirs: { userData: string; extensions: string }, artefacts: string): void {
+  const result = spawnSync(NODE24, [CODE_SERVER, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
+    encoding: 'utf8',
+    timeout: 60000,
+    env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' },
+  });
+  writeFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  if (result.status !== 0 || !/was successfully installed/.test(result.stdout ?? '')) {
+    throw new Error(`installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+  }
+}
+
+/** The newest log file of an output channel under the user-data folder's logs, as text. */
+function readChannelLog(userData: string, channel: string): string {
+  const logs = join(userData, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(`${channel}.log`)) found.push(path);
+    }
+  };
+  walk(logs);
+  return found.sort().map((file) => readFileSync(file, 'utf8')).join('\n');
 }
 
 /** How often /healthz is asked while code-server starts; the deadline bounds the wait. */
@@ -491,4 +576,59 @@ export async function recordStatusBar(page: Page, id: string): Promise<() => Pro
     { selector: statusBarSelector(id), key },
   );
   return () => page.evaluate((key) => [...window[key]!], key);
+}
+
+// --- Notifications and the palette's list --------------------------------------------------
+
+/** The texts of the notification toasts that show now (messages with their buttons' titles). */
+export async function notificationTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => Array.from(document.querySelectorAll('.notification-toast .notification-list-item')).map(
+    (item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim(),
+  ));
+}
+
+/**
+ * Waits for a notification toast whose message matches `pattern` and returns its text; on
+ * timeout the error lists the toasts that showed.
+ */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 20000): Promise<string> {
+  try {
+    const handle = await page.waitForFunction(
+      ({ source, flags }) => {
+        const texts = Array.from(document.querySelectorAll('.notification-toast .notification-list-item')).map(
+          (item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        );
+        return texts.find((text) => new RegExp(source, flags).test(text));
+      },
+      { source: pattern.source, flags: pattern.flags },
+      { timeout: timeoutMs },
+    );
+    return (await handle.jsonValue()) as string;
+  } catch (error) {
+    const shown = await notificationTexts(page).catch(() => []);
+    throw new Error(`no notification matched ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(shown)}`, { cause: error });
+  }
+}
+
+/** Clicks the button titled `button` on the toast whose message matches `pattern`. */
+export async function clickNotificationButton(page: Page, pattern: RegExp, button: string): Promise<void> {
+  const toast = page.locator('.notification-toast .notification-list-item').filter({ hasText: pattern }).first();
+  await toast.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).first().click();
+}
+
+/** Closes every notification toast (the command "Clear All Notifications"). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+}
+
+/**
+ * The titles the command palette lists for `filter` once `expected` is among them (so that
+ * the extension's commands are there), then closes it: what a person would see.
+ */
+export async function paletteTitles(page: Page, filter: string, expected: readonly string[], timeoutMs = 10000): Promise<string[]> {
+  await openPaletteListing(page, filter, expected, timeoutMs);
+  const widget = page.locator('.quick-input-widget');
+  const listed = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((text) => text.trim());
+  await widget.locator('.quick-input-box input').press('Escape');
+  return listed;
 }

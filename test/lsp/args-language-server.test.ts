@@ -198,11 +198,11 @@ describe('args language server over LSP (dist/server.js --stdio)', function () {
     assert.ok(labels(items).includes('--with-demo'), '--with-demo exists in 19.0');
     assert.ok(!labels(items).includes('--help'), 'options that make Odoo exit are not offered');
     const update = items.find((item) => item.label === '--update') as CompletionItem;
-    assert.match(update.detail ?? '', /^commaList/);
+    assert.match(update.detail ?? '', /^module names separated by commas/);
     assert.match((update.documentation as MarkupContent).value, /Upgrade the listed modules/);
     assert.match((update.documentation as MarkupContent).value, /One-shot: upgrade runs once/);
     const logLevel = items.find((item) => item.label === '--log-level') as CompletionItem;
-    assert.equal(logLevel.detail, 'choice, default info');
+    assert.equal(logLevel.detail, 'one of the listed values; default info');
     assert.deepEqual(logLevel.textEdit, { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: '--log-level=' });
   });
 
@@ -250,7 +250,8 @@ describe('args language server over LSP (dist/server.js --stdio)', function () {
     const { value } = hover.contents as MarkupContent;
     assert.match(value, /\*\*--dev\*\* \(Odoo 19\.0\)/);
     assert.match(value, /Comma list of developer features/);
-    assert.match(value, /Type: `commaList`/);
+    assert.match(value, /Takes: values separated by commas/);
+    assert.doesNotMatch(value, /commaList/, 'no internal type names');
     assert.match(value, /`all` turns on: access, qweb, reload, xml/);
     assert.deepEqual(hover.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 21 } });
   });
@@ -313,7 +314,8 @@ describe('args language server over LSP (dist/server.js --stdio)', function () {
     const items = await server.completion(argsUri, 3, 0);
     assert.ok(!labels(items).includes('--with-demo'));
     const devValues = await server.completion(argsUri, 1, '-d dev --dev='.length);
-    assert.deepEqual(labels(devValues).sort(), ['all', 'qweb', 'reload', 'xml']);
+    // 17 still honours the post-mortem debuggers (odoo/tools/debugger.py): offered too.
+    assert.deepEqual(labels(devValues).sort(), ['all', 'ipdb', 'pdb', 'pudb', 'qweb', 'reload', 'wdb', 'xml']);
 
     const back = server.nextDiagnostics(argsUri);
     await server.connection.sendNotification(new NotificationType<{ series: string }>('odooDev/setSeries'), { series: '19.0' });
@@ -351,5 +353,59 @@ describe('args language server started for an older series', function () {
   it('marks warnings as warnings', async () => {
     const diagnostics = await server.open('file:///work/warn.odoo-args', '-u sale\n');
     assert.deepEqual(shown(diagnostics).map(([severity, where]) => [severity, where]), [[warning, '0:0-0:7']]);
+  });
+});
+
+describe('args language server told what the container offers (odooDev/setServerOffer)', function () {
+  this.timeout(60_000);
+  let server: ServerUnderTest;
+  const uri = 'file:///work/offer.odoo-args';
+  const offer = new NotificationType<object>('odooDev/setServerOffer');
+
+  before(async () => {
+    ensureBuilt();
+    server = new ServerUnderTest();
+    await server.initialize({ series: '17.0' });
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('says nothing about modules and databases it was not told of', async () => {
+    const diagnostics = await server.open(uri, '-d deb -u my_modul\n[modules]\n-u \n[databases]\n-d \n');
+    assert.ok(!shown(diagnostics).some(([, , , message]) => /No (module|database)/.test(message)), JSON.stringify(shown(diagnostics)));
+    assert.deepEqual(labels(await server.completion(uri, 2, 3)), []);
+  });
+
+  it('completes the modules with their summaries and the databases, and flags unknown ones with the closest name', async () => {
+    const diagnostics = server.nextDiagnostics(uri);
+    await server.connection.sendNotification(offer, {
+      modules: [
+        { name: 'my_module', summary: 'A fake addon', where: 'container' },
+        { name: 'sale', summary: 'Sales', where: 'container' },
+        { name: 'workspace_module', summary: 'Only in the workspace', where: 'workspace' },
+      ],
+      databases: ['dev', 'test'],
+    });
+    const found = shown(await diagnostics);
+    assert.ok(found.some(([severity, where, , message]) => severity === warning && where === '0:0-0:6'
+      && message === 'No database "deb" on the server: Odoo would create it; did you mean "dev"?'), JSON.stringify(found));
+    assert.ok(found.some(([, where, , message]) => where === '0:7-0:18' && /No module "my_modul" .*did you mean "my_module"\?/.test(message)), JSON.stringify(found));
+
+    const modules = await server.completion(uri, 2, 3);
+    assert.deepEqual(labels(modules), ['my_module', 'sale', 'workspace_module']);
+    assert.equal(modules[0]!.detail, 'A fake addon');
+    assert.equal(modules[2]!.labelDetails?.description, 'workspace');
+    assert.deepEqual(labels(await server.completion(uri, 4, 3)), ['dev', 'test']);
+  });
+
+  it('offers the fix as a quick fix', async () => {
+    const actions = await withDeadline(server.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 3 }, end: { line: 0, character: 3 } },
+      context: { diagnostics: [] },
+    }), 'code actions') as CodeAction[];
+    assert.ok(actions.some((action) => action.title === 'Change to -d dev'), JSON.stringify(actions.map((a) => a.title)));
   });
 });

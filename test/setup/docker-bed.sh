@@ -9,7 +9,8 @@
 #
 # Environment: ODOO_DEV_WORK (work dir, default /tmp/odoo-dev-test; holds dockerd.log,
 # dockerd.pid, setup.lock), ODOO_DEV_DEBIAN_MIRROR (overrides the mirror read from apt's
-# sources). test/setup/docker-bed-stop.sh undoes step 2 and removes test containers.
+# sources), ODOO_DEV_STANDIN_IMAGE (the stand-in's tag, default odoo-dev-test/standin:latest;
+# the tests read it too). test/setup/docker-bed-stop.sh undoes step 2 and removes test containers.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,7 +18,7 @@ WORK=${ODOO_DEV_WORK:-/tmp/odoo-dev-test}
 SOCK=/var/run/docker.sock
 SUITE=bookworm
 BASE_IMAGE=odoo-dev-test/base:$SUITE
-STANDIN_IMAGE=odoo-dev-test/standin:latest
+STANDIN_IMAGE=${ODOO_DEV_STANDIN_IMAGE:-odoo-dev-test/standin:latest}
 CONTEXT=$ROOT/test/fixtures/standin
 HASH_LABEL=odoo-dev-test.context-hash
 

@@ -9,7 +9,7 @@
 import Dockerode from 'dockerode';
 import { randomBytes } from 'crypto';
 
-export const STANDIN_IMAGE = 'odoo-dev-test/standin:latest';
+export const STANDIN_IMAGE = process.env.ODOO_DEV_STANDIN_IMAGE ?? 'odoo-dev-test/standin:latest';
 export const TEST_LABEL = 'odoo-dev-test';
 /** What the official entrypoint appends to Odoo's arguments with its default environment. */
 export const DB_ARGS = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', 'odoo'];

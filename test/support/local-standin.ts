@@ -98,6 +98,7 @@ function layOutImage(container: LocalContainer): void {
   fs.copyFileSync(STANDIN, path.join(image, 'bin', 'odoo'));
   fs.chmodSync(path.join(image, 'bin', 'odoo'), 0o755);
   fs.cpSync(path.join(path.dirname(STANDIN), 'options'), path.join(image, 'bin', 'options'), { recursive: true });
+  fs.copyFileSync(path.join(path.dirname(STANDIN), 'standin_tests.py'), path.join(image, 'bin', 'standin_tests.py'));
   fs.cpSync(path.join(path.dirname(STANDIN), 'addons'), path.join(image, 'addons'), { recursive: true });
   fs.writeFileSync(path.join(image, 'odoo.conf'), `[options]\naddons_path = ${IMAGE}/addons\ndata_dir = ${IMAGE}/data\n`);
   for (const owned of ['home', 'data']) {

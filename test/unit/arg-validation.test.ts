@@ -139,8 +139,8 @@ describe('validateArgs', () => {
       ['enforced choice, no suggestion', '17.0', ['--log-level', 'verbose'], [
         ['error', 0, 2, 'does not accept "verbose"; use one of info, debug_rpc'],
       ]],
-      ['--dev value of an older series', '17.0', ['--dev', 'xml,wdb'], [
-        ['warning', 0, 2, 'Odoo 17.0 ignores the --dev value "wdb"; it knows all, reload, qweb, xml.', ['--dev', 'xml']],
+      ['--dev value of an older series', '19.0', ['--dev', 'xml,wdb'], [
+        ['warning', 0, 2, 'Odoo 19.0 ignores the --dev value "wdb"; it knows all, access, qweb, reload, replica, werkzeug, xml.', ['--dev', 'xml']],
       ]],
       ['--dev typo', '17.0', ['--dev=realod'], [
         ['warning', 0, 1, 'did you mean "reload"?', ['--dev=reload']],
@@ -192,7 +192,7 @@ describe('validateArgs', () => {
         ['error', 1, 3, '--syslog and --logfile exclude each other'],
       ]],
       ['option given twice', '17.0', ['-d', 'a', '--database=b'], [
-        ['warning', 0, 2, '-d is overridden by --database later on the line', []],
+        ['warning', 0, 2, '-d is overridden by --database later in these args', []],
       ]],
       ['repeatable options are fine', '17.0', ['--log-handler', 'a:DEBUG', '--log-sql', '--log-handler=b:INFO'], []],
       ['value that looks like an option', '17.0', ['-d', '--dev', 'xml'], [
@@ -260,7 +260,7 @@ describe('validateArgs', () => {
       ['17.0', ['--no-http=1']],
       ['17.0', ['-p', '08069']],
       ['17.0', ['--log-level=DEBUG']],
-      ['17.0', ['--dev', 'xml,wdb']],
+      ['19.0', ['--dev', 'xml,wdb']],
       ['17.0', ['--log-handler', 'odoo.sql_db:debug']],
       ['18.0', ['--log-handler', 'a:DEBUG,b:INFO']],
       ['17.0', ['-update', 'my_module', '-d', 'db']],

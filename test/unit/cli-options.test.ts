@@ -62,13 +62,13 @@ describe('parseCliOptions', () => {
   });
 
   const errors: Array<[string[], RegExp]> = [
-    [[], /^Say what to do: status, restart, run, stop, start, logs or keeper\.$/],
+    [[], /^Say what to do: status, restart, run, stop, start, logs, keeper, test or update\.$/],
     [['--json'], /^Say what to do/],
     [['restart', '-d', 'db'], /^Unknown option -d\. Odoo's own args go after "--", as in: odoo-dev restart -- -d mydb -u my_module$/],
     [['restart', '--foo'], /^Unknown option --foo\./],
     [['restart', '--foo=bar'], /^Unknown option --foo=bar\./],
     [['restart', '-vf'], /^Unknown option -vf\./],
-    [['restat'], /^Unknown command "restat"; the commands are status, restart, run, stop, start, logs, keeper\.$/],
+    [['restat'], /^Unknown command "restat"; the commands are status, restart, run, stop, start, logs, keeper, test, update\.$/],
     [['help'], /^Unknown command "help"/],
     [['restart', 'stop'], /^Unexpected "stop" after the command restart\. Odoo's own args go after "--"\.$/],
     [['restart', 'my_module'], /^Unexpected "my_module" after the command restart/],

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { parseDockerHost, resolveDockerEndpoint, type DockerEndpoint, type EndpointInputs } from '../../src/core/docker-endpoint';
+import { parseDockerHost, resolveDockerEndpoint, wellKnownSockets, type DockerEndpoint, type EndpointInputs, type SocketState } from '../../src/core/docker-endpoint';
 import { OdooDevError } from '../../src/core/errors';
 
 const home = '/home/dev';
@@ -11,10 +11,13 @@ function sha256(text: string): string {
 
 /** Endpoint inputs over an in-memory file system. */
 function inputs(
-  options: { setting?: string; env?: Record<string, string | undefined>; files?: Record<string, string>; platform?: string } = {},
+  options: { setting?: string; env?: Record<string, string | undefined>; files?: Record<string, string>; platform?: string; sockets?: Record<string, SocketState>; uid?: number } = {},
 ): EndpointInputs {
   const files = options.files ?? {};
+  const sockets = options.sockets;
   return {
+    ...(sockets ? { socketState: (path: string) => sockets[path] ?? 'missing' } : {}),
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.setting !== undefined ? { setting: options.setting } : {}),
     env: options.env ?? {},
     home,
@@ -98,7 +101,7 @@ describe('resolveDockerEndpoint', () => {
     ['DOCKER_TLS_VERIFY does not apply to a socket', inputs({ env: { DOCKER_HOST: 'unix:///x.sock', DOCKER_TLS_VERIFY: '1' } }),
       { address: 'unix:///x.sock', source: 'DOCKER_HOST', socketPath: '/x.sock' }],
     ['DOCKER_HOST ssh://user@host', inputs({ env: { DOCKER_HOST: 'ssh://dev@build.example' } }),
-      { address: 'ssh://dev@build.example', source: 'DOCKER_HOST', protocol: 'ssh', host: 'build.example', port: 22, username: 'dev' }],
+      { address: 'ssh://dev@build.example', source: 'DOCKER_HOST', protocol: 'ssh', host: 'build.example', username: 'dev' }],
     ['DOCKER_HOST ssh:// with a port and no user', inputs({ env: { DOCKER_HOST: 'ssh://build.example:2222' } }),
       { address: 'ssh://build.example:2222', source: 'DOCKER_HOST', protocol: 'ssh', host: 'build.example', port: 2222 }],
     ['DOCKER_HOST wins over the current context', inputs({
@@ -125,7 +128,7 @@ describe('resolveDockerEndpoint', () => {
         '/etc/docker-cli/config.json': JSON.stringify({ currentContext: 'remote' }),
         ...contextFiles('/etc/docker-cli', 'remote', 'ssh://me@far'),
       },
-    }), { address: 'ssh://me@far', source: 'Docker context "remote"', protocol: 'ssh', host: 'far', port: 22, username: 'me' }],
+    }), { address: 'ssh://me@far', source: 'Docker context "remote"', protocol: 'ssh', host: 'far', username: 'me' }],
     ['a context with TLS material', inputs({
       env: { DOCKER_CONTEXT: 'secure' },
       files: contextFiles(`${home}/.docker`, 'secure', 'tcp://docker-7.test:2376', { tls: true }),
@@ -230,6 +233,53 @@ describe('resolveDockerEndpoint', () => {
   }
 });
 
+describe('resolveDockerEndpoint: Podman and the sockets of a user', () => {
+  const runtime = { XDG_RUNTIME_DIR: '/run/user/1000' };
+  const cases: Array<[string, EndpointInputs, DockerEndpoint]> = [
+    ['CONTAINER_HOST, Podman\'s variable, after DOCKER_HOST', inputs({ env: { CONTAINER_HOST: 'unix:///run/user/1000/podman/podman.sock' } }),
+      { address: 'unix:///run/user/1000/podman/podman.sock', source: 'CONTAINER_HOST', socketPath: '/run/user/1000/podman/podman.sock' }],
+    ['DOCKER_HOST wins over CONTAINER_HOST', inputs({ env: { DOCKER_HOST: 'unix:///d.sock', CONTAINER_HOST: 'unix:///p.sock' } }),
+      { address: 'unix:///d.sock', source: 'DOCKER_HOST', socketPath: '/d.sock' }],
+    ['CONTAINER_HOST wins over a Docker context', inputs({
+      env: { CONTAINER_HOST: 'unix:///p.sock', DOCKER_CONTEXT: 'remote' },
+      files: contextFiles(`${home}/.docker`, 'remote', 'ssh://me@far'),
+    }), { address: 'unix:///p.sock', source: 'CONTAINER_HOST', socketPath: '/p.sock' }],
+    ['CONTAINER_HOST over ssh with the remote socket and CONTAINER_SSHKEY',
+      inputs({ env: { CONTAINER_HOST: 'ssh://core@podman.test:2222/run/user/1000/podman/podman.sock', CONTAINER_SSHKEY: '/home/dev/.ssh/podman' } }),
+      {
+        address: 'ssh://core@podman.test:2222/run/user/1000/podman/podman.sock', source: 'CONTAINER_HOST', protocol: 'ssh',
+        host: 'podman.test', port: 2222, username: 'core', remoteSocketPath: '/run/user/1000/podman/podman.sock', identityFile: '/home/dev/.ssh/podman',
+      }],
+    ['the Docker socket when this user may open it', inputs({ env: runtime, sockets: { '/var/run/docker.sock': 'usable', '/run/user/1000/podman/podman.sock': 'usable' } }),
+      defaultSocket],
+    ['rootless Docker when the system socket is missing', inputs({ env: runtime, sockets: { '/run/user/1000/docker.sock': 'usable' } }),
+      { address: 'unix:///run/user/1000/docker.sock', source: 'the rootless Docker socket', socketPath: '/run/user/1000/docker.sock' }],
+    ['rootless Podman when neither Docker socket is there', inputs({ env: runtime, sockets: { '/run/user/1000/podman/podman.sock': 'usable', '/run/podman/podman.sock': 'usable' } }),
+      { address: 'unix:///run/user/1000/podman/podman.sock', source: 'the rootless Podman socket', socketPath: '/run/user/1000/podman/podman.sock' }],
+    ['rootful Podman last', inputs({ env: runtime, sockets: { '/run/podman/podman.sock': 'usable' } }),
+      { address: 'unix:///run/podman/podman.sock', source: 'the Podman socket', socketPath: '/run/podman/podman.sock' }],
+    ['a system socket this user may not open does not hide their own engine',
+      inputs({ env: runtime, sockets: { '/var/run/docker.sock': 'denied', '/run/user/1000/podman/podman.sock': 'usable' } }),
+      { address: 'unix:///run/user/1000/podman/podman.sock', source: 'the rootless Podman socket (/var/run/docker.sock not open to this user)', socketPath: '/run/user/1000/podman/podman.sock' }],
+    ['only a refused socket: that one, so that the error names it', inputs({ env: runtime, sockets: { '/var/run/docker.sock': 'denied' } }), defaultSocket],
+    ['/run/user/UID without XDG_RUNTIME_DIR', inputs({ uid: 1234, sockets: { '/run/user/1234/docker.sock': 'usable' } }),
+      { address: 'unix:///run/user/1234/docker.sock', source: 'the rootless Docker socket', socketPath: '/run/user/1234/docker.sock' }],
+    ['no socket at all: the default, saying what was tried', inputs({ env: runtime, sockets: {} }), {
+      ...defaultSocket,
+      source: 'the default socket (no engine socket found: tried /var/run/docker.sock, /run/user/1000/docker.sock, /run/user/1000/podman/podman.sock, /run/podman/podman.sock)',
+    }],
+  ];
+  for (const [title, given, expected] of cases) {
+    it(title, () => assert.deepEqual(resolveDockerEndpoint(given), expected));
+  }
+
+  it('lists the well-known sockets in the order they are tried', () => {
+    assert.deepEqual(wellKnownSockets({ env: { XDG_RUNTIME_DIR: '/run/user/7' } }).map((s) => s.path),
+      ['/var/run/docker.sock', '/run/user/7/docker.sock', '/run/user/7/podman/podman.sock', '/run/podman/podman.sock']);
+    assert.deepEqual(wellKnownSockets({ env: {} }).map((s) => s.path), ['/var/run/docker.sock', '/run/podman/podman.sock']);
+  });
+});
+
 describe('parseDockerHost', () => {
   const env = { env: {}, home };
   const cases: Array<[string, DockerEndpoint]> = [
@@ -247,6 +297,10 @@ describe('parseDockerHost', () => {
       tls: { caPath: `${home}/.docker/ca.pem`, certPath: `${home}/.docker/cert.pem`, keyPath: `${home}/.docker/key.pem`, verify: true },
     }],
     ['ssh://root@docker-ssh.test:22', { address: 'ssh://root@docker-ssh.test:22', source: 's', protocol: 'ssh', host: 'docker-ssh.test', port: 22, username: 'root' }],
+    ['ssh://alias', { address: 'ssh://alias', source: 's', protocol: 'ssh', host: 'alias' }],
+    ['ssh://me@host/run/podman/podman.sock', {
+      address: 'ssh://me@host/run/podman/podman.sock', source: 's', protocol: 'ssh', host: 'host', username: 'me', remoteSocketPath: '/run/podman/podman.sock',
+    }],
   ];
   for (const [value, expected] of cases) {
     it(value, () => {

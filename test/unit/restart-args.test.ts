@@ -33,11 +33,33 @@ describe('checkArgsLine', () => {
       argv: ['-d', 'db', '--dev=xml,qweb', '--log-handler=odoo.sql_db:DEBUG'],
       errors: [],
       warnings: [],
+      problems: [],
     });
   });
 
   it('accepts an empty line', () => {
-    assert.deepEqual(checkArgsLine('   '), { argv: [], errors: [], warnings: [] });
+    assert.deepEqual(checkArgsLine('   '), { argv: [], errors: [], warnings: [], problems: [] });
+  });
+
+  it('lists every problem, each with the whole line fixed where a fix exists', () => {
+    const check = checkArgsLine('-d db --log-level=debg --bogus', '17.0');
+    assert.equal(check.problems.length, 2);
+    assert.deepEqual(check.problems.map((p) => p.severity), ['error', 'error']);
+    assert.equal(check.problems[0]!.fixedLine, '-d db --log-level=debug --bogus');
+    assert.equal(check.problems[0]!.fixTitle, 'Change to --log-level=debug');
+    assert.match(check.problems[1]!.message, /--bogus/);
+    assert.equal(check.problems[1]!.fixedLine, undefined, 'no option is close to --bogus');
+  });
+
+  it('checks modules and databases against what the server offers', () => {
+    const offer = { modules: ['sale', 'my_module'], databases: ['dev', 'test'] };
+    const check = checkArgsLine('-d deb -u my_modul', '17.0', offer);
+    assert.deepEqual(check.errors, []);
+    assert.equal(check.warnings.length, 2);
+    assert.match(check.warnings[0]!, /No database "deb" on the server: Odoo would create it; did you mean "dev"\?/);
+    assert.match(check.warnings[1]!, /No module "my_modul" .*did you mean "my_module"\?/);
+    assert.equal(check.problems[0]!.fixedLine, '-d dev -u my_modul');
+    assert.deepEqual(checkArgsLine('-d dev -u my_module,all', '17.0', offer).problems, []);
   });
 
   it('keeps shell syntax as words and runs nothing', () => {

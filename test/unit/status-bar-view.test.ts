@@ -41,10 +41,35 @@ describe('statusBarView', () => {
   it('puts the masked command, the PID, the database and the uptime in the tooltip of a running server', () => {
     const view = statusBarView(running, undefined, { container: 'odoo-dev', runningSince: 1_000, now: 1_000 + 5 * 60_000 + 3_000 });
     const tooltip = view.tooltipLines.join('\n\n');
-    assert.match(tooltip, /\*\*Odoo 17\\\.0\*\* is running in container `odoo-dev`/);
+    assert.match(tooltip, /\*\*Odoo 17\\\.0\*\* is running\n\nContainer `odoo-dev`\n/);
     assert.match(tooltip, /PID 42 · database `db` · up 5 min/);
     assert.match(tooltip, /```text\n\/usr\/bin\/python3 \/usr\/bin\/odoo -d db --dev=xml --db_password \*\*\*\n```/);
     assert.doesNotMatch(tooltip, /secret/);
+  });
+
+  it('says "under a minute" rather than seconds that stand still between redraws', () => {
+    const tooltip = statusBarView(running, undefined, { runningSince: 1_000, now: 1_000 + 12_000 }).tooltipLines.join('\n\n');
+    assert.match(tooltip, /up under a minute/);
+    assert.doesNotMatch(tooltip, /up \d+ s/);
+  });
+
+  it('names the container on a line of its own, not as where Odoo is stopped', () => {
+    const lines = statusBarView({ kind: 'stopped' }, undefined, { container: 'odoo-dev' }).tooltipLines;
+    assert.equal(lines[0], '**Odoo** is stopped');
+    assert.equal(lines[1], 'Container `odoo-dev`');
+  });
+
+  it('shows a server killed by a signal as crashed, with the signal and the reason', () => {
+    const view = statusBarView({ kind: 'crashed', signal: 9 });
+    assert.equal(view.text, '$(error) Odoo crashed (SIGKILL)');
+    assert.equal(view.isError, true);
+    assert.match(view.tooltipLines[0]!, /was killed by SIGKILL/);
+    const found = statusBarView({ kind: 'crashed', reason: 'It ended without shutting down.' }).tooltipLines.join('\n');
+    assert.match(found, /It ended without shutting down\\\./);
+  });
+
+  it('offers Start Container where the container is stopped', () => {
+    assert.match(statusBarView({ kind: 'container-stopped' }).tooltipLines.at(-1) ?? '', /\[Start Container\]\(command:odooDev\.startContainer\)/);
   });
 
   it('leaves the uptime out when it is not known', () => {

@@ -1,0 +1,302 @@
+/**
+ * The extension as a user has it: packaged with `npm run package`, installed from the `.vsix`
+ * into code-server (a browser-hosted VS Code, where only a workspace extension host runs), in
+ * a real workbench against real Docker containers running the Odoo stand-in. Notification
+ * toasts show here (no smoke-test driver). Needs `bash test/e2e/setup.sh` and
+ * `bash test/setup/docker-bed.sh`. Screenshots of each state: test-results/e2e/installed*.
+ */
+import * as assert from 'node:assert/strict';
+import { execIn, processesIn, startShape, testDocker, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
+import { packagedVsix } from './vsix';
+import {
+  clearNotifications,
+  clickNotificationButton,
+  closeQuickInput,
+  paletteTitles,
+  runCommand,
+  startWorkbench,
+  typeIntoInput,
+  waitForNotification,
+  waitForStatusBar,
+  type Workbench,
+} from './workbench';
+
+const STATUS = 'odooDev.status';
+const runningOn = (database: string) => new RegExp(`^Odoo .*· ${database}$`);
+const ABORT = "Using the database user 'postgres' is a security risk, aborting.";
+
+/** Odoo server masters in the container (the stand-in runs as /usr/bin/odoo). */
+async function odooMasters(odoo: ShapeContainer): Promise<ProcessInfo[]> {
+  const all = (await processesIn(odoo.container)).filter((p) => p.argv.includes('/usr/bin/odoo'));
+  const pids = new Set(all.map((p) => p.pid));
+  return all.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
+}
+
+async function onlyMaster(odoo: ShapeContainer): Promise<ProcessInfo> {
+  const masters = await odooMasters(odoo);
+  assert.equal(masters.length, 1, `expected one Odoo server, found ${JSON.stringify(masters.map((p) => p.argv))}`);
+  return masters[0]!;
+}
+
+async function signal(odoo: ShapeContainer, pid: number, name: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+  const result = await execIn(odoo.container, ['python3', '-c', `import os, signal; os.kill(${pid}, signal.${name})`], { user: '0:0' });
+  assert.equal(result.exitCode, 0, result.stderr);
+}
+
+/** The lines the output panel shows now (the panel draws only what is in view). */
+async function panelLines(workbench: Workbench): Promise<string[]> {
+  return workbench.page.locator('.part.panel .view-lines .view-line').allTextContents().then((lines) => lines.map((line) => line.replace(/\u00a0/g, ' ')));
+}
+
+/** The Odoo commands the palette lists now, once `present` are among them. */
+async function odooCommands(workbench: Workbench, present: readonly string[]): Promise<string[]> {
+  return (await paletteTitles(workbench.page, 'Odoo:', present, 15000)).filter((title) => title.startsWith('Odoo: '));
+}
+
+/** The palette, once it lists `present`, lists none of `absent`: context keys are set a moment after the state. */
+async function paletteOffers(workbench: Workbench, present: readonly string[], absent: readonly string[]): Promise<string[]> {
+  let listed: string[] = [];
+  await waitFor(`the palette to list ${present.join(', ')} and none of ${absent.join(', ')}`, async () => {
+    listed = await odooCommands(workbench, present);
+    return absent.some((title) => listed.includes(title)) ? undefined : true;
+  }, 15000).catch((error: Error) => {
+    throw new Error(`${error.message}; it lists ${JSON.stringify(listed)}`, { cause: error });
+  });
+  return listed;
+}
+
+describe('the extension installed from its .vsix, in code-server', function () {
+  this.timeout(120000);
+  let odoo: ShapeContainer | undefined;
+  let workbench: Workbench | undefined;
+
+  before(async function () {
+    const vsix = packagedVsix();
+    odoo = await startShape('keeper-exec', { odooArgs: ['-d', 'db'], env: { STANDIN_DATABASES: 'dev,test' } });
+    workbench = await startWorkbench({
+      name: 'installed',
+      vsix,
+      workspaceSettings: { 'odooDev.container': odoo.name },
+      files: {
+        '.odoo-args': '# Profiles of this workspace\n[dev]\n-d db\n',
+        'addons/workspace_module/__manifest__.py': "{'name': 'Workspace Module', 'summary': 'Only in the workspace', 'depends': ['base']}\n",
+      },
+    });
+  });
+
+  afterEach(async function () {
+    const title = this.currentTest?.title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() ?? 'test';
+    await workbench?.screenshot(title).catch(() => undefined);
+    if (workbench) await closeQuickInput(workbench.page).catch(() => undefined);
+  });
+
+  after(async function () {
+    try {
+      await workbench?.stop();
+    } finally {
+      await odoo?.remove();
+    }
+  });
+
+  it('runs installed in a browser-hosted VS Code: its commands are there and it shows the Odoo that runs', async function () {
+    await waitForStatusBar(workbench!.page, STATUS, runningOn('db'), 30000);
+    await workbench!.screenshot('state-running');
+  });
+
+  it('while Odoo runs, the palette offers Stop, Restart and Run Once, and neither Start nor Start Container', async function () {
+    const listed = await paletteOffers(workbench!, ['Odoo: Stop', 'Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…'], ['Odoo: Start', 'Odoo: Start Container']);
+    assert.ok(listed.includes('Odoo: Show Logs'), listed.join(', '));
+  });
+
+  it('completes module names (with their summaries) and database names from the container in the args file', async function () {
+    const { page } = workbench!;
+    await runCommand(page, 'Odoo: Edit Args');
+    const editor = page.locator('.monaco-editor[data-uri$=".odoo-args"]').first();
+    await editor.waitFor({ timeout: 15000 });
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n-u my_');
+    await page.keyboard.press('Control+Space');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    // The module, with its manifest's summary: from the container's addons path, not the editor's words.
+    await suggest.locator('.monaco-list-row', { hasText: 'my_module' }).filter({ hasText: 'A fake addon of the Odoo stand-in' }).first().waitFor({ timeout: 20000 });
+    await workbench!.screenshot('completion-modules');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('module -d de');
+    await page.keyboard.press('Control+Space');
+    await suggest.locator('.monaco-list-row', { hasText: 'dev' }).first().waitFor({ timeout: 20000 });
+    await workbench!.screenshot('completion-databases');
+    await page.keyboard.press('Escape');
+    // A typo in a database name would create a new database: flagged with the one meant.
+    await page.keyboard.type('b');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'No database "deb" on the server: Odoo would create it; did you mean "dev"?' })
+      .first().waitFor({ timeout: 20000 });
+    await workbench!.screenshot('diagnostic-database');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('a test run ends by itself beside the dev server, which keeps serving, and its result is reported', async function () {
+    const { page } = workbench!;
+    const before = await onlyMaster(odoo!);
+    await runCommand(page, 'Odoo: Run Once…');
+    await typeIntoInput(page, '-d test --test-enable', { title: /^Odoo: Run Once/ });
+    await page.keyboard.press('Enter');
+    const text = await waitForNotification(page, /ran once .* tests, none failed; the server kept running/, 30000);
+    assert.match(text, /3 tests, none failed/);
+    await workbench!.screenshot('run-once-reported');
+    assert.equal((await onlyMaster(odoo!)).pid, before.pid, 'the dev server was restarted');
+    await waitForStatusBar(page, STATUS, runningOn('db'));
+  });
+
+  it('a crash whose last line has no newline: its reason in the notification and under its own marker, and the last working args one click away', async function () {
+    const { page } = workbench!;
+    await clearNotifications(page);
+    await runCommand(page, 'Odoo: Restart with args');
+    await typeIntoInput(page, '-d db --db_user postgres', { title: /^Odoo: Restart with args/ });
+    await page.keyboard.press('Enter');
+    const text = await waitForNotification(page, /security risk, aborting/, 30000);
+    assert.match(text, /Odoo \(PID \d+\) exited with exit code 1, \d+\.\d s after it started: Using the database user 'postgres' is a security risk, aborting\./);
+    assert.match(text, /Restart with Last Working Args/);
+    await waitForStatusBar(page, STATUS, /^Odoo crashed \(1\)$/);
+    // The toast slides in: its button shows once it is in place.
+    await page.locator('.notification-toast .monaco-button', { hasText: 'Restart with Last Working Args' }).first().waitFor({ state: 'visible' });
+    await workbench!.screenshot('state-crashed');
+
+    await clickNotificationButton(page, /security risk, aborting/, 'Restart with Last Working Args');
+    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
+    const master = await onlyMaster(odoo!);
+    assert.ok(master.argv.includes('odoo') && !master.argv.includes('postgres'), `started ${JSON.stringify(master.argv)}`);
+
+    // The log view: the restart's marker, the abort line as a line of its own, then the start's marker.
+    await runCommand(page, 'Odoo: Show Logs');
+    // The panel draws only the lines in view: a maximized one, at its end, shows the crash and the start after it.
+    const maximize = page.locator('.part.panel .action-label[aria-label="Maximize Panel"]').first();
+    await maximize.click();
+    await page.locator('.part.panel .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    let lines: string[] = [];
+    await waitFor('the log view to show the crash and the start after it', async () => {
+      lines = await panelLines(workbench!);
+      const restart = lines.findIndex((line) => /^──── restart \d\d:\d\d:\d\d: -d db --db_user postgres ────$/.test(line));
+      const abort = lines.findIndex((line, i) => i > restart && line === ABORT);
+      const start = lines.findIndex((line, i) => i > abort && /^──── start \d\d:\d\d:\d\d ────$/.test(line));
+      return restart >= 0 && abort > restart && start > abort ? true : undefined;
+    }, 15000).catch((error: Error) => {
+      throw new Error(`${error.message}; the panel shows:\n${lines.join('\n')}`, { cause: error });
+    });
+    await workbench!.screenshot('log-crash-under-its-marker');
+    await page.locator('.part.panel .action-label[aria-label="Restore Panel"]').first().click();
+  });
+
+  it('after a crash, "Restart with args" offers the last working args first, not the ones that crashed', async function () {
+    const { page } = workbench!;
+    const { pid } = await onlyMaster(odoo!);
+    await signal(odoo!, pid, 'SIGKILL');
+    await waitForStatusBar(page, STATUS, /^Odoo crashed/, 15000);
+    await runCommand(page, 'Odoo: Restart with args');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await waitFor('the prefilled last working args', async () => ((await input.inputValue()) === '-d db' ? true : undefined), 10000)
+      .catch(async (error: Error) => { throw new Error(`${error.message}; prefilled ${JSON.stringify(await input.inputValue())}`, { cause: error }); });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Last working args' }).first().waitFor({ timeout: 5000 });
+    await workbench!.screenshot('restart-input-last-working');
+    await page.keyboard.press('Escape');
+  });
+
+  it('a server killed with SIGKILL shows as crashed, with a notification, not as a normal stop', async function () {
+    const { page } = workbench!;
+    await runCommand(page, 'Odoo: Start');
+    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
+    const { pid } = await onlyMaster(odoo!);
+    await signal(odoo!, pid, 'SIGKILL');
+    await waitForStatusBar(page, STATUS, /^Odoo crashed$/, 15000);
+    await waitForNotification(page, /crashed in container .*without shutting down/, 15000);
+    await workbench!.screenshot('state-killed');
+  });
+
+  it('while Odoo is stopped, the palette offers Start and not Stop or Restart', async function () {
+    const { page } = workbench!;
+    await runCommand(page, 'Odoo: Start');
+    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
+    await runCommand(page, 'Odoo: Stop');
+    await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 20000);
+    await workbench!.screenshot('state-stopped');
+    await paletteOffers(workbench!, ['Odoo: Start', 'Odoo: Restart with args', 'Odoo: Run Once…'], ['Odoo: Stop', 'Odoo: Restart', 'Odoo: Start Container']);
+  });
+
+  it('a stopped container: only "Start Container" is offered, first in the menu, and it brings the container back', async function () {
+    const { page } = workbench!;
+    await testDocker().getContainer(odoo!.id).stop({ t: 5 });
+    await waitForStatusBar(page, STATUS, /^Odoo container stopped$/, 20000);
+    await workbench!.screenshot('state-container-stopped');
+    await paletteOffers(workbench!, ['Odoo: Start Container'], ['Odoo: Start', 'Odoo: Stop', 'Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…']);
+    // The palette's listing must be gone, or its rows would be read as the menu's.
+    await closeQuickInput(page);
+    await page.locator(`.statusbar-item[id$="${STATUS}"]`).click();
+    const first = page.locator('.quick-input-widget .monaco-list-row').first();
+    await first.waitFor({ timeout: 5000 });
+    let firstText = '';
+    await waitFor('the status-bar menu to open', async () => {
+      firstText = (await first.textContent()) ?? '';
+      return /recently used|other commands/.test(firstText) ? undefined : true;
+    }, 5000).catch((error: Error) => { throw new Error(`${error.message}; its first row reads ${JSON.stringify(firstText)}`, { cause: error }); });
+    assert.match(firstText, /Start Container/);
+    await workbench!.screenshot('menu-container-stopped');
+    await page.keyboard.press('Enter');
+    // The keeper comes back; Odoo, started by an exec before, does not.
+    await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 30000);
+  });
+});
+
+describe('Restricted Mode, installed from the .vsix', function () {
+  this.timeout(120000);
+  let odoo: ShapeContainer | undefined;
+  let workbench: Workbench | undefined;
+
+  after(async function () {
+    try {
+      await workbench?.screenshot('restricted-end').catch(() => undefined);
+      await workbench?.stop();
+    } finally {
+      await odoo?.remove();
+    }
+  });
+
+  it('nothing runs by itself, and the folder\'s Docker host and start command are ignored: commands use the user settings', async function () {
+    // A keeper with no Odoo: a start runs odooDev.start.command, the workspace's if it counted.
+    odoo = await startShape('keeper');
+    workbench = await startWorkbench({
+      name: 'installed-restricted',
+      vsix: packagedVsix(),
+      untrusted: true,
+      userSettings: { 'odooDev.container': odoo.name },
+      workspaceSettings: {
+        'odooDev.container': 'no-such-container',
+        'odooDev.docker.host': 'tcp://127.0.0.1:9',
+        'odooDev.start.command': ['/bin/false'],
+      },
+      files: { '.odoo-args': '-d db\n' },
+    });
+    const { page } = workbench;
+    await waitForStatusBar(page, STATUS, /^Odoo$/, 30000);
+    await page.locator(`.statusbar-item[id$="${STATUS}"] .codicon-shield`).waitFor({ timeout: 15000 });
+    const bench = workbench;
+    // The output channel's file is written a moment after the line is logged.
+    await waitFor('the extension to log that it runs in Restricted Mode', async () =>
+      (/activated in Restricted Mode/.test(bench.extensionLog()) && /Restricted Mode: nothing starts by itself/.test(bench.extensionLog()) ? true : undefined), 15000)
+      .catch((error: Error) => { throw new Error(`${error.message}; the log holds:\n${bench.extensionLog()}`, { cause: error }); });
+    await workbench.screenshot('state-restricted');
+    // Nothing ran in the container: no exec at all.
+    const execs = (await testDocker().getContainer(odoo.id).inspect()).ExecIDs ?? [];
+    assert.deepEqual(execs, [], 'an exec ran in the container by itself');
+
+    await runCommand(page, 'Odoo: Restart with args');
+    await typeIntoInput(page, '-d db', { title: /^Odoo: Restart with args/ });
+    await page.keyboard.press('Enter');
+    // The user's container setting, the default Docker socket and `odoo` on the PATH: running.
+    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
+    const [master] = await odooMasters(odoo);
+    assert.ok(master, 'Odoo does not run');
+    assert.deepEqual(master.argv.slice(0, 2), ['/usr/bin/python3', '/usr/bin/odoo']);
+  });
+});
