@@ -156,7 +156,7 @@ class OdooCommands {
   /** New args refused where Odoo is PID 1: make it restartable, run them once beside it, or the same args. */
   private async offerWaysOut(error: OdooDevError, args: readonly string[]): Promise<void> {
     await offerPid1Ways(error, args, {
-      makeRestartable: () => this.makeRestartable(),
+      makeRestartable: () => this.makeRestartable(args),
       runOnce: () => this.run('run', args),
       restartWithSameArgs: () => this.run('restart'),
     });
@@ -176,9 +176,10 @@ class OdooCommands {
     logView.follow(container);
   }
 
-  async makeRestartable(): Promise<void> {
-    const { container } = await this.deps.connection.connect(true);
-    await makeRestartable(container);
+  /** With the args that were refused: once the container runs the keeper, they are applied. */
+  async makeRestartable(thenArgs?: readonly string[]): Promise<void> {
+    const { connection, log } = this.deps;
+    await makeRestartable({ connection, log, ...(thenArgs ? { then: () => this.run('restart', thenArgs) } : {}) });
   }
 
   async selectContainer(): Promise<void> {
