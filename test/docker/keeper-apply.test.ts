@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type Dockerode from 'dockerode';
 import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
-import { DB_ARGS, execIn, isAnswering, logsOf, processesIn, STANDIN_IMAGE, TEST_LABEL, testDocker, waitFor } from '../support/docker-bed';
+import { DB_ARGS, execIn, isAnswering, logsOf, processesIn, STANDIN_IMAGE, startShape, TEST_LABEL, testDocker, waitFor } from '../support/docker-bed';
 
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 type Inspect = Dockerode.ContainerInspectInfo;
@@ -288,15 +288,16 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
     });
 
     it('without --yes and without a terminal: refused, exit 5, nothing changed', async () => {
+      // A container with no volume and nothing changed in its layer: docker diff is empty.
       const name = `${prefix}-ask`;
-      const container = await officialContainer(name);
+      const { container } = await startShape('official', { name, odooArgs: ['-d', 'db'] });
       const old = await container.inspect();
       const apply = await runCli(['--container', name, 'keeper', '--apply']);
       assert.equal(apply.code, 5, apply.stdout + apply.stderr);
       assert.match(apply.stderr, new RegExp(`Not recreating ${name}: odoo-dev keeper --apply asks before it replaces a container, and there is no terminal to ask on\\. Nothing changed\\.`));
       assert.match(apply.stderr, /run it with --yes/);
       // The plan was shown, so that the user knows what --yes would do.
-      assert.match(apply.stdout, /Kept:\n[\s\S]*Lost:\n/);
+      assert.match(apply.stdout, /Kept:\n[\s\S]*Lost:\n[\s\S]*nothing in its writable layer/);
       const now = await container.inspect();
       assert.equal(now.Id, old.Id);
       assert.equal(now.State.StartedAt, old.State.StartedAt);
