@@ -1,4 +1,5 @@
 import type { InspectedContainer, KeeperReplacement } from './keeper-replacement';
+import { isKeeper, KEEPER_NAME } from './restartable-keeper';
 import { maskArgv } from './secrets';
 import { describeLostChanges, type LostChange } from './writable-layer';
 
@@ -10,8 +11,8 @@ export interface ReplacementSummary {
 
 /** The keeper's script is long and always the same: messages show it by its name. */
 export function shortEntrypoint(entrypoint: readonly string[]): string {
-  return entrypoint.length > 4 && entrypoint[1] === '-c' && entrypoint[3] === 'odoo-keeper'
-    ? ['/bin/sh', '-c', '<odoo-dev keeper>', 'odoo-keeper', ...entrypoint.slice(4)].map(quoted).join(' ')
+  return isKeeper(entrypoint)
+    ? ['/bin/sh', '-c', '<odoo-dev keeper>', KEEPER_NAME, ...entrypoint.slice(4)].map(quoted).join(' ')
     : entrypoint.map(quoted).join(' ');
 }
 

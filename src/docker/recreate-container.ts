@@ -57,7 +57,9 @@ export async function planKeeperRecreate(docker: Dockerode, endpoint: string, id
   // The name may mean another image by now (a pull, a build), or none.
   const idOfName = await docker.getImage(inspect.Config.Image).inspect().then((i) => i.Id, () => undefined);
   const replacement = keeperReplacement(inspect, { entrypoint: asList(image.Config?.Entrypoint), ...(idOfName ? { idOfName } : {}) }, context);
-  const changes = replacement.already ? [] : ((await call(`Reading the changes in ${name}'s writable layer`, () => old.changes())) ?? []) as LayerChange[];
+  // An empty diff is `null`, which dockerode hands back as the raw body, a Buffer.
+  const diff: unknown = replacement.already ? [] : await call(`Reading the changes in ${name}'s writable layer`, () => old.changes());
+  const changes = Array.isArray(diff) ? diff as LayerChange[] : [];
   const lostChanges = lostLayerChanges(changes, mountPointsOf(inspect));
   const base = { name, id: inspect.Id, replacement, lostChanges, summary: replacementSummary(inspect, replacement, lostChanges) };
   if (replacement.already) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the real Docker test bed, idempotently, on a Debian machine as root:
-#   1. installs Debian's docker.io (and debootstrap) when dockerd is missing;
+#   1. installs Debian's docker.io, debootstrap and docker-compose when they are missing;
 #   2. starts dockerd without bridge networking when the socket does not answer;
 #   3. builds the base image odoo-dev-test/base:bookworm with debootstrap when missing;
 #   4. builds the Odoo stand-in image odoo-dev-test/standin:latest from
@@ -135,6 +135,8 @@ command -v debootstrap >/dev/null || missing+=(debootstrap)
 # debootstrap downloads with wget; docker top runs ps on the host.
 command -v wget >/dev/null || missing+=(wget)
 command -v ps >/dev/null || missing+=(procps)
+# Compose projects in the tests are run with Debian's Compose 1.
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 if [ ${#missing[@]} -gt 0 ]; then
   need_root "install ${missing[*]}"
   apt_install "${missing[@]}"
