@@ -34,6 +34,15 @@ export interface ClassProblem {
   readonly location?: TracebackFrame;
 }
 
+/** Odoo's count of a module's tests, logged only when one of them failed or errored. */
+export interface ModuleTestCount {
+  readonly module: string;
+  readonly failed: number;
+  readonly errors: number;
+  /** Absent where the series does not log it. */
+  readonly total?: number;
+}
+
 /** Odoo's own count at the end of a `--stop-after-init` run, per database. */
 export interface TestRunCount {
   readonly database: string;
@@ -53,6 +62,7 @@ export interface TestLogSummary {
   readonly results: readonly TestResult[];
   readonly classProblems: readonly ClassProblem[];
   readonly counts: readonly TestRunCount[];
+  readonly moduleCounts: readonly ModuleTestCount[];
 }
 
 const starting = /^Starting (.+) \.\.\.\s*$/;
@@ -62,6 +72,7 @@ const unexpected = /^unexpected success for (.+?)\s*$/;
 const classLevel = /^(setUpClass|tearDownClass|setUpModule|tearDownModule) \(odoo\.addons\.(\w+)\.tests\.([\w.]+)\.(\w+)\)$/;
 const subtest = /^Subtest (?:([\w.]+)\.)?(\w+)\.(\w+)\b/;
 const count = /^(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database '(.*)'\s*$/;
+const moduleCount = /^Module (\w+): (\d+) failures, (\d+) errors(?: of (\d+) tests)?\s*$/;
 /** Loggers whose records end the test phase: the test that ran last has ended by then. */
 const phaseEnd = /^odoo\.(service\.server|modules\.loading|tests\.(stats|result|runner))$/;
 const severity: Record<TestOutcome, number> = { skipped: 0, passed: 1, failed: 2, errored: 3 };
@@ -91,9 +102,12 @@ interface Running {
  * - INFO `skipped <Class>.<method>` (14 and 15), with ` : <reason>` (16 and later).
  * - `setUpClass (odoo.addons.<module>.tests.<file>.<Class>)` in a problem or skip record, on
  *   the logger of unittest's or Odoo's suite: the whole class failed or was skipped.
+ * - `Module <m>: <F> failures, <E> errors of <T> tests` on `odoo.modules.loading`: a module's
+ *   count, logged only when it has a failure or an error.
  * - `<F> failed, <E> error(s) of <T> tests when loading database '<db>'`: Odoo's count.
  *
- * Records continue on the lines that do not start with a timestamp; colours are stripped.
+ * Records continue on the lines that do not start with a timestamp; colours are stripped, and so
+ * are blanks before a record's timestamp (a log pasted or relayed with an indent).
  */
 export class OdooTestLogReader {
   private pending: { record: OdooLogRecord; lines: string[] } | undefined;
@@ -101,12 +115,13 @@ export class OdooTestLogReader {
   private readonly results = new Map<string, TestResult>();
   private readonly classProblems: ClassProblem[] = [];
   private readonly counts: TestRunCount[] = [];
+  private readonly moduleCounts: ModuleTestCount[] = [];
 
   constructor(private readonly emit: (event: TestLogEvent) => void = () => undefined) {}
 
   /** One line of the run's log. */
   push(line: string): void {
-    const record = parseOdooLogLine(line);
+    const record = parseOdooLogLine(line.trimStart());
     if (!record) {
       this.pending?.lines.push(line);
       return;
@@ -125,7 +140,12 @@ export class OdooTestLogReader {
   end(): TestLogSummary {
     this.flush();
     this.finishRunning(undefined);
-    return { results: [...this.results.values()], classProblems: [...this.classProblems], counts: [...this.counts] };
+    return {
+      results: [...this.results.values()],
+      classProblems: [...this.classProblems],
+      counts: [...this.counts],
+      moduleCounts: [...this.moduleCounts],
+    };
   }
 
   private flush(): void {
@@ -156,6 +176,11 @@ export class OdooTestLogReader {
       this.counts.push(result);
       this.emit({ kind: 'count', count: result });
       return;
+    }
+    const moduleCounted = /^odoo\.modules\.(loading|module)$/.test(record.logger) ? moduleCount.exec(record.message) : null;
+    if (moduleCounted) {
+      const [, module, failures, errors, total] = moduleCounted;
+      this.moduleCounts.push({ module, failed: Number(failures), errors: Number(errors), ...(total !== undefined ? { total: Number(total) } : {}) });
     }
     if (phaseEnd.test(record.logger)) {
       this.finishRunning(time);
@@ -263,11 +288,19 @@ export function readTestLog(lines: readonly string[]): TestLogSummary {
   return reader.end();
 }
 
-/** The frame to point at: the test method's own (Odoo picks it too), else the last one in the module's tests, else the last one. */
+/**
+ * The frame to point at: the test method's own in the module's tests (Odoo's runner picks it
+ * too), else the last one in the module's tests, else the method's own in any `tests` folder,
+ * else the last one. The module's own frames come first because the frames below a test often
+ * run through other modules' tests with the same name: a `setUpClass` calls `super().setUpClass()`
+ * of `account/tests/common.py`, whose frame is the last one named `setUpClass`.
+ */
 function pickFrame(frames: readonly TracebackFrame[], method: string, module: string): TracebackFrame | undefined {
-  const inTests = (frame: TracebackFrame) => frame.path.includes(`/${module}/tests/`) || /\/tests\//.test(frame.path);
-  return [...frames].reverse().find((f) => f.function === method && inTests(f))
-    ?? [...frames].reverse().find((f) => f.path.includes(`/${module}/tests/`))
+  const isOwn = (frame: TracebackFrame) => frame.path.includes(`/${module}/tests/`);
+  const last = (matches: (frame: TracebackFrame) => boolean) => [...frames].reverse().find(matches);
+  return last((f) => f.function === method && isOwn(f))
+    ?? last(isOwn)
+    ?? last((f) => f.function === method && f.path.includes('/tests/'))
     ?? frames[frames.length - 1];
 }
 

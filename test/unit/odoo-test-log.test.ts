@@ -3,70 +3,215 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OdooTestLogReader, readTestLog, type TestLogEvent, type TestOutcome } from '../../src/core/odoo-test-log';
 
-const logOf = (series: string) => readFileSync(path.join(__dirname, `../fixtures/odoo-logs/${series}-test-run.log`), 'utf8').split('\n');
+/** A fixture of `test/fixtures/odoo-logs/` (see its README.md for where each one comes from). */
+const logOf = (name: string) => readFileSync(path.join(__dirname, `../fixtures/odoo-logs/${name}.log`), 'utf8').split('\n');
 
 interface Expected {
   readonly outcome: TestOutcome;
-  readonly durationMs?: number;
+  /** Absent: not asserted; `null`: the log gives none. */
+  readonly durationMs?: number | null;
   /** The message, or a pattern it matches. */
   readonly message?: string | RegExp;
   readonly line?: number;
   readonly file?: string;
 }
 
-/** Per series: the tests its log reports, and Odoo's count. */
-const cases: Array<[string, Record<string, Expected>, Array<[string, number, number, number]>]> = [
-  ['14.0', {
-    'sale_ext/test_sale:TestSale.test_confirm': { outcome: 'passed', durationMs: 150 },
-    'sale_ext/test_sale:TestSale.test_total': { outcome: 'failed', durationMs: 20, message: 'AssertionError: 90.0 != 100.0', line: 21, file: '/mnt/extra-addons/sale_ext/tests/test_sale.py' },
-    // 14.0 logs a skip without its reason.
-    'sale_ext/test_sale:TestSale.test_draft': { outcome: 'skipped', durationMs: 2 },
-    // A subtest's failure is its method's; the method ends where the module's loading goes on.
-    'sale_ext/test_sale:TestSale.test_lines': { outcome: 'failed', durationMs: 28, message: 'AssertionError: 2.0 != 3', line: 30 },
-    'sale_ext/test_post:TestPost.test_report': { outcome: 'passed', durationMs: 100 },
-  }, [['db', 2, 0, 5]]],
-  ['16.0', {
-    'stock_ext/test_move:TestMove.test_done': { outcome: 'passed', durationMs: 150 },
-    // The frame of the test method, not the model's frame below it.
-    'stock_ext/test_move:TestMove.test_cancel': { outcome: 'errored', durationMs: 50, message: 'odoo.exceptions.UserError: You cannot cancel a done move.', line: 40 },
-    'stock_ext/test_move:TestMove.test_scrap': { outcome: 'skipped', message: 'needs the scrap feature' },
-    'stock_ext/test_tour:TestTour.test_picking_tour': {
-      outcome: 'failed',
-      durationMs: 2590,
-      message: /^AssertionError: The test code "odoo\.startTour\('stock_ext_picking'\)" failed\n\nTour stock_ext_picking failed at step \.o_button_validate$/,
-      line: 9,
-      file: '/mnt/extra-addons/stock_ext/tests/test_tour.py',
-    },
-  }, [['db', 1, 1, 4]]],
-  ['17.0', {
-    'crm_ext/test_stage:TestStage.test_sequence': { outcome: 'failed', durationMs: 100, message: /^AssertionError: Lists differ: \[1, 3, 2\] != \[1, 2, 3\]\n\nFirst differing element 1:\n3\n2\n\n- \[1, 3, 2\]\n\+ \[1, 2, 3\]$/, line: 25 },
-    'crm_ext/test_stage:TestStage.test_fold': { outcome: 'passed', durationMs: 60 },
-    'crm_ext/test_stage:TestStage.test_legacy': { outcome: 'skipped', message: 'removed in 17.0', durationMs: 40 },
-  }, [['db', 1, 1, 3]]],
-  ['18.0', {
-    'acc_tests/test_acc:TestAcc.test_error': { outcome: 'errored', durationMs: 1, message: 'RuntimeError: acc: boom', line: 15, file: '/mnt/acc-addons/acc_tests/tests/test_acc.py' },
-    'acc_tests/test_acc:TestAcc.test_fail': { outcome: 'failed', durationMs: 1, message: 'AssertionError: 2 != 3 : acc: arithmetic is broken', line: 12 },
-    'acc_tests/test_acc:TestAcc.test_pass': { outcome: 'passed', durationMs: 1 },
-    // The attachment GC logs after the last test: only the server's "post-tests" line ends it.
-    'acc_tests/test_acc:TestAcc.test_skip': { outcome: 'skipped', message: 'acc: not today', durationMs: 8 },
-  }, [['acc', 1, 1, 4]]],
-  ['19.0', {
-    'hr_ext/test_employee:TestEmployee.test_badge': { outcome: 'passed', durationMs: 100 },
-    // Carets under the frames (Python 3.11 and later) are no part of the message; the frame is the test method's.
-    'hr_ext/test_employee:TestEmployee.test_manager': { outcome: 'errored', durationMs: 12, message: "AttributeError: 'bool' object has no attribute 'upper'", line: 31 },
-  }, [['db', 0, 1, 2]]],
+interface ExpectedClassProblem {
+  /** `<module>/<file>:<Class>`. */
+  readonly of: string;
+  readonly phase: string;
+  readonly outcome: 'errored' | 'skipped';
+  readonly message?: string;
+  readonly line: number;
+  readonly file: string;
+}
+
+interface Case {
+  /** The fixture's name. */
+  readonly log: string;
+  /** What it shows. */
+  readonly shows: string;
+  readonly tests: Readonly<Record<string, Expected>>;
+  readonly classProblems?: readonly ExpectedClassProblem[];
+  /** Odoo's count per database: database, failed, errors, total. */
+  readonly counts?: ReadonlyArray<readonly [string, number, number, number]>;
+  /** Odoo's count per module: module, failures, errors, total. */
+  readonly moduleCounts?: ReadonlyArray<readonly [string, number, number, number | undefined]>;
+  /** A whole run: every test Odoo counts has a result. */
+  readonly whole?: boolean;
+}
+
+const passed: Expected = { outcome: 'passed' };
+const materialTests = [
+  'test_create_material', 'test_create_material_code_unique_effect', 'test_create_material_empty_code',
+  'test_create_material_empty_material_type', 'test_create_material_empty_name', 'test_create_material_wrong_buy_price_amount',
+  'test_create_material_wrong_buy_price_format', 'test_create_material_wrong_material_type',
+  'test_create_material_wrong_supplier_id_format', 'test_create_material_wrong_supplier_id_value',
+  'test_delete_material_by_id_not_found', 'test_get_material_by_id', 'test_get_material_by_id_not_found', 'test_get_materials',
+  'test_get_materials_by_type', 'test_get_materials_by_type_empty_value', 'test_get_materials_by_type_not_found',
+  'test_get_materials_by_type_spaces_effect', 'test_get_materials_by_type_wrong_value', 'test_update_material_by_id',
+  'test_update_material_by_id_empty_code', 'test_update_material_by_id_empty_material_type', 'test_update_material_by_id_empty_name',
+  'test_update_material_by_id_not_found', 'test_update_material_by_id_wrong_buy_price_format',
+  'test_update_material_by_id_wrong_by_price_amount', 'test_update_material_by_id_wrong_material_type',
+  'test_update_material_by_id_wrong_supplier_id_format', 'test_update_material_by_id_wrong_supplier_id_value',
 ];
 
-describe('readTestLog: per-test results from the log of each series', () => {
-  for (const [series, tests, counts] of cases) {
-    it(series, () => {
-      const summary = readTestLog(logOf(series));
+/** Real logs of each series, and the one put together from the source where no real one was found (19.0). */
+const cases: readonly Case[] = [
+  {
+    log: '14.0-passed-run',
+    shows: 'a whole run of two modules at install, every test passed; tests log lines of their own between the Starting lines',
+    tests: {
+      'supplier/test_controllers:SupplierTest.test_create_supplier': { outcome: 'passed', durationMs: 981 },
+      'supplier/test_controllers:SupplierTest.test_create_supplier_empty_name': { outcome: 'passed', durationMs: 28 },
+      // The last test of a module ends where the module's loading goes on.
+      'supplier/test_controllers:SupplierTest.test_get_suppliers': { outcome: 'passed', durationMs: 54 },
+      ...Object.fromEntries(materialTests.map((method) => [`material/test_controllers:MaterialTest.${method}`, passed])),
+      'material/test_controllers:MaterialTest.test_create_material': { outcome: 'passed', durationMs: 62 },
+      // A test that logs a traceback of its own, inside an INFO record, still passed.
+      'material/test_controllers:MaterialTest.test_create_material_code_unique_effect': { outcome: 'passed', durationMs: 36 },
+      'material/test_controllers:MaterialTest.test_update_material_by_id_wrong_supplier_id_value': { outcome: 'passed', durationMs: 72 },
+    },
+    counts: [['odoo14', 0, 0, 32]],
+    whole: true,
+  },
+  {
+    log: '14.0-setupclass-error',
+    shows: 'a setUpClass that raised, on the logger of unittest\'s suite, below a frame of Odoo\'s own tests/common.py',
+    tests: {},
+    classProblems: [{
+      of: 'project_administrator_restricted_visibility/test_project_administrator_restricted_visibility:TestProjectAdministratorRestrictedVisibility',
+      phase: 'setUpClass',
+      outcome: 'errored',
+      message: "AttributeError: type object 'TestProjectAdministratorRestrictedVisibility' has no attribute 'env'",
+      line: 10,
+      file: '/__w/project/project/project_administrator_restricted_visibility/tests/test_project_administrator_restricted_visibility.py',
+    }],
+  },
+  {
+    log: '15.0-setupclass-error',
+    shows: 'a setUpClass that raised in the setUpClass of another module\'s tests, and the module\'s count',
+    tests: {},
+    classProblems: [{
+      of: 'edi_account_oca/test_edi:EDIBackendTestCase',
+      phase: 'setUpClass',
+      outcome: 'errored',
+      message: 'AssertionError: This test requires a CoA to be installed, it should be tagged "post_install"',
+      // The module's own setUpClass, not account/tests/common.py's below it.
+      line: 18,
+      file: '/__w/edi/edi/edi_account_oca/tests/test_edi.py',
+    }],
+    moduleCounts: [['edi_account_oca', 0, 1, 0]],
+  },
+  {
+    log: '15.0-error',
+    shows: 'a test that raised; the traceback as posted holds no frame of the test',
+    tests: {
+      // No frame in the module's tests: the last frame is all there is. The log ends while it runs: no duration.
+      'base_external_dbsource/test_base_external_dbsource:TestBaseExternalDbsource.test_conn_open': {
+        outcome: 'errored',
+        durationMs: null,
+        message: "AttributeError: 'base.external.dbsource' object attribute 'connection_open' is read-only",
+        line: 1511,
+        file: '/opt/odoo-venv/lib/python3.8/site-packages/mock/mock.py',
+      },
+    },
+  },
+  {
+    log: '15.0-fail',
+    shows: 'a failed assertion, its record pasted with a blank before the timestamp, with no Starting line',
+    tests: {
+      'test_base_import_pdf_by_template/test_base_import_pdf_by_template:TestBaseImportPdfByTemplate.test_account_invoice_tecnativa': {
+        outcome: 'failed',
+        durationMs: null,
+        message: 'AssertionError: 6.0 != 665',
+        line: 102,
+        file: '/__w/edi/edi/test_base_import_pdf_by_template/tests/test_base_import_pdf_by_template.py',
+      },
+    },
+  },
+  {
+    log: '16.0-tour-fail',
+    shows: 'a tour that failed: the browser\'s error and stack follow the assertion',
+    tests: {
+      'pos_customer_comment/test_module:TestUi.test_pos_customer_comment': {
+        outcome: 'failed',
+        durationMs: null,
+        message: /^AssertionError: The test code "odoo\.startTour\('PosCustomerCommentTour'\)" failed\n\nTypeError: Cannot read properties of null \(reading 'name'\)\n {4}at Chrome\.template /,
+        // The test method's frame, not those of odoo/tests/common.py below it.
+        line: 17,
+        file: '/__w/pos/pos/pos_customer_comment/tests/test_module.py',
+      },
+    },
+  },
+  {
+    log: '17.0-fail',
+    shows: 'a failed assertion whose call spans lines',
+    tests: {
+      'ddmrp/test_ddmrp:TestDdmrp.test_44_resupply_from_another_warehouse': {
+        outcome: 'failed',
+        durationMs: null,
+        message: 'AssertionError: stock.location() != stock.location(8,)',
+        line: 1158,
+        file: '/__w/ddmrp/ddmrp/ddmrp/tests/test_ddmrp.py',
+      },
+    },
+  },
+  {
+    log: '17.0-setupclass-error',
+    shows: 'a setUpClass that raised, on odoo.tests.suite, with the ~ and ^ markers of Python 3.13; the excerpt ends inside the traceback',
+    tests: {},
+    classProblems: [{
+      of: 'l10n_br_account_payment_order/test_payment_order_outbound_pix:TestPaymentOrderOutboundPIX',
+      phase: 'setUpClass',
+      outcome: 'errored',
+      line: 16,
+      file: '/home/odoo/app/external-src/l10n-brazil-MIG-payment_order-04_02_2026/l10n_br_account_payment_order/tests/test_payment_order_outbound_pix.py',
+    }],
+  },
+  {
+    log: '18.0-test-run',
+    shows: 'a whole run: passed, failed, errored and skipped',
+    tests: {
+      'acc_tests/test_acc:TestAcc.test_error': { outcome: 'errored', durationMs: 1, message: 'RuntimeError: acc: boom', line: 15, file: '/mnt/acc-addons/acc_tests/tests/test_acc.py' },
+      'acc_tests/test_acc:TestAcc.test_fail': { outcome: 'failed', durationMs: 1, message: 'AssertionError: 2 != 3 : acc: arithmetic is broken', line: 12 },
+      'acc_tests/test_acc:TestAcc.test_pass': { outcome: 'passed', durationMs: 1 },
+      // The attachment GC logs after the last test: only the server's "post-tests" line ends it.
+      'acc_tests/test_acc:TestAcc.test_skip': { outcome: 'skipped', message: 'acc: not today', durationMs: 8 },
+    },
+    counts: [['acc', 1, 1, 4]],
+    whole: true,
+  },
+  {
+    log: '18.0-no-tests',
+    shows: 'the count of a run that ran no test, at WARNING',
+    tests: {},
+    counts: [['odoo', 0, 0, 0]],
+    whole: true,
+  },
+  {
+    log: '19.0-test-run',
+    shows: 'put together from the 19.0 source: an error, and the suite halted at the maximum of failed tests',
+    tests: {
+      'hr_ext/test_employee:TestEmployee.test_badge': { outcome: 'passed', durationMs: 100 },
+      // Carets under the frames (Python 3.11 and later) are no part of the message; the frame is the test method's.
+      'hr_ext/test_employee:TestEmployee.test_manager': { outcome: 'errored', durationMs: 12, message: "AttributeError: 'bool' object has no attribute 'upper'", line: 31 },
+    },
+    counts: [['db', 0, 1, 2]],
+    whole: true,
+  },
+];
+
+describe('readTestLog: per-test results from the logs of each series', () => {
+  for (const { log, shows, tests, classProblems = [], counts = [], moduleCounts = [], whole } of cases) {
+    it(`${log}: ${shows}`, () => {
+      const summary = readTestLog(logOf(log));
       assert.deepEqual(summary.results.map((r) => r.id).sort(), Object.keys(tests).sort());
       for (const [id, expected] of Object.entries(tests)) {
         const result = summary.results.find((r) => r.id === id)!;
         assert.equal(result.outcome, expected.outcome, id);
         if (expected.durationMs !== undefined) {
-          assert.equal(result.durationMs, expected.durationMs, `${id} duration`);
+          assert.equal(result.durationMs, expected.durationMs ?? undefined, `${id} duration`);
         }
         if (typeof expected.message === 'string') {
           assert.equal(result.message, expected.message, id);
@@ -84,18 +229,21 @@ describe('readTestLog: per-test results from the log of each series', () => {
           assert.ok(result.traceback!.every((line) => line === line.trimEnd()), 'trailing blanks trimmed');
         }
       }
+      assert.deepEqual(summary.classProblems.map((p) => ({
+        of: `${p.module}/${p.file}:${p.className}`,
+        phase: p.phase,
+        outcome: p.outcome,
+        ...(p.message !== undefined ? { message: p.message } : {}),
+        line: p.location?.line,
+        file: p.location?.path,
+      })), classProblems);
       assert.deepEqual(summary.counts.map((c) => [c.database, c.failed, c.errors, c.total]), counts);
+      assert.deepEqual(summary.moduleCounts.map((c) => [c.module, c.failed, c.errors, c.total]), moduleCounts);
+      if (whole) {
+        assert.equal(summary.results.length, summary.counts.reduce((sum, c) => sum + c.total, 0), 'one result per test Odoo counts');
+      }
     });
   }
-
-  it('17.0: a setUpClass that raised is a problem of the whole class, with its line', () => {
-    const { classProblems } = readTestLog(logOf('17.0'));
-    assert.equal(classProblems.length, 1);
-    const [problem] = classProblems;
-    assert.deepEqual([problem.module, problem.file, problem.className, problem.phase, problem.outcome], ['crm_ext', 'test_lead', 'TestLead', 'setUpClass', 'errored']);
-    assert.equal(problem.message, 'ValueError: External ID not found in the system: crm_ext.missing_team');
-    assert.deepEqual(problem.location, { path: '/mnt/extra-addons/crm_ext/tests/test_lead.py', line: 12, function: 'setUpClass' });
-  });
 
   it('reads colours away, and counts a test that ran twice (at install and post install) by its worst run', () => {
     const at = (ms: number) => `2026-01-01 00:00:00,${String(ms).padStart(3, '0')} 9`;
@@ -131,13 +279,32 @@ describe('readTestLog: per-test results from the log of each series', () => {
     assert.equal(summary.results[0].message, 'AssertionError: first');
     assert.equal(summary.results[0].durationMs, undefined, 'the log ended while it ran: no end, no duration');
   });
+
+  // As odoo/tests/runner.py words them (14.0 and 15.0): no real log of these was found.
+  it('a subtest\'s failure is its method\'s; a skip may come without its reason', () => {
+    const summary = readTestLog([
+      '2021-06-01 10:00:00,372 42 INFO db odoo.addons.m.tests.test_a: Starting TestA.test_lines ...',
+      '2021-06-01 10:00:00,381 42 ERROR db odoo.addons.m.tests.test_a: FAIL: Subtest TestA.test_lines (qty=3)',
+      'Traceback (most recent call last):',
+      '  File "/x/m/tests/test_a.py", line 30, in test_lines',
+      'AssertionError: 2.0 != 3',
+      '2021-06-01 10:00:00,390 42 INFO db odoo.addons.m.tests.test_a: Starting TestA.test_draft ...',
+      '2021-06-01 10:00:00,391 42 INFO db odoo.addons.m.tests.test_a: skipped TestA.test_draft',
+      '2021-06-01 10:00:00,400 42 ERROR db odoo.modules.loading: Module m: 1 failures, 0 errors of 2 tests',
+    ]);
+    assert.deepEqual(summary.results.map((r) => [r.test.method, r.outcome, r.message, r.location?.line, r.durationMs]), [
+      ['test_lines', 'failed', 'AssertionError: 2.0 != 3', 30, 18],
+      ['test_draft', 'skipped', undefined, undefined, 10],
+    ]);
+    assert.deepEqual(summary.moduleCounts, [{ module: 'm', failed: 1, errors: 0, total: 2 }]);
+  });
 });
 
 describe('OdooTestLogReader: results as the log comes', () => {
   it('says a test started at once, and ended when the next one starts', () => {
     const events: TestLogEvent[] = [];
     const reader = new OdooTestLogReader((event) => events.push(event));
-    const lines = logOf('18.0');
+    const lines = logOf('18.0-test-run');
     const first = lines.findIndex((line) => line.includes('Starting TestAcc.test_error'));
     lines.slice(0, first + 1).forEach((line) => reader.push(line));
     assert.deepEqual(events.map((e) => e.kind), ['started']);
@@ -156,6 +323,6 @@ describe('OdooTestLogReader: results as the log comes', () => {
       'Traceback (most recent call last):',
       '2026-01-01 00:00:00,100 9 INFO db odoo.addons.base.models.ir_cron: Starting job `x` ...',
       '2026-01-01 00:00:00,200 9 ERROR db odoo.http: FAIL: not a test',
-    ]), { results: [], classProblems: [], counts: [] });
+    ]), { results: [], classProblems: [], counts: [], moduleCounts: [] });
   });
 });
