@@ -149,6 +149,36 @@ describe('the extension installed from its .vsix, in code-server', function () {
     await waitForStatusBar(page, STATUS, runningOn('db'));
   });
 
+  it('"Restart with args": Enter on errors says why and lists each one, a "did you mean" applies from the list, and nothing restarts', async function () {
+    const { page } = workbench!;
+    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
+    const before = await onlyMaster(odoo!);
+    await runCommand(page, 'Odoo: Restart with args');
+    await typeIntoInput(page, '-d db --log-levl=debug --workrs=2', { title: /^Odoo: Restart with args/ });
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    // Both problems are listed under the line, each with its fix.
+    await rows.filter({ hasText: 'Change to --log-level=debug: Odoo 17.0 has no option --log-levl; did you mean --log-level?' }).first().waitFor({ timeout: 10000 });
+    await rows.filter({ hasText: 'Change to --workers=2: Odoo 17.0 has no option --workrs; did you mean --workers?' }).first().waitFor({ timeout: 10000 });
+    await input.press('Enter');
+    // Enter is refused with the reason in the title, and the input stays open.
+    await waitFor('the title to say why Enter did nothing', async () => (/fix the 2 errors first$/.test((await title.textContent()) ?? '') ? true : undefined), 10000)
+      .catch(async (error: Error) => { throw new Error(`${error.message}; the title reads ${JSON.stringify(await title.textContent())}`, { cause: error }); });
+    await workbench!.screenshot('restart-input-errors');
+    // The first problem is now the active entry: Enter applies its fix to the line.
+    await input.press('Enter');
+    await waitFor('the first fix in the input', async () => ((await input.inputValue()) === '-d db --log-level=debug --workrs=2' ? true : undefined), 10000)
+      .catch(async (error: Error) => { throw new Error(`${error.message}; the input holds ${JSON.stringify(await input.inputValue())}`, { cause: error }); });
+    await input.press('Enter');
+    await waitFor('the title to say one error is left', async () => (/fix the error first$/.test((await title.textContent()) ?? '') ? true : undefined), 10000);
+    await input.press('Enter');
+    await waitFor('the second fix in the input', async () => ((await input.inputValue()) === '-d db --log-level=debug --workers=2' ? true : undefined), 10000)
+      .catch(async (error: Error) => { throw new Error(`${error.message}; the input holds ${JSON.stringify(await input.inputValue())}`, { cause: error }); });
+    await page.keyboard.press('Escape');
+    assert.equal((await onlyMaster(odoo!)).pid, before.pid, 'a line with errors restarted Odoo');
+  });
+
   it('a crash whose last line has no newline: its reason in the notification and under its own marker, and the last working args one click away', async function () {
     const { page } = workbench!;
     await clearNotifications(page);

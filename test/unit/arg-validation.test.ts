@@ -46,6 +46,12 @@ describe('validateArgs', () => {
       ['17.0', ['-d', 'db', '--test-tags', '/my_module/tests/test_x.py,-:TestY[param]']],
       ['14.0', ['--dev', 'pdb,reload', '--longpolling-port', '8072', '--log-request']],
       ['18.0', ['--dev', 'werkzeug', '--gevent-port', '8072']],
+      // Odoo 14 to 18 honour the debuggers of SUPPORTED_DEBUGGER (odoo/tools/constants.py).
+      ['15.0', ['--dev', 'ipdb,xml']],
+      ['16.0', ['--dev=wdb']],
+      ['17.0', ['--dev', 'pdb,ipdb,wdb,pudb']],
+      ['18.0', ['--dev', 'xml,pdb']],
+      ['18.0', ['--dev=pudb']],
       ['19.0', ['--with-demo', '-d', 'db', '-i', 'sale']],
       ['19.0', ['--without-demo', '-d', 'db']],
       ['19.0', ['--without-demo=false']],
