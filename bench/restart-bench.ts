@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: our restart against `docker restart` and the original script's method,
- * side by side in one run against the Odoo stand-in with fixed stop and boot delays; plus our
- * overhead over the stand-in's own stop and boot, and how fast the watcher sees outside
- * changes. Tables on stdout, then the summary as one JSON line (the last); the full JSON (every sample) also goes to
+ * side by side in one run against the Odoo stand-in with its phases set to those of a real
+ * Odoo 18; the requests that fail during each restart; our overhead over the stand-in's own
+ * stop and boot, and how fast the watcher sees outside changes. Tables on stdout, then the summary as one JSON line (the last); the full JSON (every sample) also goes to
  * bench/results/latest.json. Progress goes to stderr. Every container made here is removed at
  * the end, also on failure or Ctrl-C. Flags and variables: bench/lib/config.ts.
  */
@@ -76,8 +76,11 @@ async function main(): Promise<number> {
   say(`${machine.cpu}, ${machine.cores} cores, Docker ${machine.docker}`);
   const env = {
     STANDIN_STOP_DELAY: String(config.stopDelay),
+    STANDIN_EXIT_DELAY: String(config.exitDelay),
+    STANDIN_IMPORT_DELAY: String(config.importDelay),
     STANDIN_BOOT_DELAY: String(config.bootDelay),
     STANDIN_REGISTRY_DELAY: String(config.registryDelay),
+    STANDIN_FIRST_ROUTE_DELAY: String(config.firstRouteDelay),
   };
   const [portOurs, portOfficial, portScript, portCalib, portDetect] = await freePorts(5);
   const ports = { ours: portOurs, official: portOfficial, script: portScript, calibrate: portCalib, detect: portDetect };

@@ -7,10 +7,18 @@ export interface BenchConfig {
   readonly warmup: number;
   /** Rounds of each detection measurement (0 skips them). */
   readonly detectionRounds: number;
-  /** The stand-in's knobs, in seconds. */
+  /**
+   * The stand-in's phases, in seconds; the defaults are those of a real Odoo 18 (base + web,
+   * threaded, `-d`) measured in odoo-facts.md: TERM to socket closed, socket closed to process
+   * gone, interpreter start and imports before the first log line, HTTP start, registry, and
+   * the first routed request's routing map.
+   */
   readonly stopDelay: number;
+  readonly exitDelay: number;
+  readonly importDelay: number;
   readonly bootDelay: number;
   readonly registryDelay: number;
+  readonly firstRouteDelay: number;
   /** The watcher's process poll, as the CLI's `status --watch` uses it. */
   readonly watcherPollMs: number;
   /** Pause between two measurements, so that one's tail never overlaps the next. */
@@ -18,9 +26,11 @@ export interface BenchConfig {
 }
 
 const usage = `Usage: tsx bench/restart-bench.ts [--rounds N] [--warmup N] [--detection-rounds N]
-  [--stop-delay S] [--boot-delay S] [--registry-delay S] [--watcher-poll-ms MS]
+  [--stop-delay S] [--exit-delay S] [--import-delay S] [--boot-delay S] [--registry-delay S]
+  [--first-route-delay S] [--watcher-poll-ms MS]
 Environment: BENCH_ROUNDS, BENCH_WARMUP, BENCH_DETECTION_ROUNDS, BENCH_STOP_DELAY,
-  BENCH_BOOT_DELAY, BENCH_REGISTRY_DELAY, BENCH_WATCHER_POLL_MS, BENCH_SETTLE_MS,
+  BENCH_EXIT_DELAY, BENCH_IMPORT_DELAY, BENCH_BOOT_DELAY, BENCH_REGISTRY_DELAY,
+  BENCH_FIRST_ROUTE_DELAY, BENCH_WATCHER_POLL_MS, BENCH_SETTLE_MS,
   BENCH_TEST_LABEL=0 (leave the odoo-dev-test=1 label off, so that a test run's clean-up
   at the same time does not remove the bench's containers).
 `;
@@ -51,7 +61,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Be
     return value;
   };
   for (const flag of flags.keys()) {
-    if (!['rounds', 'warmup', 'detection-rounds', 'stop-delay', 'boot-delay', 'registry-delay', 'watcher-poll-ms', 'settle-ms'].includes(flag)) {
+    if (!['rounds', 'warmup', 'detection-rounds', 'stop-delay', 'exit-delay', 'import-delay', 'boot-delay', 'registry-delay', 'first-route-delay', 'watcher-poll-ms', 'settle-ms'].includes(flag)) {
       throw new Error(`unknown option --${flag}\n${usage}`);
     }
   }
@@ -61,8 +71,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Be
     warmup: pick('warmup', 'BENCH_WARMUP', 1, true),
     detectionRounds: pick('detection-rounds', 'BENCH_DETECTION_ROUNDS', rounds, true),
     stopDelay: pick('stop-delay', 'BENCH_STOP_DELAY', 0.4),
-    bootDelay: pick('boot-delay', 'BENCH_BOOT_DELAY', 0.7),
-    registryDelay: pick('registry-delay', 'BENCH_REGISTRY_DELAY', 0.05),
+    exitDelay: pick('exit-delay', 'BENCH_EXIT_DELAY', 0.2),
+    importDelay: pick('import-delay', 'BENCH_IMPORT_DELAY', 0.6),
+    bootDelay: pick('boot-delay', 'BENCH_BOOT_DELAY', 0.2),
+    registryDelay: pick('registry-delay', 'BENCH_REGISTRY_DELAY', 0.2),
+    firstRouteDelay: pick('first-route-delay', 'BENCH_FIRST_ROUTE_DELAY', 0.17),
     watcherPollMs: pick('watcher-poll-ms', 'BENCH_WATCHER_POLL_MS', 1000),
     settleMs: pick('settle-ms', 'BENCH_SETTLE_MS', 200),
   };

@@ -11,6 +11,11 @@ import { now, sleep } from './bed';
 export interface ReadyWatch {
   /** Resolves with the monotonic time of the first 200 after a gap. */
   readonly ready: Promise<number>;
+  /**
+   * The poller's requests so far and those that failed (refused, reset, timed out, or not
+   * 200): the poller is the bounded request loop under which a restart's failures are counted.
+   */
+  readonly requests: () => { sent: number; failed: number };
   /** When the poller first saw the server down, once it has. */
   readonly downAt: () => number | undefined;
   readonly cancel: () => void;
@@ -21,11 +26,17 @@ const INTERVAL_MS = 10;
 export function watchReady(port: number, timeoutMs = 60_000): ReadyWatch {
   let cancelled = false;
   let downAt: number | undefined;
+  let sent = 0;
+  let failed = 0;
   const started = now();
   const ready = (async () => {
     while (!cancelled) {
       const status = await healthStatus(port);
       const at = now();
+      sent++;
+      if (status !== 200) {
+        failed++;
+      }
       if (status === 200) {
         if (downAt !== undefined) {
           return at;
@@ -41,7 +52,7 @@ export function watchReady(port: number, timeoutMs = 60_000): ReadyWatch {
     throw new Error('cancelled');
   })();
   ready.catch(() => undefined);
-  return { ready, downAt: () => downAt, cancel: () => { cancelled = true; } };
+  return { ready, downAt: () => downAt, requests: () => ({ sent, failed }), cancel: () => { cancelled = true; } };
 }
 
 /** Status of one GET /web/health, 0 when nothing answers in time. */

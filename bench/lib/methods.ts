@@ -22,6 +22,8 @@ export interface Sample {
   readonly hostReadyMs?: number;
   /** When the poller first saw the old server down, ms after cmdAt. */
   readonly downMs?: number;
+  /** The ready poller's requests from the command to the new server's first 200, and how many failed. */
+  readonly requests?: { readonly sent: number; readonly failed: number };
   /** The command returned (engine promise resolved, CLI/exec/docker call ended), ms after cmdAt. */
   readonly doneMs: number;
   /** Progress steps (engine callback or CLI progress lines), ms after cmdAt. */
@@ -71,7 +73,7 @@ export async function oursEngine(method: string, engine: OdooEngine, tracer: Tra
     return {
       method, round, warmup, container: target.name, cmdAt,
       hostReadyMs: ready - cmdAt,
-      ...downOf(watch.downAt(), cmdAt),
+      ...downOf(watch.downAt(), cmdAt), requests: watch.requests(),
       doneMs,
       progress,
       trace: relative(tracer.marks, cmdAt),
@@ -130,7 +132,7 @@ export async function oursCli(method: string, target: BenchContainer, args: read
   return {
     method, round, warmup, container: target.name, cmdAt,
     hostReadyMs: ready - cmdAt,
-    ...downOf(watch.downAt(), cmdAt),
+    ...downOf(watch.downAt(), cmdAt), requests: watch.requests(),
     doneMs,
     progress,
     detail: { plan: outcome.plan, pid: outcome.pid, stopMs: outcome.stopMs, totalMs: outcome.totalMs },
@@ -145,7 +147,7 @@ export async function dockerRestart(method: string, target: BenchContainer, roun
     await target.container.restart();
     const doneMs = now() - cmdAt;
     const ready = await watch.ready;
-    return { method, round, warmup, container: target.name, cmdAt, hostReadyMs: ready - cmdAt, ...downOf(watch.downAt(), cmdAt), doneMs };
+    return { method, round, warmup, container: target.name, cmdAt, hostReadyMs: ready - cmdAt, ...downOf(watch.downAt(), cmdAt), requests: watch.requests(), doneMs };
   } catch (error) {
     watch.cancel();
     return { method, round, warmup, container: target.name, cmdAt, doneMs: now() - cmdAt, error: String((error as Error)?.message ?? error) };
@@ -166,7 +168,7 @@ export async function originalScript(method: string, target: BenchContainer, arg
   return {
     method, round, warmup, container: target.name, cmdAt,
     hostReadyMs: ready - cmdAt,
-    ...downOf(watch.downAt(), cmdAt),
+    ...downOf(watch.downAt(), cmdAt), requests: watch.requests(),
     doneMs,
     detail: { output: result.stdout.trim() },
   };

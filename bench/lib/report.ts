@@ -69,9 +69,32 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   say(`Odoo Dev Container restart bench, ${new Date().toISOString()}`);
   say(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}, kernel ${machine.kernel}, Docker ${machine.docker} (API ${machine.dockerApi}, ${machine.storageDriver}), Node ${machine.node}`);
   say(`load: 1-min load average ${data.load.start.toFixed(2)} at start, ${data.load.end.toFixed(2)} at end; other running containers ${data.load.otherContainersStart} at start, ${data.load.otherContainersEnd} at end`);
-  say(`stand-in: STANDIN_STOP_DELAY=${config.stopDelay} s, STANDIN_BOOT_DELAY=${config.bootDelay} s, STANDIN_REGISTRY_DELAY=${config.registryDelay} s, series 17.0, threaded, args -d bench --http-port PORT --dev=xml|qweb`);
+  say(`stand-in phases (s): STANDIN_STOP_DELAY=${config.stopDelay} STANDIN_EXIT_DELAY=${config.exitDelay} STANDIN_IMPORT_DELAY=${config.importDelay} STANDIN_BOOT_DELAY=${config.bootDelay} STANDIN_REGISTRY_DELAY=${config.registryDelay} STANDIN_FIRST_ROUTE_DELAY=${config.firstRouteDelay}; series 17.0, threaded, args -d bench --http-port PORT --dev=xml|qweb`);
   say(`rounds: ${config.rounds} measured (+${config.warmup} warm-up), methods interleaved and rotated per round; containers on --network host, host polls GET /web/health every 10 ms`);
   say(`ready = the host's first HTTP 200 from the NEW server (a 200 counts only after the poller saw the old one down)`);
+  say();
+
+  // --- headline: command to the new server answering, ratio, failed requests -------------
+  const med = (id: string) => summarize(of(id).map((s) => s.hostReadyMs!))?.median;
+  const ratio = (a: string, b: string) => {
+    const x = med(a);
+    const y = med(b);
+    return x !== undefined && y !== undefined ? round(x / y, 2) : undefined;
+  };
+  const requestsJson: Record<string, unknown> = {};
+  const headRows: string[][] = [];
+  for (const id of ['ours-engine', 'ours-cli', 'docker-restart']) {
+    const method = METHODS.find((m) => m.id === id)!;
+    const samples = of(id);
+    const sent = samples.reduce((n, s) => n + (s.requests?.sent ?? 0), 0);
+    const failed = samples.reduce((n, s) => n + (s.requests?.failed ?? 0), 0);
+    const perRestart = summarize(samples.map((s) => s.requests?.failed ?? NaN));
+    requestsJson[id] = { sent, failed, failedPerRestart: perRestart, restarts: samples.length };
+    headRows.push([method.label, method.shape, ms(med(id)), fmt(ratio(id, 'docker-restart')), `${failed} of ${sent}`, ms(perRestart?.median)]);
+  }
+  say('Command to the new server answering, and failed requests during the restart');
+  say(table(['method', 'shape', 'median ms', 'x docker restart', 'failed requests (all rounds)', 'failed per restart (median)'], headRows));
+  say('  requests: the ready poller, one GET /web/health at a time on loopback every 10 ms (2 s timeout each), from the command to the new server\'s first 200; failed = refused, reset, timed out or not 200');
   say();
 
   // --- 1-3: command to ready -------------------------------------------------------------
@@ -90,12 +113,6 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   say();
 
   // --- ratios -----------------------------------------------------------------------------
-  const med = (id: string) => summarize(of(id).map((s) => s.hostReadyMs!))?.median;
-  const ratio = (a: string, b: string) => {
-    const x = med(a);
-    const y = med(b);
-    return x !== undefined && y !== undefined ? round(x / y, 2) : undefined;
-  };
   const ratios = {
     oursEngineVsDockerRestart: ratio('ours-engine', 'docker-restart'),
     oursEngineVsOriginalScript: ratio('ours-engine', 'original-script'),
@@ -107,7 +124,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   say();
 
   // --- 4: overhead ------------------------------------------------------------------------
-  const nominal = (config.stopDelay + config.bootDelay) * 1000;
+  const nominal = Math.round((config.stopDelay + config.exitDelay + config.importDelay + config.bootDelay + config.registryDelay) * 1000);
   const overheadRows: string[][] = [];
   const overheadJson: Record<string, unknown> = {};
   for (const id of ['ours-engine', 'ours-cli', 'ours-hup', 'ours-hup-pid1', 'docker-restart', 'original-script']) {
@@ -119,8 +136,8 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     overheadJson[id] = { minusMeasuredStandinMs: vsMeasured, minusNominalDelaysMs: vsNominal, ...(engineReady ? { returnsMinusMeasuredStandinMs: engineReady } : {}) };
   }
   say(`The stand-in's own times, measured in a container with no Docker round trip (median [min-max] of ${calibrations.length}):`);
-  say(`  stop  (SIGTERM to process gone)     ${ms(calStop?.median)} ms [${ms(calStop?.min)}-${ms(calStop?.max)}]  (socket closed after ${ms(calClosed?.median)} ms; knob ${config.stopDelay * 1000} ms)`);
-  say(`  boot  (spawn to HTTP 200)           ${ms(calBoot?.median)} ms [${ms(calBoot?.min)}-${ms(calBoot?.max)}]  (listening after ${ms(calListen?.median)} ms; knob ${config.bootDelay * 1000} ms + Python start-up)`);
+  say(`  stop  (SIGTERM to process gone)     ${ms(calStop?.median)} ms [${ms(calStop?.min)}-${ms(calStop?.max)}]  (socket closed after ${ms(calClosed?.median)} ms; knobs ${config.stopDelay * 1000} + ${config.exitDelay * 1000} ms)`);
+  say(`  boot  (spawn to HTTP 200)           ${ms(calBoot?.median)} ms [${ms(calBoot?.min)}-${ms(calBoot?.max)}]  (listening after ${ms(calListen?.median)} ms; knobs ${config.importDelay * 1000} + ${config.bootDelay * 1000} + ${config.registryDelay * 1000} ms + Python start-up)`);
   say(`  stop + boot, paired per round       ${ms(summarize(calibrations.map((c) => c.calibration.stopMs + c.calibration.bootMs))?.median)} ms (knobs: ${nominal} ms)`);
   say();
   say('Overhead = command-to-ready minus the stand-in\'s own stop + boot (ms; paired with the same round\'s calibration)');
@@ -242,7 +259,8 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     load: data.load,
     methods: methodsJson,
     ratios,
-    standin: { stopMs: calStop, bootMs: calBoot, termToSocketClosedMs: calClosed, listenMs: calListen, knobsMs: { stop: config.stopDelay * 1000, boot: config.bootDelay * 1000, registry: config.registryDelay * 1000 } },
+    requests: requestsJson,
+    standin: { stopMs: calStop, bootMs: calBoot, termToSocketClosedMs: calClosed, listenMs: calListen, knobsMs: { stop: config.stopDelay * 1000, exit: config.exitDelay * 1000, import: config.importDelay * 1000, boot: config.bootDelay * 1000, registry: config.registryDelay * 1000, firstRoute: config.firstRouteDelay * 1000 } },
     overhead: overheadJson,
     originalScriptExpectedMs: scriptExpected,
     phases: phaseJson,

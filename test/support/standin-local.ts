@@ -48,7 +48,44 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra `key = value` lines for the `[options]` section of the config file. */
   config?: string[];
+  /**
+   * A listening socket on 127.0.0.1:port that the stand-in inherits, as a socket holder hands
+   * it over: `activation` as systemd does (fd 3, LISTEN_FDS=1, LISTEN_PID its own PID),
+   * `odoo-http-socket-fd` as Odoo 19's prefork reload does (ODOO_HTTP_SOCKET_FD).
+   */
+  heldSocket?: { port: number; as: 'activation' | 'odoo-http-socket-fd' };
+  /** Runs the script in a process that has already imported `odoo`, as a warm process does. */
+  warm?: boolean;
 }
+
+/**
+ * Binds the held socket, then becomes the stand-in with exec (same PID, so LISTEN_PID is
+ * its own), or, warm, imports `odoo` first and runs the script as `__main__` in the same
+ * interpreter, as a process prepared ahead of its args does.
+ */
+const LAUNCHER_PY = `
+import os, runpy, socket, sys, types
+held, port, warm, script = sys.argv[1], int(sys.argv[2]), sys.argv[3] == 'warm', sys.argv[4]
+if held != 'none':
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(('127.0.0.1', port))
+    sock.listen(64)
+    fd = 3 if held == 'activation' else 5
+    if sock.fileno() != fd:
+        os.dup2(sock.fileno(), fd)
+    os.set_inheritable(fd, True)
+    if held == 'activation':
+        os.environ.update(LISTEN_FDS='1', LISTEN_PID=str(os.getpid()))
+    else:
+        os.environ['ODOO_HTTP_SOCKET_FD'] = str(fd)
+if warm:
+    sys.modules['odoo'] = types.ModuleType('odoo')
+    sys.argv = [script] + sys.argv[5:]
+    runpy.run_path(script, run_name='__main__')
+else:
+    os.execv(sys.executable, [sys.executable, script] + sys.argv[5:])
+`;
 
 /** One running stand-in, its output collected as it comes. */
 export class StandinProcess {
@@ -156,7 +193,11 @@ export class LocalStandins {
       ...(options.series ? { STANDIN_SERIES: options.series } : {}),
       ...options.env,
     };
-    const child = spawn('python3', [STANDIN_SCRIPT, ...args], { env, cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv =
+      options.heldSocket || options.warm
+        ? ['-c', LAUNCHER_PY, options.heldSocket?.as ?? 'none', String(options.heldSocket?.port ?? 0), options.warm ? 'warm' : 'cold', STANDIN_SCRIPT, ...args]
+        : [STANDIN_SCRIPT, ...args];
+    const child = spawn('python3', argv, { env, cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const standin = new StandinProcess(child);
     this.started.push(standin);
     return standin;
