@@ -59,7 +59,7 @@ describe('Odoo stand-in boot phases (local process)', function () {
       return Date.now() - sent;
     };
     const health = await timed(() => request(port, 'GET', '/web/health'));
-    const first = await timed(() => request(port, 'POST', '/web/webclient/version_info', VERSION_INFO));
+    const first = await timed(() => request(port, 'POST', '/web/webclient/version_info', VERSION_INFO, 30000));
     const second = await timed(() => request(port, 'POST', '/web/webclient/version_info', VERSION_INFO));
     assert.ok(health < 5000, `/web/health took ${health} ms`);
     assert.ok(first >= 8000, `the first version_info took ${first} ms`);
