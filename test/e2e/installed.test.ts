@@ -333,3 +333,26 @@ describe('Restricted Mode, installed from the .vsix', function () {
     assert.deepEqual(master.argv.slice(0, 2), ['/usr/bin/python3', '/usr/bin/odoo']);
   });
 });
+
+describe('no container, installed from the .vsix', function () {
+  this.timeout(120000);
+  let workbench: Workbench | undefined;
+
+  after(async function () {
+    await workbench?.screenshot('no-container-end').catch(() => undefined);
+    await workbench?.stop();
+  });
+
+  it('the palette offers Select Container and Show Logs, and nothing that needs a container', async function () {
+    workbench = await startWorkbench({
+      name: 'installed-no-container',
+      vsix: packagedVsix(),
+      workspaceSettings: { 'odooDev.container': 'odoo-dev-test-no-such-container' },
+      files: { '.odoo-args': '-d db\n' },
+    });
+    await waitForStatusBar(workbench.page, STATUS, /^Odoo: no container$/, 30000);
+    await workbench.screenshot('state-no-container');
+    await paletteOffers(workbench, ['Odoo: Select Container', 'Odoo: Show Logs'],
+      ['Odoo: Start', 'Odoo: Stop', 'Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Start Container', 'Odoo: Make Container Restartable']);
+  });
+});
