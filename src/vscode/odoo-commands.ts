@@ -11,7 +11,7 @@ import { offerPid1Ways } from './pid1-choice';
 import type { OdooConnection } from './odoo-connection';
 import type { OdooLogView } from './odoo-log-view';
 import type { ErrorReporter } from './report-error';
-import { currentArgs, historyOf, pushHistory } from './restart-args';
+import { currentArgs, historyOf, inputLines, pushHistory } from './restart-args';
 import { askRestartArgs } from './restart-input';
 import { readSettings } from './settings';
 import type { BusyInfo } from './status-bar-view';
@@ -213,12 +213,11 @@ class OdooCommands {
     const history = historyOf(context.workspaceState.get(historyKey));
     // After a crash or a stop, the way back is the last command that worked, not the last typed.
     const lastWorking = state.kind === 'running' ? undefined : await this.lastWorkingArgs(connected);
-    const prefill = state.kind === 'running' ? joinArgs(currentArgs(state.argv, series)) : lastWorking ?? history[0] ?? '';
+    const lines = inputLines(state.kind === 'running' ? state : undefined, series, lastWorking, history);
     const settings = readSettings();
     const answer = await askRestartArgs({
-      prefill,
+      ...lines,
       ...(lastWorking !== undefined ? { lastWorking } : {}),
-      history: history.filter((line) => line !== prefill),
       ...(this.deps.offer ? { offer: this.deps.offer.offer } : {}),
       profiles: await readProfiles(argsFileUri(settings.argsFile)),
       argsFileName: settings.argsFile,

@@ -91,3 +91,20 @@ export function pushHistory(history: readonly string[], entry: string, max = 10)
 export function historyOf(stored: unknown): string[] {
   return Array.isArray(stored) ? stored.filter((item): item is string => typeof item === 'string') : [];
 }
+
+/** What "Restart with args" opens with: the line to edit, and the recent lines listed below it. */
+export interface InputLines {
+  readonly prefill: string;
+  /** Newest first, without the prefill, which shows already (and is the last working args where those show). */
+  readonly history: readonly string[];
+}
+
+/**
+ * The prefill and the recent lines. A running server's own args come first; after a crash or a
+ * stop, the last args that worked (the way back), not the ones typed last, which may be those
+ * that crashed; with neither, the last line typed. No line is listed twice.
+ */
+export function inputLines(running: { argv: readonly string[] } | undefined, series: string | undefined, lastWorking: string | undefined, history: readonly string[]): InputLines {
+  const prefill = running ? joinArgs(currentArgs(running.argv, series)) : lastWorking ?? history[0] ?? '';
+  return { prefill, history: history.filter((line) => line !== prefill) };
+}

@@ -216,6 +216,9 @@ describe('the extension installed from its .vsix, in code-server', function () {
       throw new Error(`${error.message}; the panel shows:\n${lines.join('\n')}`, { cause: error });
     });
     await workbench!.screenshot('log-crash-under-its-marker');
+    // The start was probed until ready; Odoo logged those requests, the view leaves them out.
+    const probes = lines.filter((line) => /GET \/web\/health|version_info|\/web\/database\/list/.test(line));
+    assert.deepEqual(probes, [], 'our readiness probes are in the user\'s log view');
     await page.locator('.part.panel .action-label[aria-label="Restore Panel"]').first().click();
   });
 
@@ -328,5 +331,28 @@ describe('Restricted Mode, installed from the .vsix', function () {
     const [master] = await odooMasters(odoo);
     assert.ok(master, 'Odoo does not run');
     assert.deepEqual(master.argv.slice(0, 2), ['/usr/bin/python3', '/usr/bin/odoo']);
+  });
+});
+
+describe('no container, installed from the .vsix', function () {
+  this.timeout(120000);
+  let workbench: Workbench | undefined;
+
+  after(async function () {
+    await workbench?.screenshot('no-container-end').catch(() => undefined);
+    await workbench?.stop();
+  });
+
+  it('the palette offers Select Container and Show Logs, and nothing that needs a container', async function () {
+    workbench = await startWorkbench({
+      name: 'installed-no-container',
+      vsix: packagedVsix(),
+      workspaceSettings: { 'odooDev.container': 'odoo-dev-test-no-such-container' },
+      files: { '.odoo-args': '-d db\n' },
+    });
+    await waitForStatusBar(workbench.page, STATUS, /^Odoo: no container$/, 30000);
+    await workbench.screenshot('state-no-container');
+    await paletteOffers(workbench, ['Odoo: Select Container', 'Odoo: Show Logs'],
+      ['Odoo: Start', 'Odoo: Stop', 'Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Start Container', 'Odoo: Make Container Restartable']);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkArgsLine, currentArgs, historyOf, pushHistory } from '../../src/vscode/restart-args';
+import { checkArgsLine, currentArgs, historyOf, inputLines, pushHistory } from '../../src/vscode/restart-args';
 
 describe('currentArgs', () => {
   const entrypoint = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', '***'];
@@ -139,4 +139,22 @@ describe('historyOf', () => {
     assert.deepEqual(historyOf(undefined), []);
     assert.deepEqual(historyOf({ 0: '-d a' }), []);
   });
+});
+
+describe('inputLines', () => {
+  const running = { argv: ['/usr/bin/python3', '/usr/bin/odoo', '-d', 'db', '--db_host', 'pg', '--dev=xml'] };
+  const cases: Array<[string, typeof running | undefined, string | undefined, string[], { prefill: string; history: string[] }]> = [
+    ['a running server: its args, without the connection options, and not again in the history',
+      running, undefined, ['-d db --dev=xml', '-d other'], { prefill: '-d db --dev=xml', history: ['-d other'] }],
+    ['after a crash: the last working args, not the line that crashed',
+      undefined, '-d db', ['-d db --db_user postgres', '-d db'], { prefill: '-d db', history: ['-d db --db_user postgres'] }],
+    ['after a crash with no args remembered: an empty line, the history whole',
+      undefined, '', ['-d db --db_user postgres'], { prefill: '', history: ['-d db --db_user postgres'] }],
+    ['nothing known: the last line typed, listed once',
+      undefined, undefined, ['-d a', '-d b'], { prefill: '-d a', history: ['-d b'] }],
+    ['nothing at all', undefined, undefined, [], { prefill: '', history: [] }],
+  ];
+  for (const [title, server, lastWorking, history, expected] of cases) {
+    it(title, () => assert.deepEqual(inputLines(server, '17.0', lastWorking, history), expected));
+  }
 });
