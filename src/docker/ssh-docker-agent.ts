@@ -128,10 +128,10 @@ export class SshDockerAgent extends http.Agent {
       port: target.port,
       username: target.username,
       readyTimeout: 20_000,
-      // A connection that died without a word (a sleeping laptop, a dropped VPN) is noticed
-      // within 15 s, not at the next TCP time-out.
-      keepaliveInterval: 5000,
-      keepaliveCountMax: 3,
+      // No ssh-level keepalive: ssh2's timer is not unref'd, so it would keep `odoo-dev` running
+      // after its work is done. A connection that died without a word (a sleeping laptop, a
+      // dropped VPN) is noticed by TCP keepalive instead (set once the connection is ready).
+      keepaliveInterval: 0,
       authHandler: authMethods(target),
       hostVerifier: (key: Buffer) => {
         verdict = verifyHostKey(target, key);
@@ -140,7 +140,8 @@ export class SshDockerAgent extends http.Agent {
     };
     const connected = new Promise<Client>((resolve, reject) => {
       client.once('ready', () => {
-        const sock = (client as unknown as { _sock?: { ref(): void; unref(): void } })._sock;
+        const sock = (client as unknown as { _sock?: { ref(): void; unref(): void; setKeepAlive?(enable: boolean, delay: number): void } })._sock;
+        sock?.setKeepAlive?.(true, 5000);
         this.socket = sock;
         if (!this.open.size) {
           sock?.unref();

@@ -55,6 +55,8 @@ export interface StartOptions {
   init?: boolean;
   /** Wait until Odoo answers HTTP (default true, except for `keeper`). */
   wait?: boolean;
+  /** The engine to create it in (default: the test bed's Docker, `testDocker()`). */
+  docker?: Dockerode;
 }
 
 export interface ShapeContainer {
@@ -67,7 +69,7 @@ export interface ShapeContainer {
 
 /** Creates and starts a container of the stand-in image in the given shape. */
 export async function startShape(shape: Shape, options: StartOptions = {}): Promise<ShapeContainer> {
-  const docker = testDocker();
+  const docker = options.docker ?? testDocker();
   const odooArgs = options.odooArgs ?? [];
   const name = options.name ?? `odoo-dev-test-${shape}-${randomBytes(4).toString('hex')}`;
   const env = { ...(options.series ? { STANDIN_SERIES: options.series } : {}), ...options.env };
@@ -365,9 +367,8 @@ export async function isAnswering(container: Dockerode.Container, port = 8069): 
   return info.status === 200;
 }
 
-/** Removes every container labelled odoo-dev-test=1. */
-export async function removeTestContainers(): Promise<void> {
-  const docker = testDocker();
+/** Removes every container labelled odoo-dev-test=1 (from the test bed's Docker unless told). */
+export async function removeTestContainers(docker: Dockerode = testDocker()): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=1`] } });
   await Promise.all(list.map((c) => removeContainer(docker.getContainer(c.Id))));
 }

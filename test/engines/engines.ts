@@ -1,0 +1,75 @@
+/**
+ * The engines of test/setup/engines-bed.sh, as the tests reach them: the environment or option a
+ * user would set for `odoo-dev`, and a client of the engine's own socket for the test's own look
+ * at the containers. Read from $ODOO_DEV_WORK/engines/engines.json, which the set-up writes.
+ */
+import Dockerode from 'dockerode';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { testDocker } from '../support/docker-bed';
+
+interface EnginesFile {
+  readonly podmanRootful: { readonly socket: string };
+  readonly podmanRootless: { readonly socket: string; readonly user: string; readonly uid: number; readonly runtimeDir: string };
+  readonly tls: { readonly host: string; readonly certPath: string; readonly socket: string };
+  readonly ssh: { readonly alias: string; readonly user: string; readonly home: string; readonly agentSocket: string; readonly sshdPidFile: string };
+}
+
+export interface TestEngine {
+  readonly name: string;
+  /** What `odoo-dev` is given: its environment and the options before the command. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly options: readonly string[];
+  /** The engine itself, over its local socket: where the test creates and inspects containers. */
+  readonly docker: Dockerode;
+  /** Whether the containers made there are the test bed's Docker's (shared: remove only our own). */
+  readonly sharesTestBed: boolean;
+}
+
+export const enginesFile = path.join(process.env.ODOO_DEV_WORK ?? '/tmp/odoo-dev-test', 'engines', 'engines.json');
+
+/** The set-up's description; a missing file is an error that says what to run. */
+export function readEngines(): EnginesFile {
+  try {
+    return JSON.parse(readFileSync(enginesFile, 'utf8')) as EnginesFile;
+  } catch (error) {
+    throw new Error(`${enginesFile} is missing or unreadable: run bash test/setup/engines-bed.sh first`, { cause: error });
+  }
+}
+
+/** Nothing of the machine's own engine settings may leak into a run against another engine. */
+const clean: NodeJS.ProcessEnv = { DOCKER_HOST: '', CONTAINER_HOST: '', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '', DOCKER_CONTEXT: '', ODOO_DEV_CONTAINER: '' };
+
+export function testEngines(): TestEngine[] {
+  const file = readEngines();
+  return [
+    {
+      name: 'Docker over ssh:// (DOCKER_HOST, ~/.ssh/config, ssh-agent)',
+      env: { ...clean, DOCKER_HOST: `ssh://${file.ssh.alias}`, HOME: file.ssh.home, SSH_AUTH_SOCK: file.ssh.agentSocket },
+      options: [],
+      docker: testDocker(),
+      sharesTestBed: true,
+    },
+    {
+      name: 'Docker over TLS (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)',
+      env: { ...clean, DOCKER_HOST: file.tls.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: file.tls.certPath },
+      options: [],
+      docker: new Dockerode({ socketPath: file.tls.socket }),
+      sharesTestBed: false,
+    },
+    {
+      name: 'Podman rootful (--docker-host)',
+      env: clean,
+      options: ['--docker-host', `unix://${file.podmanRootful.socket}`],
+      docker: new Dockerode({ socketPath: file.podmanRootful.socket }),
+      sharesTestBed: false,
+    },
+    {
+      name: 'Podman rootless (CONTAINER_HOST)',
+      env: { ...clean, CONTAINER_HOST: `unix://${file.podmanRootless.socket}` },
+      options: [],
+      docker: new Dockerode({ socketPath: file.podmanRootless.socket }),
+      sharesTestBed: false,
+    },
+  ];
+}
