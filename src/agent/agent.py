@@ -1044,9 +1044,46 @@ def take_lock():
     fcntl.flock(fd, fcntl.LOCK_EX)
 
 
+def relay(port, wait_ms):
+    """Relays bytes between this exec's stdin/stdout and a TCP port of the container's loopback
+    (the debug adapter protocol to debugpy), so that the port is never published. Waits up to
+    `wait_ms` for something to listen there: a server that was just relaunched under debugpy."""
+    import socket
+    deadline = mono() + wait_ms / 1000.0
+    while True:
+        try:
+            conn = socket.create_connection(('127.0.0.1', port), timeout=1.0)
+            break
+        except OSError as error:
+            if mono() >= deadline:
+                sys.stderr.write('nothing listens on 127.0.0.1:%d in the container (%s)\n' % (port, error.strerror or error))
+                sys.stderr.flush()
+                return 3
+            select.select([], [], [], 0.05)
+    conn.settimeout(None)
+    fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    while True:
+        ready, _, _ = select.select([conn, fd_in], [], [])
+        if conn in ready:
+            data = conn.recv(65536)
+            if not data:
+                return 0
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd_out, view):]
+        if fd_in in ready:
+            data = os.read(fd_in, 65536)
+            if not data:
+                conn.close()
+                return 0
+            conn.sendall(data)
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    if options.get('relay'):
+        sys.exit(relay(int(options['relay']), int(options.get('waitMs', 0))))
     if options.get('lock'):
         take_lock()
     emit(snapshot(options.get('user')))

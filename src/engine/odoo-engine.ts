@@ -1,5 +1,6 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
+import { debugHost, debugPortOf } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
@@ -171,6 +172,9 @@ export class OdooEngine {
     const described = describePlan(plan, watch?.reload === false);
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
+    if (request.debug && plan.kind !== 'hup' && plan.kind !== 'run-beside') {
+      run.progress({ step: 'debug', message: debugNotice(request.debug.port) });
+    }
     switch (plan.kind) {
       case 'hup':
         return this.reload(run, plan);
@@ -221,7 +225,17 @@ export class OdooEngine {
       const ready = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
       const version = await settle(run, starting, ready);
       await this.remember(run, launch.remember);
-      return { plan: plan.kind, pid, argv: maskArgv(launch.spec.argv), ...(version ? { version } : {}), ...databaseOf(launch), ...stopMs, totalMs: 0 };
+      const debugPort = debugPortOf(command);
+      return {
+        plan: plan.kind,
+        pid,
+        argv: maskArgv(launch.spec.argv),
+        ...(version ? { version } : {}),
+        ...databaseOf(launch),
+        ...stopMs,
+        ...(debugPort !== undefined ? { debugPort } : {}),
+        totalMs: 0,
+      };
     } finally {
       starting.registry?.abort.abort();
     }
@@ -357,6 +371,11 @@ function validate(args: readonly string[], series: string | undefined): void {
       details: { problems },
     });
   }
+}
+
+/** What a debug run changes, said before anything stops. */
+function debugNotice(port: number): string {
+  return `Running Odoo under debugpy on ${debugHost}:${port} inside the container, with --workers 0 (breakpoints need the threaded server)`;
 }
 
 function databaseOf(launch: Launch): { database?: string } {
