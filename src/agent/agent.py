@@ -539,6 +539,9 @@ def step_launch(step):
             os.closerange(3, status_write)
             os.closerange(status_write + 1, 65536)
             program = resolve_program(argv[0], env, cwd)
+            # A script run by an interpreter (debugpy in front) is found on the PATH too.
+            for index in step.get('resolve', []):
+                argv = argv[:index] + [resolve_program(argv[index], env, cwd)] + argv[index + 1:]
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
             os.execve(fs_encode(program), [fs_encode(a) for a in argv],
                       dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e))

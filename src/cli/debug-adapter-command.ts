@@ -10,14 +10,16 @@ import type { CliOptions } from './cli-options';
  * belongs to the protocol.
  */
 export async function debugAdapterCommand(container: OdooContainer, options: CliOptions, readyTimeoutMs: number): Promise<number> {
-  const port = options.debugPort ?? await runningDebugPort(container) ?? defaultDebugPort;
+  const running = await runningDebugPort(container);
+  const port = options.debugPort ?? running ?? defaultDebugPort;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (options.verbose) {
     log(`odoo-dev: [debug] Relaying the debug adapter protocol to 127.0.0.1:${port} in container ${container.name}.`);
   }
   const bridge = new DebugBridge(container, port, (data) => process.stdout.write(data), {
-    // A client may start before the server it attaches to is up (restart --debug in a task).
-    firstWaitMs: 10_000,
+    // A server under debugpy may still be starting (restart --debug in a task before this);
+    // where none is, there is nothing to wait for but a restart under way.
+    firstWaitMs: running !== undefined ? 10_000 : 1_000,
     reconnectWaitMs: readyTimeoutMs,
     log,
   });

@@ -72,6 +72,8 @@ export interface StopStep {
 /** Runs a command detached, in its own session, its output where `docker logs` reads. */
 export interface LaunchStep extends ProcessSpec {
   readonly step: 'launch';
+  /** Indices of argv entries found on the PATH like the program (a script debugpy runs). */
+  readonly resolve?: readonly number[];
 }
 
 export type AgentStep =

@@ -101,3 +101,16 @@ function listenPort(address: string): number | undefined {
   const match = /(?:^|:)(\d+)$/.exec(address);
   return match ? Number(match[1]) : undefined;
 }
+
+/**
+ * Where a script that debugpy runs is a bare name (`odoo`): debugpy reads it as a file of the
+ * working directory, so the launch must find it on the PATH, as the shell would have.
+ */
+export function scriptsToResolve(argv: readonly string[]): number[] {
+  const wrapper = debugWrapper(argv);
+  if (!wrapper) {
+    return [];
+  }
+  const script = argv[wrapper.end];
+  return script !== undefined && script !== '-m' && !script.includes('/') ? [wrapper.end] : [];
+}

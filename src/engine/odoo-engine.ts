@@ -1,6 +1,6 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
-import { debugHost, debugPortOf } from '../core/debug-launch';
+import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
@@ -188,7 +188,8 @@ export class OdooEngine {
   /** Stops the old server when there is one, launches the new command, waits until it is ready. */
   private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch): Promise<RestartOutcome> {
     const { launch } = plan;
-    const launchStep: LaunchStep = { step: 'launch', ...launch.spec };
+    const resolve = scriptsToResolve(launch.spec.argv);
+    const launchStep: LaunchStep = { step: 'launch', ...launch.spec, ...(resolve.length ? { resolve } : {}) };
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
     const stopped = plan.kind === 'in-place' ? await this.stopServer(run, plan.server, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
