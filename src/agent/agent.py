@@ -423,6 +423,29 @@ def step_probe(step):
     return True
 
 
+def debug_adapters(pid):
+    """PID -> start time of the debugpy adapter that serves a server run under `-m debugpy
+    --listen`: debugpy detaches it, so it is no descendant, and once its server is gone it would
+    keep the port and refuse the next server's debugpy."""
+    argv = read_argv(pid) or []
+    port = None
+    for index, token in enumerate(argv[:-1]):
+        if token == '--listen' and 'debugpy' in argv[:index]:
+            port = argv[index + 1].rsplit(':', 1)[-1]
+            break
+    if port is None:
+        return {}
+    found = {}
+    for other in pids():
+        other_argv = read_argv(other) or []
+        if '--for-server' in other_argv and any('debugpy' in t for t in other_argv):
+            at = other_argv.index('--port') if '--port' in other_argv else -1
+            stat = read_stat(other)
+            if 0 <= at < len(other_argv) - 1 and other_argv[at + 1] == port and stat is not None:
+                found[other] = stat[2]
+    return found
+
+
 def step_stop(step):
     pid, start_time = step['pid'], step['startTime']
     remember(step.get('remember'))
@@ -431,6 +454,7 @@ def step_stop(step):
         emit({'t': 'stopped', 'pid': pid, 'ms': 0, 'forced': False, 'killed': []})
         return True
     tree = descendants(pid)
+    tree.update(debug_adapters(pid))
     # Only the master gets TERM: it stops its workers and the gevent process itself.
     signal_quietly(pid, signal.SIGTERM)
     emit({'t': 'stopping', 'pid': pid})

@@ -33,7 +33,7 @@ export interface CliOptions {
   readonly changed?: boolean;
   /** `update --changed --test`: then run their tests, in the same run. */
   readonly runTests?: boolean;
-  /** `restart --debug`, `start --debug`: run Odoo under the container's debugpy. */
+  /** `restart --debug`, `start --debug`: run Odoo under the container's debugpy; `--no-debug`: without it. */
   readonly debug?: boolean;
   /** `--debug-port N`: where debugpy listens on the container's loopback (default 5678). */
   readonly debugPort?: number;
@@ -50,11 +50,11 @@ Restart Odoo inside its Docker dev container with new arguments, without stoppin
 Commands:
   status [--watch]       Show whether Odoo runs, its PID, args, version and database;
                          --watch reports every change until interrupted.
-  restart [--debug] [-- ARGS...]
+  restart [--debug | --no-debug] [-- ARGS...]
                          Restart Odoo; with ARGS, run it with these args instead (the
                          entrypoint's database options are kept unless ARGS set them).
                          --debug runs it under the container's debugpy, listening on the
-                         container's loopback only, with --workers 0; a plain restart drops it.
+                         container's loopback only, with --workers 0; --no-debug without it.
   run -- ARGS...         Run Odoo once with ARGS beside the running server (an update, a test
                          run, an export: --stop-after-init is added unless ARGS end by
                          themselves), report how it ended, then reload the server when
@@ -163,8 +163,12 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         options.verbose = true;
         break;
       case '--debug':
+      case '--no-debug':
         noValue();
-        options.debug = true;
+        if (options.debug !== undefined) {
+          throw new UsageError('Give --debug or --no-debug once.');
+        }
+        options.debug = flag === '--debug';
         break;
       case '--debug-port':
         options.debugPort = port(flag, value());
@@ -247,8 +251,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (!command) {
     throw new UsageError('Say what to do: status, restart, run, stop, start, logs, keeper, test, update or debug-adapter.');
   }
-  if (options.debug && command !== 'restart' && command !== 'start') {
-    throw new UsageError(`--debug goes with restart and start, not ${command}; debug-adapter attaches to a server run with restart --debug.`);
+  if (options.debug !== undefined && command !== 'restart' && command !== 'start') {
+    throw new UsageError(`--debug and --no-debug go with restart and start, not ${command}; debug-adapter attaches to a server run with restart --debug.`);
   }
   if (options.debugPort !== undefined && !options.debug && command !== 'debug-adapter') {
     throw new UsageError('--debug-port goes with restart --debug, start --debug and debug-adapter.');

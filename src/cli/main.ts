@@ -84,7 +84,7 @@ async function run(options: CliOptions): Promise<number> {
   const request = {
     ...(options.odooArgs ? { args: options.odooArgs } : {}),
     ...(options.pid !== undefined ? { pid: options.pid } : {}),
-    ...(options.debug ? { debug: { port: options.debugPort ?? defaultDebugPort } } : {}),
+    ...(options.debug !== undefined ? { debug: options.debug && { port: options.debugPort ?? defaultDebugPort } } : {}),
   };
   switch (options.command) {
     case 'status':

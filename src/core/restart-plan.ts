@@ -1,5 +1,5 @@
 import type { HttpTarget, ProcessInfo, ProcessSpec } from './agent-protocol';
-import { underDebugger, withoutDebugger, type DebugRequest } from './debug-launch';
+import { debugPortOf, underDebugger, withoutDebugger, type DebugRequest } from './debug-launch';
 import { OdooDevError } from './errors';
 import { envValue, OdooCommandLine } from './odoo-command-line';
 import { writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
@@ -9,8 +9,11 @@ import { maskArgv } from './secrets';
 /** What the user asked for: new args, or none to keep the current ones. */
 export interface RestartRequest {
   readonly args?: readonly string[];
-  /** Run the server under the container's debugpy; without it a debug wrapper is dropped. */
-  readonly debug?: DebugRequest;
+  /**
+   * Run the server under the container's debugpy; `false` drops a debugpy wrapper, and without
+   * it the program stays as it runs (a debugpy the user put there included).
+   */
+  readonly debug?: DebugRequest | false;
   /** Which server, when a container runs several unrelated ones. */
   readonly pid?: number;
 }
@@ -90,16 +93,17 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     return { kind: 'start', launch: startLaunch(request.args, context, request.debug) };
   }
   const running = server.master.command.withSeries(context.series);
-  // What runs next is plain unless the debugger is asked for again: Odoo's own HUP re-exec
-  // drops the wrapper too.
-  const current = withoutDebugger(running);
+  // Dropping a debugpy that is not there changes nothing.
+  const debug = request.debug === false && debugPortOf(running) === undefined ? undefined : request.debug;
+  const current = debug === false ? withoutDebugger(running) : running;
   const asked = request.args === undefined
     ? current.withExactArgs(current.persistentArgs)
     : current.withArgs(request.args);
-  const next = request.debug ? underDebugger(asked, request.debug) : asked;
+  const next = debug ? underDebugger(asked, debug) : asked;
   // What Odoo itself runs after a HUP re-exec.
   const reexec = current.withExactArgs(current.reexecArgs);
-  const sameAsReexec = !request.debug && next.meansSameAs(reexec.args);
+  // A new program (debugpy added or dropped) is never the same as what a HUP re-executes.
+  const sameAsReexec = debug === undefined && next.meansSameAs(reexec.args);
   const { info } = server.master;
   const { pid1 } = context.processes;
   const hup: HupPlan = { kind: 'hup', server, command: reexec, http: reexec.httpTarget(info.env ?? []) };
@@ -118,7 +122,7 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     // part runs beside it, then a HUP loads its result.
     const addsOneShotToPid1 = isPid1 && !sameAsReexec && next.persistentArgs.length < next.args.length
       && next.withExactArgs(next.persistentArgs).meansSameAs(reexec.args);
-    if (request.debug && (next.endsByItself || addsOneShotToPid1)) {
+    if (debug && (next.endsByItself || addsOneShotToPid1)) {
       throw new OdooDevError('invalid-args', 'Restart and Debug runs a server; these args make a run that ends by itself.', {
         hint: 'Nothing was stopped; drop --stop-after-init and the test or export options, or run them without --debug.',
       });
@@ -129,8 +133,8 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     }
   }
   if (isPid1) {
-    if (request.debug) {
-      throw new OdooDevError('pid1-refused', `${describeEnding(info, pid1)}: running it under the debugger means stopping it, and that would stop the container.`, {
+    if (debug !== undefined) {
+      throw new OdooDevError('pid1-refused', `${describeEnding(info, pid1)}: running it ${debug ? 'under' : 'without'} the debugger means stopping it, and that would stop the container.`, {
         hint: 'Make the container restartable with a keeper as PID 1 (odoo-dev keeper), then Restart and Debug again.',
       });
     }
@@ -192,9 +196,9 @@ function specOf(info: ProcessInfo): ProcessSpec | undefined {
   return env === undefined || cwd === undefined ? undefined : { argv, env, cwd, uid, gid };
 }
 
-function startLaunch(args: readonly string[] | undefined, context: PlanContext, debug?: DebugRequest): Launch {
+function startLaunch(args: readonly string[] | undefined, context: PlanContext, debug?: DebugRequest | false): Launch {
   const { remembered, defaults, series } = context;
-  const wrapped = (command: OdooCommandLine) => debug ? underDebugger(command, debug) : withoutDebugger(command);
+  const wrapped = (command: OdooCommandLine) => debug ? underDebugger(command, debug) : debug === false ? withoutDebugger(command) : command;
   if (remembered) {
     const command = OdooCommandLine.read(remembered.argv, series)
       ?? OdooCommandLine.compose(remembered.argv.slice(0, 1), remembered.argv.slice(1), series);

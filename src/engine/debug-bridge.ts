@@ -176,6 +176,10 @@ export class DebugBridge {
       this.unanswered.delete(message.request_seq);
     }
     this.toClient(dapFrame(message));
+    // debugpy keeps its side open for the next client: the session ends with the answer.
+    if (message.type === 'response' && message.command === 'disconnect') {
+      this.finish(0);
+    }
   }
 
   /** The debugpy went away: the client asked for it, or Odoo stopped (a restart). */

@@ -129,8 +129,8 @@ describe('Restart and Debug through odoo-dev debug-adapter', function () {
     assert.deepEqual(Object.values(info.NetworkSettings.Ports ?? {}).filter((binding) => binding !== null), []);
   });
 
-  it('a plain restart drops debugpy, and the adapter then says what to run', async () => {
-    const plain = await runCli(['--container', shape.name, 'restart', '--', '-d', 'db']);
+  it('restart --no-debug drops debugpy and its adapter, and the adapter then says what to run', async () => {
+    const plain = await runCli(['--container', shape.name, 'restart', '--no-debug', '--', '-d', 'db']);
     assert.equal(plain.code, 0, plain.stderr);
     const master = await odooMaster(shape);
     assert.equal(master.argv.includes('debugpy'), false, master.argv.join(' '));

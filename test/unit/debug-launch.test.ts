@@ -75,11 +75,14 @@ describe('Restart and Debug: the command line under debugpy', () => {
     assert.deepEqual(argv, ['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
   });
 
-  it('a plain restart of a server under debugpy drops the wrapper', () => {
+  it('without the debugger, a server under debugpy is relaunched plain, never by HUP', () => {
     const context = besideKeeper(['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
-    const plan = planRestart({ args: ['-d', 'other'] }, context);
-    assert.equal(plan.kind, 'in-place');
-    assert.deepEqual(plan.kind === 'in-place' && plan.launch.spec.argv, ['python3', '/usr/bin/odoo', '-d', 'other']);
+    assert.deepEqual(launchedArgv(context, { debug: false }), ['python3', '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
+    assert.deepEqual(launchedArgv(context, { args: ['-d', 'other'], debug: false }), ['python3', '/usr/bin/odoo', '-d', 'other']);
+    // Without a word about the debugger the program stays as it runs.
+    assert.deepEqual(launchedArgv(context, { args: ['-d', 'other'] }), ['python3', ...debugpy, '/usr/bin/odoo', '-d', 'other']);
+    // Dropping a debugger that is not there is a plain restart.
+    assert.equal(planRestart({ debug: false }, besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db'])).kind, 'hup');
   });
 
   it('starts under debugpy where nothing runs', () => {
