@@ -446,6 +446,30 @@ def debug_adapters(pid):
     return found
 
 
+def step_module(step):
+    """Whether a Python interpreter finds a module (debugpy) as the server would: as its user,
+    in its directory, with its environment. Nothing is imported."""
+    import subprocess
+    uid, gid, env = step['uid'], step['gid'], step['env']
+
+    def become():
+        if os.getuid() == 0 and (uid, gid) != (0, 0):
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+    code = 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(sys.argv[1]) else 3)'
+    try:
+        program = resolve_program(step['python'], env, step['cwd'])
+        found = subprocess.call(
+            [fs_encode(program), b'-c', code.encode('ascii'), fs_encode(step['module'])],
+            env=dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e), cwd=fs_encode(step['cwd']),
+            preexec_fn=become, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30) == 0
+        emit({'t': 'module', 'found': found})
+    except (OSError, subprocess.SubprocessError) as error:
+        emit({'t': 'module', 'found': False, 'message': str(error)})
+    return True
+
+
 def step_stop(step):
     pid, start_time = step['pid'], step['startTime']
     remember(step.get('remember'))
@@ -1030,7 +1054,7 @@ def step_state(step):
 
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
-STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state})
+STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module})
 
 
 def watch_children():

@@ -173,6 +173,7 @@ export class OdooEngine {
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
     if (request.debug && plan.kind !== 'hup' && plan.kind !== 'run-beside') {
+      await checkDebugpy(run, plan.launch.spec);
       run.progress({ step: 'debug', message: debugNotice(request.debug.port) });
     }
     switch (plan.kind) {
@@ -370,6 +371,18 @@ function validate(args: readonly string[], series: string | undefined): void {
     throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
       hint: 'Nothing was stopped; fix the args and try again.',
       details: { problems },
+    });
+  }
+}
+
+/** Odoo's own interpreter must find debugpy, or nothing is stopped. */
+async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
+  const python = spec.argv[0] ?? 'python3';
+  const { env, cwd, uid, gid } = spec;
+  const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
+  if (!answer.found) {
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), then restart with --debug again.`, {
+      hint: 'Install debugpy in the container, then Restart and Debug again.',
     });
   }
 }

@@ -129,6 +129,20 @@ describe('Restart and Debug through odoo-dev debug-adapter', function () {
     assert.deepEqual(Object.values(info.NetworkSettings.Ports ?? {}).filter((binding) => binding !== null), []);
   });
 
+  it('refuses, and stops nothing, where Odoo\'s Python has no debugpy', async () => {
+    const before = await odooMaster(shape);
+    const hide = await execIn(shape.container, ['mv', '/usr/lib/python3/dist-packages/debugpy', '/usr/lib/python3/dist-packages/debugpy.hidden'], { user: '0:0' });
+    assert.equal(hide.exitCode, 0, hide.stderr);
+    try {
+      const result = await runCli(['--container', shape.name, 'restart', '--debug']);
+      assert.equal(result.code, 7, result.stderr);
+      assert.match(result.stderr, /Odoo's Python \(\/usr\/bin\/python3\) in container \S+ has no debugpy/);
+      assert.equal((await odooMaster(shape)).pid, before.pid, 'the server must not have been stopped');
+    } finally {
+      await execIn(shape.container, ['mv', '/usr/lib/python3/dist-packages/debugpy.hidden', '/usr/lib/python3/dist-packages/debugpy'], { user: '0:0' });
+    }
+  });
+
   it('restart --no-debug drops debugpy and its adapter, and the adapter then says what to run', async () => {
     const plain = await runCli(['--container', shape.name, 'restart', '--no-debug', '--', '-d', 'db']);
     assert.equal(plain.code, 0, plain.stderr);
