@@ -423,6 +423,53 @@ def step_probe(step):
     return True
 
 
+def debug_adapters(pid):
+    """PID -> start time of the debugpy adapter that serves a server run under `-m debugpy
+    --listen`: debugpy detaches it, so it is no descendant, and once its server is gone it would
+    keep the port and refuse the next server's debugpy."""
+    argv = read_argv(pid) or []
+    port = None
+    for index, token in enumerate(argv[:-1]):
+        if token == '--listen' and 'debugpy' in argv[:index]:
+            port = argv[index + 1].rsplit(':', 1)[-1]
+            break
+    if port is None:
+        return {}
+    found = {}
+    for other in pids():
+        other_argv = read_argv(other) or []
+        if '--for-server' in other_argv and any('debugpy' in t for t in other_argv):
+            at = other_argv.index('--port') if '--port' in other_argv else -1
+            stat = read_stat(other)
+            if 0 <= at < len(other_argv) - 1 and other_argv[at + 1] == port and stat is not None:
+                found[other] = stat[2]
+    return found
+
+
+def step_module(step):
+    """Whether a Python interpreter finds a module (debugpy) as the server would: as its user,
+    in its directory, with its environment. Nothing is imported."""
+    import subprocess
+    uid, gid, env = step['uid'], step['gid'], step['env']
+
+    def become():
+        if os.getuid() == 0 and (uid, gid) != (0, 0):
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+    code = 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(sys.argv[1]) else 3)'
+    try:
+        program = resolve_program(step['python'], env, step['cwd'])
+        found = subprocess.call(
+            [fs_encode(program), b'-c', code.encode('ascii'), fs_encode(step['module'])],
+            env=dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e), cwd=fs_encode(step['cwd']),
+            preexec_fn=become, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30) == 0
+        emit({'t': 'module', 'found': found})
+    except (OSError, subprocess.SubprocessError) as error:
+        emit({'t': 'module', 'found': False, 'message': str(error)})
+    return True
+
+
 def step_stop(step):
     pid, start_time = step['pid'], step['startTime']
     remember(step.get('remember'))
@@ -431,6 +478,7 @@ def step_stop(step):
         emit({'t': 'stopped', 'pid': pid, 'ms': 0, 'forced': False, 'killed': []})
         return True
     tree = descendants(pid)
+    tree.update(debug_adapters(pid))
     # Only the master gets TERM: it stops its workers and the gevent process itself.
     signal_quietly(pid, signal.SIGTERM)
     emit({'t': 'stopping', 'pid': pid})
@@ -539,6 +587,9 @@ def step_launch(step):
             os.closerange(3, status_write)
             os.closerange(status_write + 1, 65536)
             program = resolve_program(argv[0], env, cwd)
+            # A script run by an interpreter (debugpy in front) is found on the PATH too.
+            for index in step.get('resolve', []):
+                argv = argv[:index] + [resolve_program(argv[index], env, cwd)] + argv[index + 1:]
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
             os.execve(fs_encode(program), [fs_encode(a) for a in argv],
                       dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e))
@@ -1003,7 +1054,7 @@ def step_state(step):
 
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
-STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state})
+STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module})
 
 
 def watch_children():
@@ -1044,9 +1095,46 @@ def take_lock():
     fcntl.flock(fd, fcntl.LOCK_EX)
 
 
+def relay(port, wait_ms):
+    """Relays bytes between this exec's stdin/stdout and a TCP port of the container's loopback
+    (the debug adapter protocol to debugpy), so that the port is never published. Waits up to
+    `wait_ms` for something to listen there: a server that was just relaunched under debugpy."""
+    import socket
+    deadline = mono() + wait_ms / 1000.0
+    while True:
+        try:
+            conn = socket.create_connection(('127.0.0.1', port), timeout=1.0)
+            break
+        except OSError as error:
+            if mono() >= deadline:
+                sys.stderr.write('nothing listens on 127.0.0.1:%d in the container (%s)\n' % (port, error.strerror or error))
+                sys.stderr.flush()
+                return 3
+            select.select([], [], [], 0.05)
+    conn.settimeout(None)
+    fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    while True:
+        ready, _, _ = select.select([conn, fd_in], [], [])
+        if conn in ready:
+            data = conn.recv(65536)
+            if not data:
+                return 0
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd_out, view):]
+        if fd_in in ready:
+            data = os.read(fd_in, 65536)
+            if not data:
+                conn.close()
+                return 0
+            conn.sendall(data)
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    if options.get('relay'):
+        sys.exit(relay(int(options['relay']), int(options.get('waitMs', 0))))
     if options.get('lock'):
         take_lock()
     emit(snapshot(options.get('user')))

@@ -1,6 +1,6 @@
 /** What `odoo-dev` was asked to do. */
 export interface CliOptions {
-  readonly command: 'status' | 'restart' | 'run' | 'stop' | 'start' | 'logs' | 'keeper' | 'test' | 'update' | 'help' | 'version';
+  readonly command: 'status' | 'restart' | 'run' | 'stop' | 'start' | 'logs' | 'keeper' | 'test' | 'update' | 'debug-adapter' | 'help' | 'version';
   readonly container?: string;
   readonly dockerHost?: string;
   readonly json: boolean;
@@ -33,6 +33,10 @@ export interface CliOptions {
   readonly changed?: boolean;
   /** `update --changed --test`: then run their tests, in the same run. */
   readonly runTests?: boolean;
+  /** `restart --debug`, `start --debug`: run Odoo under the container's debugpy; `--no-debug`: without it. */
+  readonly debug?: boolean;
+  /** `--debug-port N`: where debugpy listens on the container's loopback (default 5678). */
+  readonly debugPort?: number;
   /** The Odoo args after `--`; undefined when there was no `--`. */
   readonly odooArgs?: readonly string[];
 }
@@ -46,8 +50,11 @@ Restart Odoo inside its Docker dev container with new arguments, without stoppin
 Commands:
   status [--watch]       Show whether Odoo runs, its PID, args, version and database;
                          --watch reports every change until interrupted.
-  restart [-- ARGS...]   Restart Odoo; with ARGS, run it with these args instead (the
+  restart [--debug | --no-debug] [-- ARGS...]
+                         Restart Odoo; with ARGS, run it with these args instead (the
                          entrypoint's database options are kept unless ARGS set them).
+                         --debug runs it under the container's debugpy, listening on the
+                         container's loopback only, with --workers 0; --no-debug without it.
   run -- ARGS...         Run Odoo once with ARGS beside the running server (an update, a test
                          run, an export: --stop-after-init is added unless ARGS end by
                          themselves), report how it ended, then reload the server when
@@ -65,6 +72,10 @@ Commands:
                          checksums are kept in the container per database), beside the server,
                          which then reloads; nothing runs when none changed. --test also runs
                          their tests. Modules: those in this folder, else the server's addons.
+  debug-adapter          Speak the debug adapter protocol on stdin and stdout to the debugpy
+                         of Odoo in the container (through the Docker API: no port is
+                         published), for any DAP client; after each restart under --debug it
+                         attaches the new server again with the same breakpoints.
   keeper [--compose-service NAME | --devcontainer] [--apply | --write] [--yes]
                          Print the one-time change (compose, Dockerfile or devcontainer) that
                          makes a container whose Odoo is PID 1 restartable with new args;
@@ -83,6 +94,8 @@ Options:
   --ready-timeout SECONDS  How long the new server may take to be ready (default 120); for
                          test and update, how long their run may take (default 3600).
   --pid PID              Which server, when the container runs several.
+  --debug-port PORT      restart --debug, debug-adapter: debugpy's port on the container's
+                         loopback (default 5678; debug-adapter: the one the server listens on).
   --db NAME              test, update: the database (default: the server's -d).
   -v, --verbose          Also print how the container was found and what the engine does, on stderr.
   --json                 Print the result as JSON on stdout (one object per line with --watch).
@@ -99,7 +112,7 @@ Exit codes:
   test and update --test: 1 when a test failed or errored, or when none ran.
 `;
 
-const commands = ['status', 'restart', 'run', 'stop', 'start', 'logs', 'keeper', 'test', 'update'] as const;
+const commands = ['status', 'restart', 'run', 'stop', 'start', 'logs', 'keeper', 'test', 'update', 'debug-adapter'] as const;
 
 export function parseCliOptions(argv: readonly string[]): CliOptions {
   const dashDash = argv.indexOf('--');
@@ -148,6 +161,17 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case '--verbose':
         noValue();
         options.verbose = true;
+        break;
+      case '--debug':
+      case '--no-debug':
+        noValue();
+        if (options.debug !== undefined) {
+          throw new UsageError('Give --debug or --no-debug once.');
+        }
+        options.debug = flag === '--debug';
+        break;
+      case '--debug-port':
+        options.debugPort = port(flag, value());
         break;
       case '--kill-after-timeout':
         noValue();
@@ -225,7 +249,13 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     }
   }
   if (!command) {
-    throw new UsageError('Say what to do: status, restart, run, stop, start, logs, keeper, test or update.');
+    throw new UsageError('Say what to do: status, restart, run, stop, start, logs, keeper, test, update or debug-adapter.');
+  }
+  if (options.debug !== undefined && command !== 'restart' && command !== 'start') {
+    throw new UsageError(`--debug and --no-debug go with restart and start, not ${command}; debug-adapter attaches to a server run with restart --debug.`);
+  }
+  if (options.debugPort !== undefined && !options.debug && command !== 'debug-adapter') {
+    throw new UsageError('--debug-port goes with restart --debug, start --debug and debug-adapter.');
   }
   checkTestOptions(command, options);
   if (odooArgs && command !== 'restart' && command !== 'start' && command !== 'run') {
@@ -269,6 +299,14 @@ function checkTestOptions(command: CliOptions['command'], options: Partial<CliOp
   if (command === 'update' && !options.changed) {
     throw new UsageError('update needs --changed: odoo-dev update --changed updates the modules whose files changed; to update others, use odoo-dev run -- -d DB -u MODULES');
   }
+}
+
+function port(flag: string, text: string): number {
+  const value = integer(flag, text);
+  if (value < 1 || value > 65535) {
+    throw new UsageError(`${flag} takes a port from 1 to 65535, not ${text}.`);
+  }
+  return value;
 }
 
 function integer(flag: string, text: string): number {

@@ -1,3 +1,4 @@
+import { defaultDebugPort } from '../core/debug-launch';
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { maskArgv } from '../core/secrets';
 import { openDocker } from '../docker/docker-access';
@@ -5,6 +6,7 @@ import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
+import { debugAdapterCommand } from './debug-adapter-command';
 import { keeperCommand } from './keeper-command';
 import { testCommand } from './test-command';
 import { updateCommand } from './update-command';
@@ -68,6 +70,9 @@ async function run(options: CliOptions): Promise<number> {
   if (options.command === 'keeper') {
     return keeperCommand(container, docker, options);
   }
+  if (options.command === 'debug-adapter') {
+    return debugAdapterCommand(container, options, options.readyTimeoutMs ?? defaultEngineSettings.readyTimeoutMs);
+  }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {
     ...defaultEngineSettings,
@@ -76,7 +81,11 @@ async function run(options: CliOptions): Promise<number> {
     killAfterTimeout: options.killAfterTimeout,
   }, log);
   const progress = (p: EngineProgress) => process.stderr.write(`odoo-dev: ${p.message}\n`);
-  const request = { ...(options.odooArgs ? { args: options.odooArgs } : {}), ...(options.pid !== undefined ? { pid: options.pid } : {}) };
+  const request = {
+    ...(options.odooArgs ? { args: options.odooArgs } : {}),
+    ...(options.pid !== undefined ? { pid: options.pid } : {}),
+    ...(options.debug !== undefined ? { debug: options.debug && { port: options.debugPort ?? defaultDebugPort } } : {}),
+  };
   switch (options.command) {
     case 'status':
       if (options.watch) {

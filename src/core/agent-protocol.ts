@@ -72,6 +72,8 @@ export interface StopStep {
 /** Runs a command detached, in its own session, its output where `docker logs` reads. */
 export interface LaunchStep extends ProcessSpec {
   readonly step: 'launch';
+  /** Indices of argv entries found on the PATH like the program (a script debugpy runs). */
+  readonly resolve?: readonly number[];
 }
 
 export type AgentStep =
@@ -96,6 +98,8 @@ export type AgentStep =
       readonly http: HttpTarget;
       readonly timeoutMs: number;
     }
+  /** Whether `python` finds `module`, run as the spec's user, in its directory and environment. */
+  | ({ readonly step: 'module'; readonly python: string; readonly module: string } & Omit<ProcessSpec, 'argv'>)
   /** A TCP port free on the container's loopback now, for a run beside the server that needs HTTP. */
   | { readonly step: 'free-port' }
   /** Remember a command for a later plain start: the last one that was ready. */
@@ -166,6 +170,7 @@ export type AgentEvent =
   | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string }
   | { readonly t: 'launch-failed'; readonly message: string }
   | { readonly t: 'free-port'; readonly port: number }
+  | { readonly t: 'module'; readonly found: boolean; readonly message?: string }
   | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }

@@ -1,4 +1,5 @@
 import type { HttpTarget, ProcessInfo, ProcessSpec } from './agent-protocol';
+import { debugPortOf, underDebugger, withoutDebugger, type DebugRequest } from './debug-launch';
 import { OdooDevError } from './errors';
 import { envValue, OdooCommandLine } from './odoo-command-line';
 import { writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
@@ -8,6 +9,11 @@ import { maskArgv } from './secrets';
 /** What the user asked for: new args, or none to keep the current ones. */
 export interface RestartRequest {
   readonly args?: readonly string[];
+  /**
+   * Run the server under the container's debugpy; `false` drops a debugpy wrapper, and without
+   * it the program stays as it runs (a debugpy the user put there included).
+   */
+  readonly debug?: DebugRequest | false;
   /** Which server, when a container runs several unrelated ones. */
   readonly pid?: number;
 }
@@ -84,15 +90,20 @@ export function targetServer(processes: ContainerProcesses, pid?: number): OdooS
 export function planRestart(request: RestartRequest, context: PlanContext): RestartPlan {
   const server = targetServer(context.processes, request.pid);
   if (!server) {
-    return { kind: 'start', launch: startLaunch(request.args, context) };
+    return { kind: 'start', launch: startLaunch(request.args, context, request.debug) };
   }
-  const current = server.master.command.withSeries(context.series);
-  const next = request.args === undefined
+  const running = server.master.command.withSeries(context.series);
+  // Dropping a debugpy that is not there changes nothing.
+  const debug = request.debug === false && debugPortOf(running) === undefined ? undefined : request.debug;
+  const current = debug === false ? withoutDebugger(running) : running;
+  const asked = request.args === undefined
     ? current.withExactArgs(current.persistentArgs)
     : current.withArgs(request.args);
+  const next = debug ? underDebugger(asked, debug) : asked;
   // What Odoo itself runs after a HUP re-exec.
   const reexec = current.withExactArgs(current.reexecArgs);
-  const sameAsReexec = next.meansSameAs(reexec.args);
+  // A new program (debugpy added or dropped) is never the same as what a HUP re-executes.
+  const sameAsReexec = debug === undefined && next.meansSameAs(reexec.args);
   const { info } = server.master;
   const { pid1 } = context.processes;
   const hup: HupPlan = { kind: 'hup', server, command: reexec, http: reexec.httpTarget(info.env ?? []) };
@@ -111,12 +122,22 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     // part runs beside it, then a HUP loads its result.
     const addsOneShotToPid1 = isPid1 && !sameAsReexec && next.persistentArgs.length < next.args.length
       && next.withExactArgs(next.persistentArgs).meansSameAs(reexec.args);
+    if (debug && (next.endsByItself || addsOneShotToPid1)) {
+      throw new OdooDevError('invalid-args', 'Restart and Debug runs a server; these args make a run that ends by itself.', {
+        hint: 'Nothing was stopped; drop --stop-after-init and the test or export options, or run them without --debug.',
+      });
+    }
     if (next.endsByItself || addsOneShotToPid1) {
       const reload = changesModules(next) ? reloadPlan() : undefined;
       return { kind: 'run-beside', server, run: next, spec: readSpec(info), reload };
     }
   }
   if (isPid1) {
+    if (debug !== undefined) {
+      throw new OdooDevError('pid1-refused', `${describeEnding(info, pid1)}: running it ${debug ? 'under' : 'without'} the debugger means stopping it, and that would stop the container.`, {
+        hint: 'Make the container restartable with a keeper as PID 1 (odoo-dev keeper), then Restart and Debug again.',
+      });
+    }
     if (!sameAsReexec) {
       throw pid1Refusal(current.args, next.args, describeEnding(info, pid1));
     }
@@ -175,14 +196,15 @@ function specOf(info: ProcessInfo): ProcessSpec | undefined {
   return env === undefined || cwd === undefined ? undefined : { argv, env, cwd, uid, gid };
 }
 
-function startLaunch(args: readonly string[] | undefined, context: PlanContext): Launch {
+function startLaunch(args: readonly string[] | undefined, context: PlanContext, debug?: DebugRequest | false): Launch {
   const { remembered, defaults, series } = context;
+  const wrapped = (command: OdooCommandLine) => debug ? underDebugger(command, debug) : debug === false ? withoutDebugger(command) : command;
   if (remembered) {
     const command = OdooCommandLine.read(remembered.argv, series)
       ?? OdooCommandLine.compose(remembered.argv.slice(0, 1), remembered.argv.slice(1), series);
-    return launchOf(args === undefined ? command : command.withArgs(args), remembered);
+    return launchOf(wrapped(args === undefined ? command : command.withArgs(args)), remembered);
   }
-  return launchOf(OdooCommandLine.compose(defaults.argv, args ?? [], series), defaults);
+  return launchOf(wrapped(OdooCommandLine.compose(defaults.argv, args ?? [], series)), defaults);
 }
 
 /** The launch of a command line with the environment, directory and user of `base`. */

@@ -50,3 +50,22 @@ export class FrameLineSplitter {
     }
   }
 }
+
+/** Splits a multiplexed exec stream into the bytes of each stream, as they come. */
+export class FrameDemuxer {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onBytes: (stream: 'stdout' | 'stderr', bytes: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) {
+        break;
+      }
+      this.onBytes(this.pending[0] === 2 ? 'stderr' : 'stdout', this.pending.subarray(8, 8 + size));
+      this.pending = this.pending.subarray(8 + size);
+    }
+  }
+}

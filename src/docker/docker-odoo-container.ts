@@ -13,10 +13,11 @@ import type {
   Disposable,
   LogLine,
   OdooContainer,
+  RelayChannel,
   TopProcess,
 } from '../engine/odoo-container';
 import { dockerError } from './docker-errors';
-import { FrameLineSplitter } from './docker-frames';
+import { FrameDemuxer, FrameLineSplitter } from './docker-frames';
 import { topOf } from './docker-top';
 import { engineQuirks, eventActionOf, logTimeOf, type EngineQuirks } from './engine-quirks';
 
@@ -85,6 +86,21 @@ export class DockerOdooContainer implements OdooContainer {
     }
     session.snapshot = first;
     return session;
+  }
+
+  async openRelay(port: number, options: { readonly waitMs: number }): Promise<RelayChannel> {
+    const what = `Relaying to port ${port} inside container ${this.name}`;
+    const exec = await this.call(what, () => this.container.exec({
+      Cmd: ['python3', '-c', agentSource(), JSON.stringify({ relay: port, waitMs: options.waitMs })],
+      User: '0',
+      WorkingDir: '/',
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    }));
+    const stream = (await this.call(what, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
+    return new DockerRelayChannel(stream);
   }
 
   async start(): Promise<void> {
@@ -211,6 +227,47 @@ export class DockerOdooContainer implements OdooContainer {
       });
     }
     return new OdooDevError('agent-failed', `The agent in container ${this.name} failed: ${text || 'it ended without output'}.`);
+  }
+}
+
+/** One exec of the agent as a relay: raw bytes in, raw bytes out on its stdout. */
+class DockerRelayChannel implements RelayChannel {
+  readonly ended: Promise<{ readonly error?: string }>;
+  private readonly listeners: Array<(data: Buffer) => void> = [];
+  private readonly early: Buffer[] = [];
+
+  constructor(private readonly stream: Duplex) {
+    let stderr = '';
+    const demuxer = new FrameDemuxer((source, bytes) => {
+      if (source === 'stderr') {
+        stderr += bytes.toString('utf8');
+      } else if (this.listeners.length) {
+        this.listeners.forEach((listener) => listener(bytes));
+      } else {
+        this.early.push(Buffer.from(bytes));
+      }
+    });
+    stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+    this.ended = new Promise((resolve) => {
+      const finish = (error?: string) => resolve(error || stderr.trim() ? { error: (error ?? stderr).trim() } : {});
+      stream.on('end', () => finish());
+      stream.on('close', () => finish());
+      stream.on('error', (error: Error) => finish(error.message));
+    });
+  }
+
+  write(data: Buffer): void {
+    this.stream.write(data);
+  }
+
+  onData(listener: (data: Buffer) => void): void {
+    this.listeners.push(listener);
+    this.early.splice(0).forEach((bytes) => listener(bytes));
+  }
+
+  close(): void {
+    this.stream.end();
+    this.stream.destroy();
   }
 }
 

@@ -20,7 +20,7 @@ export const defaultEngineSettings: EngineSettings = {
 
 /** A step of a running restart, for progress lines and notifications. */
 export interface EngineProgress {
-  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended';
+  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug';
   readonly message: string;
   /** The server the step is about, where there is one. */
   readonly pid?: number;
@@ -42,6 +42,8 @@ export interface RestartOutcome {
   /** A run beside the live server: the server afterwards, and how it took the run's result. */
   readonly server?: { readonly pid: number; readonly how: 'hup' | 'in-place' | 'untouched' };
   readonly stopMs?: number;
+  /** The server runs under debugpy, listening on this port of the container's loopback. */
+  readonly debugPort?: number;
   readonly totalMs: number;
 }
 

@@ -22,6 +22,19 @@ export interface OdooContainer {
   start?(): Promise<void>;
   /** Lifecycle events of this container; `onError` when the event stream breaks. */
   events(listener: (event: ContainerEvent) => void, onError: (error: Error) => void): Disposable;
+  /**
+   * A byte channel to a TCP port of the container's own loopback, relayed by one exec, so that
+   * nothing is published; waits up to `waitMs` for something to listen there.
+   */
+  openRelay?(port: number, options: { readonly waitMs: number }): Promise<RelayChannel>;
+}
+
+/** Bytes both ways to a port inside the container; `ended` says why it ended, when it failed. */
+export interface RelayChannel {
+  write(data: Buffer): void;
+  onData(listener: (data: Buffer) => void): void;
+  readonly ended: Promise<{ readonly error?: string }>;
+  close(): void;
 }
 
 export interface AgentOptions {

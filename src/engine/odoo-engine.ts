@@ -1,5 +1,6 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
+import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
@@ -171,6 +172,10 @@ export class OdooEngine {
     const described = describePlan(plan, watch?.reload === false);
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
+    if (request.debug && plan.kind !== 'hup' && plan.kind !== 'run-beside') {
+      await checkDebugpy(run, plan.launch.spec);
+      run.progress({ step: 'debug', message: debugNotice(request.debug.port) });
+    }
     switch (plan.kind) {
       case 'hup':
         return this.reload(run, plan);
@@ -184,7 +189,8 @@ export class OdooEngine {
   /** Stops the old server when there is one, launches the new command, waits until it is ready. */
   private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch): Promise<RestartOutcome> {
     const { launch } = plan;
-    const launchStep: LaunchStep = { step: 'launch', ...launch.spec };
+    const resolve = scriptsToResolve(launch.spec.argv);
+    const launchStep: LaunchStep = { step: 'launch', ...launch.spec, ...(resolve.length ? { resolve } : {}) };
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
     const stopped = plan.kind === 'in-place' ? await this.stopServer(run, plan.server, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
@@ -221,7 +227,17 @@ export class OdooEngine {
       const ready = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
       const version = await settle(run, starting, ready);
       await this.remember(run, launch.remember);
-      return { plan: plan.kind, pid, argv: maskArgv(launch.spec.argv), ...(version ? { version } : {}), ...databaseOf(launch), ...stopMs, totalMs: 0 };
+      const debugPort = debugPortOf(command);
+      return {
+        plan: plan.kind,
+        pid,
+        argv: maskArgv(launch.spec.argv),
+        ...(version ? { version } : {}),
+        ...databaseOf(launch),
+        ...stopMs,
+        ...(debugPort !== undefined ? { debugPort } : {}),
+        totalMs: 0,
+      };
     } finally {
       starting.registry?.abort.abort();
     }
@@ -357,6 +373,23 @@ function validate(args: readonly string[], series: string | undefined): void {
       details: { problems },
     });
   }
+}
+
+/** Odoo's own interpreter must find debugpy, or nothing is stopped. */
+async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
+  const python = spec.argv[0] ?? 'python3';
+  const { env, cwd, uid, gid } = spec;
+  const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
+  if (!answer.found) {
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), then restart with --debug again.`, {
+      hint: 'Install debugpy in the container, then Restart and Debug again.',
+    });
+  }
+}
+
+/** What a debug run changes, said before anything stops. */
+function debugNotice(port: number): string {
+  return `Running Odoo under debugpy on ${debugHost}:${port} inside the container, with --workers 0 (breakpoints need the threaded server)`;
 }
 
 function databaseOf(launch: Launch): { database?: string } {

@@ -2,7 +2,8 @@
 # Sets up the real Docker test bed, idempotently, on a Debian machine as root:
 #   1. installs Debian's docker.io, debootstrap and docker-compose when they are missing;
 #   2. starts dockerd without bridge networking when the socket does not answer;
-#   3. builds the base image odoo-dev-test/base:bookworm with debootstrap when missing;
+#   3. builds the base image odoo-dev-test/base:bookworm-<hash of its package list> with
+#      debootstrap when missing (a changed package list makes a new tag, never a changed image);
 #   4. builds the Odoo stand-in image odoo-dev-test/standin:latest from
 #      test/fixtures/standin/ when that context changed (content hash kept as a label).
 # Everything already in place costs well under a second.
@@ -17,7 +18,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${ODOO_DEV_WORK:-/tmp/odoo-dev-test}
 SOCK=/var/run/docker.sock
 SUITE=bookworm
-BASE_IMAGE=odoo-dev-test/base:$SUITE
+# What the base adds to minbase: python3 (every Odoo container has it) and Debian's debugpy
+# (for Restart and Debug), installed with apt in the new root (debootstrap's own --include
+# cannot configure debugpy's dependencies). No procps on purpose: Odoo containers need not
+# have ps, and the product must not depend on it.
+BASE_PACKAGES="python3 python3-debugpy"
+BASE_IMAGE=odoo-dev-test/base:$SUITE-$(printf '%s' "$BASE_PACKAGES" | sha256sum | cut -c1-8)
 STANDIN_IMAGE=${ODOO_DEV_STANDIN_IMAGE:-odoo-dev-test/standin:latest}
 CONTEXT=$ROOT/test/fixtures/standin
 HASH_LABEL=odoo-dev-test.context-hash
@@ -81,9 +87,10 @@ function streamError(text) {
     const err = r.status !== 200 ? r.body : streamError(r.body);
     if (err) { console.error(err); process.exit(1); }
   } else if (cmd === "build") {
-    const [tagName, labelKey, labelValue] = args;
+    const [tagName, labelKey, labelValue, baseImage] = args;
     const q = new URLSearchParams({ t: tagName, rm: "1", forcerm: "1", networkmode: "none",
-      labels: JSON.stringify({ [labelKey]: labelValue }) });
+      labels: JSON.stringify({ [labelKey]: labelValue }),
+      buildargs: JSON.stringify({ BASE_IMAGE: baseImage }) });
     let out = "";
     const r = await call("POST", `/build?${q}`, process.stdin, (c) => { out += c; });
     const err = r.status !== 200 ? r.body : streamError(r.body);
@@ -226,12 +233,17 @@ if ! api id "$BASE_IMAGE" >/dev/null 2>&1; then
   rootfs=$(mktemp -d "$WORK/rootfs.XXXXXX")
   trap 'rm -rf "$rootfs"' EXIT
   say "building $BASE_IMAGE with debootstrap from $mirror (about a minute)"
-  # No procps on purpose: Odoo containers need not have ps, and the product must not
-  # depend on it.
   if ! debootstrap --variant=minbase --include=python3 "$SUITE" "$rootfs" "$mirror" \
       >"$WORK/debootstrap.log" 2>&1; then
     tail -n 20 "$WORK/debootstrap.log" >&2 || true
     die "debootstrap failed (see $WORK/debootstrap.log)"
+  fi
+  # shellcheck disable=SC2086 # the package list is words
+  if ! { chroot "$rootfs" apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -qq --no-install-recommends $BASE_PACKAGES \
+      && chroot "$rootfs" apt-get clean; } >>"$WORK/debootstrap.log" 2>&1; then
+    tail -n 20 "$WORK/debootstrap.log" >&2 || true
+    die "installing $BASE_PACKAGES in the base image failed (see $WORK/debootstrap.log)"
   fi
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   say "importing $BASE_IMAGE"
@@ -256,7 +268,7 @@ current=$(api label "$STANDIN_IMAGE" "$HASH_LABEL" 2>/dev/null || echo missing)
 if [ "$current" != "$context_hash" ]; then
   say "building $STANDIN_IMAGE"
   tar --numeric-owner --owner=0 --group=0 -C "$CONTEXT" -c . \
-    | api build "$STANDIN_IMAGE" "$HASH_LABEL" "$context_hash" \
+    | api build "$STANDIN_IMAGE" "$HASH_LABEL" "$context_hash" "$BASE_IMAGE" \
     || die "building $STANDIN_IMAGE failed (output above)"
   api prune "$HASH_LABEL" >/dev/null 2>&1 || true
 fi

@@ -28,6 +28,12 @@ describe('parseCliOptions', () => {
     [['stop', '--container', 'project-web-1'], { ...plain, command: 'stop', container: 'project-web-1' }],
     [['stop', '--container=project-web-1'], { ...plain, command: 'stop', container: 'project-web-1' }],
     [['status', '--docker-host', 'unix:///x.sock'], { ...plain, command: 'status', dockerHost: 'unix:///x.sock' }],
+    [['restart', '--debug', '--', '-d', 'db'], { ...plain, command: 'restart', debug: true, odooArgs: ['-d', 'db'] }],
+    [['restart', '--debug', '--debug-port', '6000'], { ...plain, command: 'restart', debug: true, debugPort: 6000 }],
+    [['restart', '--no-debug'], { ...plain, command: 'restart', debug: false }],
+    [['start', '--debug'], { ...plain, command: 'start', debug: true }],
+    [['debug-adapter', '--container', 'web'], { ...plain, command: 'debug-adapter', container: 'web' }],
+    [['debug-adapter', '--debug-port=6000'], { ...plain, command: 'debug-adapter', debugPort: 6000 }],
     [['status', '--docker-host=tcp://h:2375'], { ...plain, command: 'status', dockerHost: 'tcp://h:2375' }],
     [['restart', '--pid', '42'], { ...plain, command: 'restart', pid: 42 }],
     [['restart', '--pid=42'], { ...plain, command: 'restart', pid: 42 }],
@@ -62,13 +68,13 @@ describe('parseCliOptions', () => {
   });
 
   const errors: Array<[string[], RegExp]> = [
-    [[], /^Say what to do: status, restart, run, stop, start, logs, keeper, test or update\.$/],
+    [[], /^Say what to do: status, restart, run, stop, start, logs, keeper, test, update or debug-adapter\.$/],
     [['--json'], /^Say what to do/],
     [['restart', '-d', 'db'], /^Unknown option -d\. Odoo's own args go after "--", as in: odoo-dev restart -- -d mydb -u my_module$/],
     [['restart', '--foo'], /^Unknown option --foo\./],
     [['restart', '--foo=bar'], /^Unknown option --foo=bar\./],
     [['restart', '-vf'], /^Unknown option -vf\./],
-    [['restat'], /^Unknown command "restat"; the commands are status, restart, run, stop, start, logs, keeper, test, update\.$/],
+    [['restat'], /^Unknown command "restat"; the commands are status, restart, run, stop, start, logs, keeper, test, update, debug-adapter\.$/],
     [['help'], /^Unknown command "help"/],
     [['restart', 'stop'], /^Unexpected "stop" after the command restart\. Odoo's own args go after "--"\.$/],
     [['restart', 'my_module'], /^Unexpected "my_module" after the command restart/],
@@ -102,6 +108,12 @@ describe('parseCliOptions', () => {
     // A flag without a value must not take one: `--kill-after-timeout=false` would otherwise force the stop.
     [['stop', '--kill-after-timeout=false'], /--kill-after-timeout/],
     [['status', '--json=false'], /--json/],
+    [['stop', '--debug'], /^--debug and --no-debug go with restart and start, not stop/],
+    [['debug-adapter', '--debug'], /^--debug and --no-debug go with restart and start, not debug-adapter/],
+    [['restart', '--debug', '--no-debug'], /^Give --debug or --no-debug once\.$/],
+    [['restart', '--debug-port', '6000'], /^--debug-port goes with restart --debug/],
+    [['restart', '--debug', '--debug-port', '70000'], /^--debug-port takes a port from 1 to 65535, not 70000\.$/],
+    [['debug-adapter', '--', '-d', 'db'], /^Only restart, run and start take Odoo args/],
   ];
   for (const [argv, message] of errors) {
     it(`refuses ${argv.map((a) => JSON.stringify(a)).join(' ') || 'nothing'}`, () => {

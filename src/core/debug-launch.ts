@@ -1,0 +1,116 @@
+import { OdooDevError } from './errors';
+import { OdooCommandLine } from './odoo-command-line';
+
+/** debugpy's own default port, the one editors' attach configurations expect. */
+export const defaultDebugPort = 5678;
+
+/** Where debugpy listens: always the container's loopback, never an address others can reach. */
+export const debugHost = '127.0.0.1';
+
+/** How a restart runs Odoo under the debugger. */
+export interface DebugRequest {
+  readonly port: number;
+}
+
+const pythonName = /^python(\d+(\.\d+)*)?[a-z]?$/;
+
+/**
+ * The same command line run under the container's debugpy: `python -m debugpy --listen
+ * 127.0.0.1:PORT <script> ARGS --workers 0`. A wrapper already in front (an earlier debug run)
+ * is replaced, and prefork is turned off because the debugger does not follow forked workers.
+ */
+export function underDebugger(command: OdooCommandLine, debug: DebugRequest): OdooCommandLine {
+  if (!Number.isInteger(debug.port) || debug.port < 1 || debug.port > 65535) {
+    throw new OdooDevError('invalid-args', `The debug port must be a whole number from 1 to 65535, not ${debug.port}.`, {
+      hint: 'Nothing was stopped; give another --debug-port.',
+    });
+  }
+  const plain = withoutDebugger(command);
+  const [first = 'python3', ...rest] = plain.program;
+  // A script run by its shebang (`odoo ARGS`) gets the interpreter every Odoo container has.
+  const isInterpreter = pythonName.test(first.split('/').pop() ?? '');
+  const program = isInterpreter
+    ? [first, '-m', 'debugpy', '--listen', `${debugHost}:${debug.port}`, ...rest]
+    : ['python3', '-m', 'debugpy', '--listen', `${debugHost}:${debug.port}`, first, ...rest];
+  return OdooCommandLine.compose(program, threadedArgs(plain.args, plain), plain.series, plain.isModuleLaunch);
+}
+
+/** The command line without a debugpy wrapper in front of the script. */
+export function withoutDebugger(command: OdooCommandLine): OdooCommandLine {
+  const wrapper = debugWrapper(command.program);
+  if (!wrapper) {
+    return command;
+  }
+  const program = [...command.program.slice(0, wrapper.start), ...command.program.slice(wrapper.end)];
+  return OdooCommandLine.compose(program, command.args, command.series, command.isModuleLaunch);
+}
+
+/** The port a debugpy wrapper in front of the script listens on, if there is one. */
+export function debugPortOf(command: OdooCommandLine): number | undefined {
+  return debugWrapper(command.program)?.port;
+}
+
+/** Whether the args ask for prefork, which breakpoints do not survive. */
+export function forcesThreaded(command: OdooCommandLine): boolean {
+  const workers = command.value('workers');
+  return workers !== undefined && workers !== '0';
+}
+
+function threadedArgs(args: readonly string[], command: OdooCommandLine): readonly string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--workers') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--workers=')) {
+      continue;
+    }
+    kept.push(arg);
+  }
+  // Also where the config file sets workers: the command line wins over it.
+  return command.isServer ? [...kept, '--workers', '0'] : kept;
+}
+
+/** `-m debugpy` and its own options, up to the script or `-m odoo`. */
+function debugWrapper(program: readonly string[]): { start: number; end: number; port?: number } | undefined {
+  const start = program.findIndex((token, i) => token === '-m' && program[i + 1] === 'debugpy');
+  if (start < 0) {
+    return undefined;
+  }
+  let port: number | undefined;
+  let end = start + 2;
+  while (end < program.length) {
+    const token = program[end] ?? '';
+    if (token === '--listen' || token === '--connect' || token === '--log-to' || token.startsWith('--configure-')) {
+      if (token === '--listen') {
+        port = listenPort(program[end + 1] ?? '');
+      }
+      end += 2;
+    } else if (token.startsWith('--')) {
+      end += 1;
+    } else {
+      break;
+    }
+  }
+  return { start, end, ...(port !== undefined ? { port } : {}) };
+}
+
+function listenPort(address: string): number | undefined {
+  const match = /(?:^|:)(\d+)$/.exec(address);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Where a script that debugpy runs is a bare name (`odoo`): debugpy reads it as a file of the
+ * working directory, so the launch must find it on the PATH, as the shell would have.
+ */
+export function scriptsToResolve(argv: readonly string[]): number[] {
+  const wrapper = debugWrapper(argv);
+  if (!wrapper) {
+    return [];
+  }
+  const script = argv[wrapper.end];
+  return script !== undefined && script !== '-m' && !script.includes('/') ? [wrapper.end] : [];
+}

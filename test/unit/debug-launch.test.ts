@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import type { ProcessInfo, ProcessSpec } from '../../src/core/agent-protocol';
+import { dapFrame, DapReader, type DapMessage } from '../../src/core/dap-messages';
+import { DapSessionMemory } from '../../src/core/dap-session-memory';
+import { debugPortOf, scriptsToResolve, underDebugger, withoutDebugger } from '../../src/core/debug-launch';
+import { OdooDevError } from '../../src/core/errors';
+import { OdooCommandLine } from '../../src/core/odoo-command-line';
+import { classifyProcesses } from '../../src/core/odoo-processes';
+import { planRestart, type PlanContext } from '../../src/core/restart-plan';
+
+const env = ['PATH=/usr/bin:/bin', 'HOME=/var/lib/odoo'];
+const keeperArgv = ['/bin/sh', '-c', 'trap "exit 0" 15; exec "$@"; while sleep 1 & wait $!; do :; done', '-'];
+const containerLog = ['pipe:[7001]', 'pipe:[7002]'];
+const defaults: ProcessSpec = { argv: ['odoo'], env, cwd: '/', uid: 0, gid: 0 };
+
+function proc(pid: number, ppid: number, argv: readonly string[], extra: Partial<ProcessInfo> = {}): ProcessInfo {
+  return { pid, ppid, uid: 101, gid: 101, state: 'S', startTime: 5000 + pid, argv, cwd: '/var/lib/odoo', env, stdio: containerLog, ...extra };
+}
+
+function besideKeeper(argv: readonly string[]): PlanContext {
+  return { processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0 }), proc(40, 1, argv)]), series: '17.0', defaults };
+}
+
+function launchedArgv(context: PlanContext, request: Parameters<typeof planRestart>[0]): readonly string[] {
+  const plan = planRestart(request, context);
+  assert.ok(plan.kind === 'in-place' || plan.kind === 'start', `expected a relaunch, got ${plan.kind}`);
+  return plan.launch.spec.argv;
+}
+
+const debugpy = ['-m', 'debugpy', '--listen', '127.0.0.1:5678'];
+
+describe('Restart and Debug: the command line under debugpy', () => {
+  const cases: Array<{ name: string; argv: string[]; want: string[] }> = [
+    { name: 'interpreter and script', argv: ['/usr/bin/python3', '/usr/bin/odoo', '-d', 'db'], want: ['/usr/bin/python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0'] },
+    { name: 'the script alone gets python3', argv: ['odoo', '-d', 'db'], want: ['python3', ...debugpy, 'odoo', '-d', 'db', '--workers', '0'] },
+    { name: 'python -m odoo', argv: ['python3', '-m', 'odoo', '-d', 'db'], want: ['python3', ...debugpy, '-m', 'odoo', '-d', 'db', '--workers', '0'] },
+    { name: 'prefork is turned off', argv: ['python3', 'odoo-bin', '--workers', '4', '--workers=2', '-d', 'db'], want: ['python3', ...debugpy, 'odoo-bin', '-d', 'db', '--workers', '0'] },
+    {
+      name: 'an earlier wrapper is replaced',
+      argv: ['python3', '-m', 'debugpy', '--listen', '127.0.0.1:6000', '--wait-for-client', '--configure-subProcess', 'false', '/usr/bin/odoo', '--workers', '0'],
+      want: ['python3', ...debugpy, '/usr/bin/odoo', '--workers', '0'],
+    },
+  ];
+  for (const { name, argv, want } of cases) {
+    it(name, () => {
+      const command = OdooCommandLine.read(argv, '17.0');
+      assert.ok(command);
+      assert.deepEqual(underDebugger(command, { port: 5678 }).argv, want);
+    });
+  }
+
+  it('reads the port of a wrapper and takes it off', () => {
+    const command = OdooCommandLine.read(['python3', '-m', 'debugpy', '--listen', '127.0.0.1:6000', '/usr/bin/odoo', '-d', 'db'], '17.0');
+    assert.ok(command);
+    assert.equal(debugPortOf(command), 6000);
+    assert.deepEqual(withoutDebugger(command).argv, ['python3', '/usr/bin/odoo', '-d', 'db']);
+    assert.equal(debugPortOf(withoutDebugger(command)), undefined);
+  });
+
+  it('has a bare script found on the PATH, since debugpy reads it as a file', () => {
+    assert.deepEqual(scriptsToResolve(['python3', ...debugpy, 'odoo', '-d', 'db']), [5]);
+    assert.deepEqual(scriptsToResolve(['python3', ...debugpy, '/usr/bin/odoo']), []);
+    assert.deepEqual(scriptsToResolve(['python3', ...debugpy, '-m', 'odoo']), []);
+    assert.deepEqual(scriptsToResolve(['python3', 'odoo']), []);
+  });
+
+  it('refuses a port out of range before anything stops', () => {
+    const command = OdooCommandLine.read(['python3', '/usr/bin/odoo'], '17.0');
+    assert.ok(command);
+    assert.throws(() => underDebugger(command, { port: 70000 }), (e: unknown) => e instanceof OdooDevError && e.code === 'invalid-args');
+  });
+
+  it('relaunches in place under debugpy, never by HUP, even with the same args', () => {
+    const argv = launchedArgv(besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db']), { debug: { port: 5678 } });
+    assert.deepEqual(argv, ['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
+  });
+
+  it('without the debugger, a server under debugpy is relaunched plain, never by HUP', () => {
+    const context = besideKeeper(['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
+    assert.deepEqual(launchedArgv(context, { debug: false }), ['python3', '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
+    assert.deepEqual(launchedArgv(context, { args: ['-d', 'other'], debug: false }), ['python3', '/usr/bin/odoo', '-d', 'other']);
+    // Without a word about the debugger the program stays as it runs.
+    assert.deepEqual(launchedArgv(context, { args: ['-d', 'other'] }), ['python3', ...debugpy, '/usr/bin/odoo', '-d', 'other']);
+    // Dropping a debugger that is not there is a plain restart.
+    assert.equal(planRestart({ debug: false }, besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db'])).kind, 'hup');
+  });
+
+  it('starts under debugpy where nothing runs', () => {
+    const context: PlanContext = { processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0 })]), series: '17.0', defaults };
+    assert.deepEqual(launchedArgv(context, { debug: { port: 5678 } }), ['python3', ...debugpy, 'odoo', '--workers', '0']);
+  });
+
+  it('refuses where Odoo is PID 1, and a run that ends by itself', () => {
+    const pid1: PlanContext = { processes: classifyProcesses([proc(1, 0, ['/usr/bin/python3', '/usr/bin/odoo'])]), series: '17.0', defaults };
+    assert.throws(() => planRestart({ debug: { port: 5678 } }, pid1), (e: unknown) => e instanceof OdooDevError && e.code === 'pid1-refused' && /debugger/.test(e.message));
+    const ending = besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db']);
+    assert.throws(() => planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'], debug: { port: 5678 } }, ending), (e: unknown) => e instanceof OdooDevError && e.code === 'invalid-args');
+  });
+});
+
+describe('Restart and Debug: the DAP relay', () => {
+  it('reads messages whatever the chunks', () => {
+    const got: DapMessage[] = [];
+    const reader = new DapReader((m) => got.push(m));
+    const bytes = Buffer.concat([dapFrame({ seq: 1, type: 'request', command: 'initialize', arguments: { text: 'é' } }), dapFrame({ seq: 2, type: 'event', event: 'initialized' })]);
+    for (let i = 0; i < bytes.length; i += 7) {
+      reader.push(bytes.subarray(i, i + 7));
+    }
+    assert.deepEqual(got.map((m) => m.seq), [1, 2]);
+    assert.equal((got[0]?.arguments as { text: string }).text, 'é');
+  });
+
+  it('remembers the session set-up with the latest breakpoints of each file, in order', () => {
+    const memory = new DapSessionMemory();
+    const request = (seq: number, command: string, args: Record<string, unknown> = {}): DapMessage => ({ seq, type: 'request', command, arguments: args });
+    memory.observe(request(1, 'initialize', { adapterID: 'debugpy' }));
+    assert.equal(memory.hasAttached, false);
+    memory.observe(request(2, 'attach', { justMyCode: false }));
+    memory.observe(request(3, 'setBreakpoints', { source: { path: '/a.py' }, breakpoints: [{ line: 1 }] }));
+    memory.observe(request(4, 'setBreakpoints', { source: { path: '/b.py' }, breakpoints: [{ line: 2 }] }));
+    memory.observe(request(5, 'setExceptionBreakpoints', { filters: [] }));
+    memory.observe(request(6, 'configurationDone'));
+    memory.observe(request(7, 'setBreakpoints', { source: { path: '/a.py' }, breakpoints: [{ line: 9 }] }));
+    memory.observe(request(8, 'stackTrace', { threadId: 1 }));
+    const replay = memory.replay();
+    assert.ok(replay);
+    assert.deepEqual(replay.initialize, { command: 'initialize', arguments: { adapterID: 'debugpy' } });
+    assert.deepEqual(replay.attach, { command: 'attach', arguments: { justMyCode: false } });
+    assert.deepEqual(replay.configuration.map((r) => [r.command, (r.arguments?.source as { path?: string } | undefined)?.path]), [
+      ['setBreakpoints', '/b.py'],
+      ['setExceptionBreakpoints', undefined],
+      ['setBreakpoints', '/a.py'],
+      ['configurationDone', undefined],
+    ]);
+  });
+});
