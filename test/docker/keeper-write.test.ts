@@ -171,3 +171,4 @@ describe('odoo-dev keeper --write on a compose project, then docker-compose up -
     assert.equal((await serviceContainer()).id, info.Id);
   });
 });
+
