@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what is missing, starts a real Docker engine when none
 # runs, builds the test images offline, then runs the type check, the lint, the unit tests and
-# the integration tests. A Docker engine started here is stopped again on the way out.
+# the integration tests, also on the other engines (Podman, Docker over ssh:// and TLS). What was
+# started here is stopped again on the way out.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -9,7 +10,8 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 bash test/setup/docker-bed.sh
-trap 'bash test/setup/docker-bed-stop.sh' EXIT
+trap 'bash test/setup/engines-bed-stop.sh; bash test/setup/docker-bed-stop.sh' EXIT
+bash test/setup/engines-bed.sh
 bash test/e2e/setup.sh
 
 npm run --silent build
@@ -17,7 +19,7 @@ npx tsc --noEmit -p .
 npx eslint src test
 log=$(mktemp)
 set +e
-npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/e2e/**/*.test.ts' 2>&1 | tee "$log"
+npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/engines/**/*.test.ts' 'test/e2e/**/*.test.ts' 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line with the counts, whatever reads this output.
