@@ -76,6 +76,7 @@ export function sshTargetOf(endpoint: DockerEndpoint, inputs: SshInputs): SshTar
 export class SshDockerAgent extends http.Agent {
   private connection: Promise<Client> | undefined;
   private readonly open = new Set<Duplex>();
+  private opening = 0;
   private socket: { ref(): void; unref(): void } | undefined;
 
   constructor(private readonly target: SshTarget) {
@@ -94,15 +95,24 @@ export class SshDockerAgent extends http.Agent {
   }
 
   private async channel(): Promise<Duplex> {
-    const client = await (this.connection ??= this.connect());
-    const stream = await new Promise<Duplex>((resolve, reject) => {
-      const done = (error: Error | undefined, channel: Duplex) => (error ? reject(error) : resolve(channel));
-      if (this.target.remoteSocketPath) {
-        client.openssh_forwardOutStreamLocal(this.target.remoteSocketPath, done);
-      } else {
-        client.exec('docker system dial-stdio', done);
-      }
-    });
+    // A channel being opened holds the process like an open one: nothing else may be pending.
+    this.opening++;
+    let stream: Duplex;
+    try {
+      const client = await (this.connection ??= this.connect());
+      this.socket?.ref();
+      stream = await new Promise<Duplex>((resolve, reject) => {
+        const done = (error: Error | undefined, channel: Duplex) => (error ? reject(error) : resolve(channel));
+        if (this.target.remoteSocketPath) {
+          client.openssh_forwardOutStreamLocal(this.target.remoteSocketPath, done);
+        } else {
+          client.exec('docker system dial-stdio', done);
+        }
+      });
+    } finally {
+      this.opening--;
+      this.releaseIfIdle();
+    }
     // Node's HTTP client treats its connection as a socket; a channel has none of these.
     const socketLike = stream as Duplex & Record<string, unknown>;
     for (const name of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
@@ -112,11 +122,16 @@ export class SshDockerAgent extends http.Agent {
     this.socket?.ref();
     stream.once('close', () => {
       this.open.delete(stream);
-      if (!this.open.size) {
-        this.socket?.unref();
-      }
+      this.releaseIfIdle();
     });
     return stream;
+  }
+
+  /** With no channel open or being opened, the ssh connection does not keep the process alive. */
+  private releaseIfIdle(): void {
+    if (!this.open.size && !this.opening) {
+      this.socket?.unref();
+    }
   }
 
   private connect(): Promise<Client> {
@@ -143,9 +158,6 @@ export class SshDockerAgent extends http.Agent {
         const sock = (client as unknown as { _sock?: { ref(): void; unref(): void; setKeepAlive?(enable: boolean, delay: number): void } })._sock;
         sock?.setKeepAlive?.(true, 5000);
         this.socket = sock;
-        if (!this.open.size) {
-          sock?.unref();
-        }
         resolve(client);
       });
       client.once('error', (error: Error & { level?: string }) => reject(sshError(target, error, verdict)));
