@@ -10,19 +10,13 @@ import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
 import { OdooEngine } from '../../src/engine/odoo-engine';
 import { OdooWatcher, type WatchState } from '../../src/engine/odoo-watcher';
 import { readInventory } from '../../src/engine/server-inventory';
-import { DB_ARGS, execIn, logsOf, processesIn, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
+import { odooMasters, DB_ARGS, execIn, logsOf, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 const settings = { stopTimeoutMs: 10_000, killAfterTimeout: false, readyTimeoutMs: 20_000 };
 const ABORT = "Using the database user 'postgres' is a security risk, aborting.";
 
 function engineFor(shape: ShapeContainer): OdooEngine {
   return new OdooEngine(new DockerOdooContainer(testDocker(), shape.id, shape.name, 'unix:///var/run/docker.sock'), settings);
-}
-
-async function masters(shape: ShapeContainer) {
-  const odoo = (await processesIn(shape.container)).filter((p) => p.argv.includes('/usr/bin/odoo'));
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
 }
 
 describe('failures as the user sees them (real Docker engine)', function () {
@@ -56,7 +50,7 @@ describe('failures as the user sees them (real Docker engine)', function () {
       await assert.rejects(engine.restart({ args: ['-d', 'db', '--db_user', 'postgres'] }), (e: unknown) => isOdooDevError(e, 'crashed'));
       const started = await engine.start();
       assert.equal(started.plan, 'start');
-      const [master, ...more] = await masters(shape);
+      const [master, ...more] = await odooMasters(shape.container);
       assert.equal(more.length, 0);
       assert.deepEqual(master!.argv.slice(2), ['-d', 'db', ...DB_ARGS]);
     });
@@ -66,9 +60,9 @@ describe('failures as the user sees them (real Docker engine)', function () {
       await engine.stop();
       const run = await engine.runOnce({ args: ['-d', 'test', '--test-enable'] });
       assert.equal(run.plan, 'completed');
-      assert.deepEqual(await masters(shape), []);
+      assert.deepEqual(await odooMasters(shape.container), []);
       await engine.start();
-      const [master] = await masters(shape);
+      const [master] = await odooMasters(shape.container);
       assert.deepEqual(master!.argv.slice(2, 4), ['-d', 'dev'], `Start ran ${JSON.stringify(master?.argv)}`);
     });
 
@@ -79,7 +73,7 @@ describe('failures as the user sees them (real Docker engine)', function () {
       try {
         await watcher.start();
         const kill = async (signal: 'SIGKILL' | 'SIGTERM') => {
-          const [master] = await masters(shape);
+          const [master] = await odooMasters(shape.container);
           const result = await execIn(shape.container, ['python3', '-c', `import os, signal; os.kill(${master!.pid}, signal.${signal})`], { user: '0:0' });
           assert.equal(result.exitCode, 0, result.stderr);
         };
@@ -99,12 +93,12 @@ describe('failures as the user sees them (real Docker engine)', function () {
     });
 
     it('a missing --addons-path folder is refused before anything stops: the working server keeps running', async () => {
-      const [before] = await masters(shape);
+      const [before] = await odooMasters(shape.container);
       await assert.rejects(engine.restart({ args: ['-d', 'db', '--addons-path', '/mnt/extra-addons,/mnt/no-such-addons'] }), (e: unknown) =>
         isOdooDevError(e, 'invalid-args') && /--addons-path: \/mnt\/no-such-addons \(no such folder\)/.test(e.message) && /Nothing was stopped/.test(e.message));
       await assert.rejects(engine.restart({ args: ['-d', 'db', '--addons-path', '/tmp'] }), (e: unknown) =>
         isOdooDevError(e, 'invalid-args') && /\/tmp \(no module in it\)/.test(e.message));
-      const [after] = await masters(shape);
+      const [after] = await odooMasters(shape.container);
       assert.equal(after?.pid, before?.pid, 'the server was stopped');
       const ok = await engine.restart({ args: ['-d', 'db', '--addons-path', '/mnt/extra-addons'] });
       assert.equal(ok.plan, 'in-place');

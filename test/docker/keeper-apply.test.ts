@@ -4,17 +4,9 @@ import { createServer } from 'node:net';
 import type Dockerode from 'dockerode';
 import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
-import { DB_ARGS, execIn, isAnswering, logsOf, processesIn, STANDIN_IMAGE, startShape, TEST_LABEL, testDocker, waitFor } from '../support/docker-bed';
+import { odooMasters, DB_ARGS, execIn, isAnswering, logsOf, processesIn, STANDIN_IMAGE, startShape, TEST_LABEL, testDocker, waitFor } from '../support/docker-bed';
 
-type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 type Inspect = Dockerode.ContainerInspectInfo;
-
-/** Server masters: Odoo processes (not gevent) whose parent is not an Odoo process. */
-async function masters(container: Dockerode.Container): Promise<Proc[]> {
-  const odoo = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo') && p.state !== 'Z');
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
 
 /** A loopback port that nothing listens on now. */
 function freePort(): Promise<number> {
@@ -223,7 +215,7 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
       assert.deepEqual(fresh.Config.Entrypoint, keeper.entrypoint);
       const pid1 = (await processesIn(container)).find((p) => p.pid === 1);
       assert.deepEqual(pid1?.argv.slice(3), [KEEPER_NAME, '/entrypoint.sh', 'odoo', '-d', 'db']);
-      const [master, ...more] = await masters(container);
+      const [master, ...more] = await odooMasters(container);
       assert.equal(more.length, 0);
       assert.equal(master.ppid, 1);
       assert.equal(master.uid, 101);
@@ -241,7 +233,7 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
       const info = await container.inspect();
       assert.equal(info.State.StartedAt, startedAt);
       assert.equal(info.RestartCount, 0);
-      const [master, ...more] = await masters(container);
+      const [master, ...more] = await odooMasters(container);
       assert.equal(more.length, 0);
       assert.equal(master.ppid, 1);
       assert.deepEqual(master.argv.slice(2), ['-d', 'db', '--dev=xml', '--log-level=debug', ...DB_ARGS]);
@@ -250,7 +242,7 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
 
     it('docker stop ends it gracefully: exit 0, and Odoo\'s shutdown lines in its log', async () => {
       const container = docker.getContainer(name);
-      const [master] = await masters(container);
+      const [master] = await odooMasters(container);
       await container.stop({ t: 10 });
       const info = await container.inspect();
       assert.equal(info.State.Running, false);
@@ -267,7 +259,7 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
       // Odoo takes 3 s to load its registry here; the replacement gets 1 s.
       const container = await officialContainer(name, ['STANDIN_REGISTRY_DELAY=3']);
       const old = await container.inspect();
-      const [oldMaster] = await masters(container);
+      const [oldMaster] = await odooMasters(container);
       assert.equal(oldMaster.pid, 1);
       const apply = await runCli(['--container', name, 'keeper', '--apply', '--yes', '--ready-timeout', '1']);
       assert.equal(apply.code, 8, apply.stdout + apply.stderr);
@@ -281,7 +273,7 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
       assert.deepEqual(settingsOf(now), settingsOf(old));
       assert.deepEqual((await containersNamed(prefix)).filter((n) => n.startsWith(name)), [name]);
       await waitFor('the old container\'s Odoo to answer again', async () => ((await isAnswering(container)) ? true : undefined), 20_000);
-      const [master, ...more] = await masters(container);
+      const [master, ...more] = await odooMasters(container);
       assert.equal(more.length, 0);
       assert.equal(master.pid, 1, 'Odoo is PID 1 again, as before');
       await removeNamed(name);

@@ -7,16 +7,7 @@ import * as path from 'node:path';
 import type Dockerode from 'dockerode';
 import { KEEPER_NAME } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
-import { DB_ARGS, isAnswering, logsOf, processesIn, STANDIN_IMAGE, testDocker, waitFor } from '../support/docker-bed';
-
-type Proc = Awaited<ReturnType<typeof processesIn>>[number];
-
-/** Server masters: Odoo processes (not gevent) whose parent is not an Odoo process. */
-async function masters(container: Dockerode.Container): Promise<Proc[]> {
-  const odoo = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo') && p.state !== 'Z');
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
+import { odooMasters, DB_ARGS, isAnswering, logsOf, processesIn, STANDIN_IMAGE, testDocker, waitFor } from '../support/docker-bed';
 
 async function waitAnswering(container: Dockerode.Container, what: string): Promise<void> {
   await waitFor(what, async () => {
@@ -88,7 +79,7 @@ describe('odoo-dev keeper --write on a compose-based devcontainer.json, rebuilt 
     assert.equal(up.code, 0, up.output);
     const container = await devContainer();
     await waitAnswering(container, 'Odoo of the Dev Container to answer');
-    assert.equal((await masters(container))[0]?.pid, 1, 'Odoo is PID 1 in a compose-based Dev Container');
+    assert.equal((await odooMasters(container))[0]?.pid, 1, 'Odoo is PID 1 in a compose-based Dev Container');
     firstId = container.id;
     write = await runCli(['--container', firstId, 'keeper', '--write', '--yes'], {}, folder);
   });
@@ -127,7 +118,7 @@ describe('odoo-dev keeper --write on a compose-based devcontainer.json, rebuilt 
     const restart = await runCli(['--container', container.id, 'restart', '--', '-d', 'db', '--dev=xml'], {}, folder);
     assert.equal(restart.code, 0, restart.stdout + restart.stderr);
     assert.equal((await container.inspect()).State.StartedAt, startedAt);
-    const [master, ...more] = await masters(container);
+    const [master, ...more] = await odooMasters(container);
     assert.equal(more.length, 0);
     assert.equal(master.ppid, 1);
     assert.deepEqual(master.argv.slice(2), ['-d', 'db', '--dev=xml', ...DB_ARGS]);

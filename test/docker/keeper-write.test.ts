@@ -7,16 +7,7 @@ import * as path from 'node:path';
 import type Dockerode from 'dockerode';
 import { KEEPER_NAME } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
-import { DB_ARGS, isAnswering, logsOf, processesIn, STANDIN_IMAGE, testDocker, waitFor } from '../support/docker-bed';
-
-type Proc = Awaited<ReturnType<typeof processesIn>>[number];
-
-/** Server masters: Odoo processes (not gevent) whose parent is not an Odoo process. */
-async function masters(container: Dockerode.Container): Promise<Proc[]> {
-  const odoo = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo') && p.state !== 'Z');
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
+import { odooMasters, DB_ARGS, isAnswering, logsOf, processesIn, STANDIN_IMAGE, testDocker, waitFor } from '../support/docker-bed';
 
 /** Debian's Compose 1, run in the project's folder; its output is kept for the failure message. */
 function compose(cwd: string, args: readonly string[]): Promise<{ code: number | null; output: string }> {
@@ -91,7 +82,7 @@ describe('odoo-dev keeper --write on a compose project, then docker-compose up -
     await composeUp(folder);
     service = await serviceContainer();
     await waitAnswering(service, 'Odoo of the compose service to answer');
-    const [pid1] = await masters(service);
+    const [pid1] = await odooMasters(service);
     assert.equal(pid1.pid, 1, 'Odoo is PID 1 before');
     const info = await service.inspect();
     original = { id: info.Id, startedAt: info.State.StartedAt };
@@ -137,7 +128,7 @@ describe('odoo-dev keeper --write on a compose project, then docker-compose up -
     await waitAnswering(service, 'Odoo under the keeper to answer');
     const pid1 = (await processesIn(service)).find((p) => p.pid === 1);
     assert.deepEqual(pid1?.argv.slice(3), [KEEPER_NAME, '/entrypoint.sh', 'odoo', '-d', 'db']);
-    const [master, ...more] = await masters(service);
+    const [master, ...more] = await odooMasters(service);
     assert.equal(more.length, 0);
     assert.equal(master.ppid, 1);
     assert.deepEqual(master.argv.slice(1), ['/usr/bin/odoo', '-d', 'db', ...DB_ARGS]);
@@ -153,7 +144,7 @@ describe('odoo-dev keeper --write on a compose project, then docker-compose up -
     const now = await service.inspect();
     assert.equal(now.Id, info.Id);
     assert.equal(now.State.StartedAt, info.State.StartedAt);
-    const [master, ...more] = await masters(service);
+    const [master, ...more] = await odooMasters(service);
     assert.equal(more.length, 0);
     assert.equal(master.ppid, 1);
     assert.deepEqual(master.argv.slice(2), ['-d', 'db', '--dev=xml', ...DB_ARGS]);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliProcess, runCli } from '../support/cli';
-import { STANDIN_IMAGE, execIn, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
+import { healthIn, containerStartedAt, onlyOdooMaster, odooMasters, STANDIN_IMAGE, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 
@@ -11,32 +11,6 @@ const dbArgs = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--
 
 function isOdoo(p: Proc): boolean {
   return p.argv.some((token) => token === '/usr/bin/odoo');
-}
-
-/** Server masters: Odoo processes (not gevent) whose parent is not an Odoo process. */
-async function masters(shape: ShapeContainer): Promise<Proc[]> {
-  const all = await processesIn(shape.container);
-  const odoo = all.filter(isOdoo);
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
-
-async function onlyMaster(shape: ShapeContainer): Promise<Proc> {
-  const found = await masters(shape);
-  assert.equal(found.length, 1, `expected one Odoo master, found ${JSON.stringify(found.map((p) => p.argv))}`);
-  return found[0];
-}
-
-async function startedAt(shape: ShapeContainer): Promise<string> {
-  const info = await shape.container.inspect();
-  assert.equal(info.State.Running, true, 'the container must still run');
-  return info.State.StartedAt;
-}
-
-async function health(shape: ShapeContainer): Promise<number> {
-  const probe = "import urllib.request as u\ntry:\n print(u.urlopen('http://127.0.0.1:8069/web/health', timeout=2).status)\nexcept Exception as e:\n print(getattr(e, 'code', 0))";
-  const result = await execIn(shape.container, ['python3', '-c', probe]);
-  return Number(result.stdout.trim());
 }
 
 function cli(shape: ShapeContainer, ...args: string[]) {
@@ -55,17 +29,17 @@ describe('odoo-dev against a real Docker engine', function () {
     after(() => shape?.remove());
 
     it('restarts in place with new args, keeping program, user, directory, environment and connection options', async () => {
-      const before = await onlyMaster(shape);
-      const since = await startedAt(shape);
+      const before = await onlyOdooMaster(shape.container);
+      const since = await containerStartedAt(shape.container);
       const result = await cli(shape, 'restart', '--', '-d', 'db', '--dev=xml', '--log-level=debug');
       assert.equal(result.code, 0, result.stderr);
-      const after = await onlyMaster(shape);
+      const after = await onlyOdooMaster(shape.container);
       assert.notEqual(after.pid, before.pid);
       assert.deepEqual(after.argv, [...before.argv.slice(0, 2), '-d', 'db', '--dev=xml', '--log-level=debug', ...dbArgs]);
       assert.equal(after.uid, before.uid);
       assert.equal(after.cwd, before.cwd);
       assert.deepEqual(after.env, before.env);
-      assert.equal(await startedAt(shape), since, 'the container restarted');
+      assert.equal(await containerStartedAt(shape.container), since, 'the container restarted');
       const logs = await logsOf(shape.container);
       assert.match(logs, new RegExp(`^\\S+ \\S+ ${after.pid} INFO \\? odoo: Odoo version`, 'm'));
       assert.match(logs, new RegExp(` ${after.pid} INFO db odoo\\.modules\\.registry: Registry loaded`, 'm'));
@@ -73,12 +47,12 @@ describe('odoo-dev against a real Docker engine', function () {
     });
 
     it('refuses invalid args before stopping anything', async () => {
-      const before = await onlyMaster(shape);
+      const before = await onlyOdooMaster(shape.container);
       const result = await cli(shape, 'restart', '--', '-d', 'db', '--updte', 'my_module');
       assert.equal(result.code, 2);
       assert.match(result.stderr, /--updte/);
       assert.match(result.stderr, /--update/);
-      assert.equal((await onlyMaster(shape)).pid, before.pid);
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid);
     });
   });
 
@@ -90,18 +64,18 @@ describe('odoo-dev against a real Docker engine', function () {
     after(() => shape?.remove());
 
     it('reloads with HUP for a plain restart: PID 1 stays, the container stays, one-shot args go', async () => {
-      const since = await startedAt(shape);
-      const before = await onlyMaster(shape);
+      const since = await containerStartedAt(shape.container);
+      const before = await onlyOdooMaster(shape.container);
       assert.equal(before.pid, 1);
       const result = await cli(shape, 'restart');
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /reloaded in place \(PID 1\)/);
-      const after = await onlyMaster(shape);
+      const after = await onlyOdooMaster(shape.container);
       assert.equal(after.pid, 1);
       assert.equal(after.argv[0], 'python3', 'Odoo re-executed itself');
       assert.ok(!after.argv.includes('my_module'));
-      assert.equal(await startedAt(shape), since);
-      assert.equal(await health(shape), 200);
+      assert.equal(await containerStartedAt(shape.container), since);
+      assert.equal(await healthIn(shape.container), 200);
     });
 
     it('follows the log across a restart', async () => {
@@ -123,14 +97,14 @@ describe('odoo-dev against a real Docker engine', function () {
     });
 
     it('refuses new args with the PID 1 explanation and changes nothing', async () => {
-      const before = await onlyMaster(shape);
+      const before = await onlyOdooMaster(shape.container);
       const result = await cli(shape, 'restart', '--', '-d', 'other');
       assert.equal(result.code, 5);
       assert.match(result.stderr, /PID 1/);
       assert.match(result.stderr, /keeper|recreate/);
-      const after = await onlyMaster(shape);
+      const after = await onlyOdooMaster(shape.container);
       assert.deepEqual(after.argv, before.argv);
-      assert.equal(await health(shape), 200);
+      assert.equal(await healthIn(shape.container), 200);
     });
   });
 
@@ -138,8 +112,8 @@ describe('odoo-dev against a real Docker engine', function () {
     it('treats Odoo like PID 1: new args are refused, a plain restart reloads it, stop is refused', async () => {
       const shape = await startShape('official', { init: true });
       try {
-        const since = await startedAt(shape);
-        const before = await onlyMaster(shape);
+        const since = await containerStartedAt(shape.container);
+        const before = await onlyOdooMaster(shape.container);
         assert.notEqual(before.pid, 1, 'tini is PID 1');
         const refused = await cli(shape, 'restart', '--', '-d', 'other');
         assert.equal(refused.code, 5, refused.stderr);
@@ -148,8 +122,8 @@ describe('odoo-dev against a real Docker engine', function () {
         assert.equal(stop.code, 5, stop.stderr);
         const reload = await cli(shape, 'restart');
         assert.equal(reload.code, 0, reload.stderr);
-        assert.equal((await onlyMaster(shape)).pid, before.pid);
-        assert.equal(await startedAt(shape), since, 'the container restarted');
+        assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid);
+        assert.equal(await containerStartedAt(shape.container), since, 'the container restarted');
       } finally {
         await shape.remove();
       }
@@ -182,11 +156,11 @@ describe('odoo-dev against a real Docker engine', function () {
     afterEach(() => shape?.remove());
 
     it('without the kill policy: the stop times out, the command fails and the old server still runs', async () => {
-      const before = await onlyMaster(shape);
+      const before = await onlyOdooMaster(shape.container);
       const result = await cli(shape, 'restart', '--timeout', '1', '--', '-d', 'db');
       assert.equal(result.code, 6, result.stderr);
       assert.match(result.stderr, /did not stop within 1 s/);
-      assert.equal((await onlyMaster(shape)).pid, before.pid);
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid);
     });
 
   });
@@ -239,13 +213,13 @@ describe('odoo-dev against a real Docker engine', function () {
     it('finishes a restart whose client went away during the stop: Odoo is not left stopped', async () => {
       const shape = await startShape('keeper-exec', { env: { STANDIN_STOP_DELAY: '1' } });
       try {
-        const before = await onlyMaster(shape);
+        const before = await onlyOdooMaster(shape.container);
         const restart = new CliProcess(['--container', shape.name, 'restart', '--', '-d', 'db', '--dev=xml']);
         await restart.waitFor('the graceful stop to begin', (p) => (/Stopping Odoo/.test(p.stderr) ? true : undefined), 20_000);
         restart.child.kill('SIGKILL');
         await restart.exited;
         const after = await waitFor('the new server', async () => {
-          const found = await masters(shape);
+          const found = await odooMasters(shape.container);
           return found.length === 1 && found[0].pid !== before.pid ? found[0] : undefined;
         });
         assert.deepEqual(after.argv.slice(2, 5), ['-d', 'db', '--dev=xml']);

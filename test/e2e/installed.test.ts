@@ -6,12 +6,13 @@
  * `bash test/setup/docker-bed.sh`. Screenshots of each state: test-results/e2e/installed*.
  */
 import * as assert from 'node:assert/strict';
-import { execIn, processesIn, startShape, testDocker, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
+import { onlyOdooMaster, odooMasters, execIn, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 import { packagedVsix } from './vsix';
 import {
   clearNotifications,
   clickNotificationButton,
   closeQuickInput,
+  endOfTest,
   paletteTitles,
   runCommand,
   startWorkbench,
@@ -24,19 +25,6 @@ import {
 const STATUS = 'odooDev.status';
 const runningOn = (database: string) => new RegExp(`^Odoo .*· ${database}$`);
 const ABORT = "Using the database user 'postgres' is a security risk, aborting.";
-
-/** Odoo server masters in the container (the stand-in runs as /usr/bin/odoo). */
-async function odooMasters(odoo: ShapeContainer): Promise<ProcessInfo[]> {
-  const all = (await processesIn(odoo.container)).filter((p) => p.argv.includes('/usr/bin/odoo'));
-  const pids = new Set(all.map((p) => p.pid));
-  return all.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
-
-async function onlyMaster(odoo: ShapeContainer): Promise<ProcessInfo> {
-  const masters = await odooMasters(odoo);
-  assert.equal(masters.length, 1, `expected one Odoo server, found ${JSON.stringify(masters.map((p) => p.argv))}`);
-  return masters[0]!;
-}
 
 async function signal(odoo: ShapeContainer, pid: number, name: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   const result = await execIn(odoo.container, ['python3', '-c', `import os, signal; os.kill(${pid}, signal.${name})`], { user: '0:0' });
@@ -85,9 +73,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
   });
 
   afterEach(async function () {
-    const title = this.currentTest?.title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() ?? 'test';
-    await workbench?.screenshot(title).catch(() => undefined);
-    if (workbench) await closeQuickInput(workbench.page).catch(() => undefined);
+    await endOfTest(workbench, this.currentTest?.title);
   });
 
   after(async function () {
@@ -138,21 +124,21 @@ describe('the extension installed from its .vsix, in code-server', function () {
 
   it('a test run ends by itself beside the dev server, which keeps serving, and its result is reported', async function () {
     const { page } = workbench!;
-    const before = await onlyMaster(odoo!);
+    const before = await onlyOdooMaster(odoo!.container);
     await runCommand(page, 'Odoo: Run Once…');
     await typeIntoInput(page, '-d test --test-enable', { title: /^Odoo: Run Once/ });
     await page.keyboard.press('Enter');
     const text = await waitForNotification(page, /ran once .* tests, none failed; the server kept running/, 30000);
     assert.match(text, /3 tests, none failed/);
     await workbench!.screenshot('run-once-reported');
-    assert.equal((await onlyMaster(odoo!)).pid, before.pid, 'the dev server was restarted');
+    assert.equal((await onlyOdooMaster(odoo!.container)).pid, before.pid, 'the dev server was restarted');
     await waitForStatusBar(page, STATUS, runningOn('db'));
   });
 
   it('"Restart with args": Enter on errors says why and lists each one, a "did you mean" applies from the list, and nothing restarts', async function () {
     const { page } = workbench!;
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
-    const before = await onlyMaster(odoo!);
+    const before = await onlyOdooMaster(odoo!.container);
     await runCommand(page, 'Odoo: Restart with args');
     await typeIntoInput(page, '-d db --log-levl=debug --workrs=2', { title: /^Odoo: Restart with args/ });
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -176,7 +162,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
     await waitFor('the second fix in the input', async () => ((await input.inputValue()) === '-d db --log-level=debug --workers=2' ? true : undefined), 10000)
       .catch(async (error: Error) => { throw new Error(`${error.message}; the input holds ${JSON.stringify(await input.inputValue())}`, { cause: error }); });
     await page.keyboard.press('Escape');
-    assert.equal((await onlyMaster(odoo!)).pid, before.pid, 'a line with errors restarted Odoo');
+    assert.equal((await onlyOdooMaster(odoo!.container)).pid, before.pid, 'a line with errors restarted Odoo');
   });
 
   it('a crash whose last line has no newline: its reason in the notification and under its own marker, and the last working args one click away', async function () {
@@ -195,7 +181,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
 
     await clickNotificationButton(page, /security risk, aborting/, 'Restart with Last Working Args');
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
-    const master = await onlyMaster(odoo!);
+    const master = await onlyOdooMaster(odoo!.container);
     assert.ok(master.argv.includes('odoo') && !master.argv.includes('postgres'), `started ${JSON.stringify(master.argv)}`);
 
     // The log view: the restart's marker, the abort line as a line of its own, then the start's marker.
@@ -224,7 +210,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
 
   it('after a crash, "Restart with args" offers the last working args first, not the ones that crashed', async function () {
     const { page } = workbench!;
-    const { pid } = await onlyMaster(odoo!);
+    const { pid } = await onlyOdooMaster(odoo!.container);
     await signal(odoo!, pid, 'SIGKILL');
     await waitForStatusBar(page, STATUS, /^Odoo crashed/, 15000);
     await runCommand(page, 'Odoo: Restart with args');
@@ -240,7 +226,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
     const { page } = workbench!;
     await runCommand(page, 'Odoo: Start');
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
-    const { pid } = await onlyMaster(odoo!);
+    const { pid } = await onlyOdooMaster(odoo!.container);
     await signal(odoo!, pid, 'SIGKILL');
     await waitForStatusBar(page, STATUS, /^Odoo crashed$/, 15000);
     await waitForNotification(page, /crashed in container .*without shutting down/, 15000);
@@ -328,7 +314,7 @@ describe('Restricted Mode, installed from the .vsix', function () {
     await page.keyboard.press('Enter');
     // The user's container setting, the default Docker socket and `odoo` on the PATH: running.
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
-    const [master] = await odooMasters(odoo);
+    const [master] = await odooMasters(odoo.container);
     assert.ok(master, 'Odoo does not run');
     assert.deepEqual(master.argv.slice(0, 2), ['/usr/bin/python3', '/usr/bin/odoo']);
   });

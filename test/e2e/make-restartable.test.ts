@@ -4,12 +4,12 @@
  * workbench with the extension installed from its .vsix.
  */
 import * as assert from 'node:assert/strict';
-import { processesIn, startShape, testDocker, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
+import { odooMasters, startShape, testDocker, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
 import { packagedVsix } from './vsix';
 import {
   clearNotifications,
   clickNotificationButton,
-  closeQuickInput,
+  endOfTest,
   runCommand,
   startWorkbench,
   typeIntoInput,
@@ -19,13 +19,6 @@ import {
 } from './workbench';
 
 const STATUS = 'odooDev.status';
-
-/** The Odoo server masters in the container: processes of /usr/bin/odoo whose parent is not one. */
-async function odooMasters(container: ShapeContainer['container']): Promise<ProcessInfo[]> {
-  const all = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo'));
-  const pids = new Set(all.map((p) => p.pid));
-  return all.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
 
 describe('making a PID-1 container restartable from the workbench, installed from the .vsix', function () {
   this.timeout(180000);
@@ -45,9 +38,7 @@ describe('making a PID-1 container restartable from the workbench, installed fro
   });
 
   afterEach(async function () {
-    const title = this.currentTest?.title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() ?? 'test';
-    await workbench?.screenshot(title).catch(() => undefined);
-    if (workbench) await closeQuickInput(workbench.page).catch(() => undefined);
+    await endOfTest(workbench, this.currentTest?.title);
   });
 
   after(async function () {

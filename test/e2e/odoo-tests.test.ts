@@ -10,7 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { isAnswering, logsOf, processesIn, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
-import { closeQuickInput, runCommand, startWorkbench, waitForStatusBar, type Workbench } from './workbench';
+import {
+  endOfTest,
+  runCommand,
+  startWorkbench,
+  waitForStatusBar,
+  type Workbench,
+} from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/standin/addons/my_tests');
 
@@ -108,9 +114,7 @@ describe('Odoo tests in a real workbench', function () {
   });
 
   afterEach(async function () {
-    const title = this.currentTest?.title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() ?? 'test';
-    await workbench?.screenshot(title).catch(() => undefined);
-    if (workbench) await closeQuickInput(workbench.page).catch(() => undefined);
+    await endOfTest(workbench, this.currentTest?.title);
   });
 
   after(async function () {

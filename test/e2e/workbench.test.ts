@@ -7,13 +7,13 @@
 import * as assert from 'node:assert/strict';
 import { DB_ARGS, execIn, processesIn, startShape, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
 import {
-  closeQuickInput,
+  endOfTest,
   recordStatusBar,
   runCommand,
   startWorkbench,
   typeIntoInput,
-  waitForStatusBar,
   waitForPaletteCommands,
+  waitForStatusBar,
   type Workbench,
 } from './workbench';
 
@@ -57,11 +57,7 @@ describe('the extension in a real workbench', function () {
   });
 
   afterEach(async function () {
-    // Every test leaves a picture of how it ended, passed or failed.
-    const title = this.currentTest?.title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() ?? 'test';
-    await workbench?.screenshot(title).catch(() => undefined);
-    // An input a failed test left open would swallow the next test's keys.
-    if (workbench) await closeQuickInput(workbench.page).catch(() => undefined);
+    await endOfTest(workbench, this.currentTest?.title);
   });
 
   after(async function () {

@@ -492,6 +492,16 @@ export async function answerInput(page: Page, text: string, options: AnswerOptio
 }
 
 /** Closes the palette or any input a command opened, if one shows. */
+/**
+ * What every workbench test leaves behind, passed or failed: a picture of how it ended, named
+ * after the test, and no input left open to swallow the next test's keys.
+ */
+export async function endOfTest(workbench: Workbench | undefined, testTitle: string | undefined): Promise<void> {
+  const title = testTitle?.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() ?? 'test';
+  await workbench?.screenshot(title).catch(() => undefined);
+  if (workbench) await closeQuickInput(workbench.page).catch(() => undefined);
+}
+
 export async function closeQuickInput(page: Page): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   if (await widget.isVisible()) {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { CliProcess, runCli } from '../support/cli';
-import { DB_ARGS, logsOf, processesIn, removeTestContainers, startShape, waitFor, execIn, type ShapeContainer, type StartOptions, type Shape } from '../support/docker-bed';
+import { healthIn, containerStartedAt, onlyOdooMaster, odooMasters, DB_ARGS, logsOf, processesIn, removeTestContainers, startShape, waitFor, type ShapeContainer, type StartOptions, type Shape } from '../support/docker-bed';
 import { readEngines, testEngines } from './engines';
 
 // The restart suite's core cases on each engine of test/setup/engines-bed.sh, driven the way a
@@ -10,29 +10,6 @@ import { readEngines, testEngines } from './engines';
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 
 const isOdoo = (p: Proc) => p.argv.includes('/usr/bin/odoo');
-
-async function masters(shape: ShapeContainer): Promise<Proc[]> {
-  const odoo = (await processesIn(shape.container)).filter(isOdoo);
-  const pids = new Set(odoo.map((p) => p.pid));
-  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
-
-async function onlyMaster(shape: ShapeContainer): Promise<Proc> {
-  const found = await masters(shape);
-  assert.equal(found.length, 1, `expected one Odoo master, found ${JSON.stringify(found.map((p) => p.argv))}`);
-  return found[0];
-}
-
-async function startedAt(shape: ShapeContainer): Promise<string> {
-  const info = await shape.container.inspect();
-  assert.equal(info.State.Running, true, 'the container must still run');
-  return info.State.StartedAt;
-}
-
-async function health(shape: ShapeContainer): Promise<number> {
-  const probe = "import urllib.request as u\ntry:\n print(u.urlopen('http://127.0.0.1:8069/web/health', timeout=2).status)\nexcept Exception as e:\n print(getattr(e, 'code', 0))";
-  return Number((await execIn(shape.container, ['python3', '-c', probe])).stdout.trim());
-}
 
 interface StatusLine {
   readonly kind: string;
@@ -63,19 +40,19 @@ for (const engine of testEngines()) {
 
     it('restarts a Dev Containers-shaped Odoo in place with new args, byte for byte, keeping user, directory, environment and connection options', async () => {
       const shape = await start('keeper-exec');
-      const before = await onlyMaster(shape);
-      const since = await startedAt(shape);
+      const before = await onlyOdooMaster(shape.container);
+      const since = await containerStartedAt(shape.container);
       const newArgs = ['-d', 'db', '--dev=xml', '--log-level=debug', '--db-filter', '^café d[0-9]$'];
       const result = await cli(shape, 'restart', '--', ...newArgs);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /Odoo restarted \(PID \d+\) and ready/);
-      const after = await onlyMaster(shape);
+      const after = await onlyOdooMaster(shape.container);
       assert.notEqual(after.pid, before.pid);
       assert.deepEqual(after.argv, [...before.argv.slice(0, 2), ...newArgs, ...DB_ARGS]);
       assert.equal(after.uid, before.uid);
       assert.equal(after.cwd, before.cwd);
       assert.deepEqual(after.env, before.env);
-      assert.equal(await startedAt(shape), since, 'the container restarted');
+      assert.equal(await containerStartedAt(shape.container), since, 'the container restarted');
       const logs = await logsOf(shape.container);
       assert.match(logs, new RegExp(` ${after.pid} INFO \\? odoo: Odoo version`));
       assert.match(logs, new RegExp(` ${after.pid} INFO db odoo\\.modules\\.registry: Registry loaded`));
@@ -88,26 +65,26 @@ for (const engine of testEngines()) {
       });
 
       it('reloads with HUP for a plain restart: PID 1 and the container stay, one-shot args go', async () => {
-        const since = await startedAt(shape);
-        assert.equal((await onlyMaster(shape)).pid, 1);
+        const since = await containerStartedAt(shape.container);
+        assert.equal((await onlyOdooMaster(shape.container)).pid, 1);
         const result = await cli(shape, 'restart');
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /reloaded in place \(PID 1\)/);
-        const after = await onlyMaster(shape);
+        const after = await onlyOdooMaster(shape.container);
         assert.equal(after.pid, 1);
         assert.equal(after.argv[0], 'python3', 'Odoo re-executed itself');
         assert.ok(!after.argv.includes('my_module'));
-        assert.equal(await startedAt(shape), since);
-        assert.equal(await health(shape), 200);
+        assert.equal(await containerStartedAt(shape.container), since);
+        assert.equal(await healthIn(shape.container), 200);
       });
 
       it('refuses new args with the PID 1 explanation and changes nothing', async () => {
-        const before = await onlyMaster(shape);
+        const before = await onlyOdooMaster(shape.container);
         const result = await cli(shape, 'restart', '--', '-d', 'other');
         assert.equal(result.code, 5, result.stderr);
         assert.match(result.stderr, /PID 1/);
-        assert.deepEqual((await onlyMaster(shape)).argv, before.argv);
-        assert.equal(await health(shape), 200);
+        assert.deepEqual((await onlyOdooMaster(shape.container)).argv, before.argv);
+        assert.equal(await healthIn(shape.container), 200);
       });
 
       it('shows the log\'s tail and follows it across a restart', async () => {
@@ -164,7 +141,7 @@ for (const engine of testEngines()) {
     if (engine.name.startsWith('Docker over ssh')) {
       it('finishes a restart whose ssh connection was dropped during the stop; the next status is right', async () => {
         const shape = await start('keeper-exec', { env: { STANDIN_STOP_DELAY: '1' } });
-        const before = await onlyMaster(shape);
+        const before = await onlyOdooMaster(shape.container);
         const listener = Number(readFileSync(readEngines().ssh.sshdPidFile, 'utf8').trim());
         const sessionsBefore = new Set(childrenOf(listener));
         const restart = follow(shape, 'restart', '--', '-d', 'db', '--dev=xml');
@@ -178,7 +155,7 @@ for (const engine of testEngines()) {
         const code = await restart.exited;
         assert.notEqual(code, 0, restart.stderr);
         const after = await waitFor('the new server', async () => {
-          const found = await masters(shape);
+          const found = await odooMasters(shape.container);
           return found.length === 1 && found[0].pid !== before.pid ? found[0] : undefined;
         }, 30_000);
         assert.deepEqual(after.argv.slice(2, 5), ['-d', 'db', '--dev=xml']);

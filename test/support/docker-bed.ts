@@ -6,6 +6,7 @@
  * Every container made here carries the label `odoo-dev-test=1`, so that
  * `removeTestContainers()` and test/setup/docker-bed-stop.sh find them all.
  */
+import * as assert from 'node:assert/strict';
 import Dockerode from 'dockerode';
 import { randomBytes } from 'crypto';
 
@@ -290,6 +291,33 @@ export async function processesIn(container: Dockerode.Container): Promise<Proce
     }),
   );
   return all;
+}
+
+/** Odoo server masters: stand-in processes (not gevent, not zombies) whose parent is not one. */
+export async function odooMasters(container: Dockerode.Container): Promise<ProcessInfo[]> {
+  const odoo = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo') && p.state !== 'Z');
+  const pids = new Set(odoo.map((p) => p.pid));
+  return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
+}
+
+/** The one Odoo server master; fails the test when there is none or more than one. */
+export async function onlyOdooMaster(container: Dockerode.Container): Promise<ProcessInfo> {
+  const found = await odooMasters(container);
+  assert.equal(found.length, 1, `expected one Odoo master, found ${JSON.stringify(found.map((p) => p.argv))}`);
+  return found[0]!;
+}
+
+/** When the container started; fails the test when it no longer runs. */
+export async function containerStartedAt(container: Dockerode.Container): Promise<string> {
+  const info = await container.inspect();
+  assert.equal(info.State.Running, true, 'the container must still run');
+  return info.State.StartedAt;
+}
+
+/** The HTTP status of Odoo's /web/health, asked from inside the container (0: no answer). */
+export async function healthIn(container: Dockerode.Container): Promise<number> {
+  const probe = "import urllib.request as u\ntry:\n print(u.urlopen('http://127.0.0.1:8069/web/health', timeout=2).status)\nexcept Exception as e:\n print(getattr(e, 'code', 0))";
+  return Number((await execIn(container, ['python3', '-c', probe])).stdout.trim());
 }
 
 function sameArgv(a: string[], b: string[]): boolean {
