@@ -409,6 +409,17 @@ def wait_gone(tracked, deadline):
         time.sleep(POLL)
 
 
+def end_processes(tracked, grace):
+    """TERM to each process left, KILL to those still there after grace seconds; returns the PIDs killed."""
+    for child, child_start in tracked.items():
+        signal_alive(child, child_start, signal.SIGTERM)
+    left = wait_gone(tracked, mono() + grace)
+    for child, child_start in left.items():
+        signal_alive(child, child_start, signal.SIGKILL)
+    wait_gone(left, mono() + 5.0)
+    return list(left)
+
+
 def step_probe(step):
     target = step['http']
     port = http_port(target)
@@ -503,16 +514,7 @@ def step_stop(step):
             break
         time.sleep(POLL)
     # Workers and the gevent process normally go with the master; orphans would keep the port.
-    killed = []
-    left = wait_gone(tree, mono() + (0 if forced else 0.2))
-    if left:
-        for child, child_start in left.items():
-            signal_alive(child, child_start, signal.SIGTERM)
-        left = wait_gone(left, mono() + 0.5)
-        for child, child_start in left.items():
-            signal_alive(child, child_start, signal.SIGKILL)
-            killed.append(child)
-        wait_gone(left, mono() + 5.0)
+    killed = end_processes(wait_gone(tree, mono() + (0 if forced else 0.2)), 0.5)
     emit({'t': 'stopped', 'pid': pid, 'ms': ms_since(started), 'forced': forced, 'killed': killed})
     return True
 
@@ -932,15 +934,7 @@ def step_end_run(step):
         emit(exited_event(pid, launched_at.get(pid, started)))
     members.update(session_members(pid))
     members.pop(pid, None)
-    killed = []
-    left = wait_gone(members, mono() + 0.2)
-    for child, child_start in left.items():
-        signal_alive(child, child_start, signal.SIGTERM)
-    left = wait_gone(left, mono() + 1.0)
-    for child, child_start in left.items():
-        signal_alive(child, child_start, signal.SIGKILL)
-        killed.append(child)
-    wait_gone(left, mono() + 5.0)
+    killed = end_processes(wait_gone(members, mono() + 0.2), 1.0)
     emit({'t': 'run-ended', 'pid': pid, 'ms': ms_since(started), 'forced': forced, 'killed': killed})
     return True
 
