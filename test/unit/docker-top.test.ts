@@ -52,7 +52,7 @@ describe('isOdooProcess', () => {
     ['python3 -m odoo --dev=all', true],
     ['/opt/odoo/odoo-bin shell -d db', true],
     ['odoo', true],
-    ['postgres: odoo db 172.18.0.3(51234) idle', false],
+    ['postgres: odoo db 127.0.0.3(51234) idle', false],
     ['runuser -u odoo -- sleep infinity', false],
     ['sleep infinity', false],
   ];

@@ -68,7 +68,7 @@ describe('findOdooContainer', () => {
 
   it('looks at the processes of running containers only when the hints do not decide', async () => {
     const { docker, asked } = scriptedDocker([
-      { id: 'aaa', name: 'db', commands: ['postgres: odoo db 172.18.0.3(51234) idle'] },
+      { id: 'aaa', name: 'db', commands: ['postgres: odoo db 127.0.0.3(51234) idle'] },
       { id: 'bbb', name: 'web', commands: ['/bin/sh -c sleep infinity', odooCommand] },
       { id: 'ccc', name: 'old', state: 'exited', commands: [odooCommand] },
       { id: 'eee', name: 'going', topFails: true },

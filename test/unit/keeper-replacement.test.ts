@@ -163,7 +163,7 @@ describe('keeperReplacement', () => {
             backend: {
               NetworkID: '7c1b1e3f9a2d',
               Aliases: ['erp', shortId],
-              IPAMConfig: { IPv4Address: '10.5.0.9' },
+              IPAMConfig: { IPv4Address: '127.0.5.9' },
               Links: ['db:database'],
               DriverOpts: null,
             },
@@ -176,7 +176,7 @@ describe('keeperReplacement', () => {
         assert.deepEqual(r.connect, [{
           network: '7c1b1e3f9a2d',
           name: 'backend',
-          endpoint: { Aliases: ['erp'], IPAMConfig: { IPv4Address: '10.5.0.9' }, Links: ['db:database'] },
+          endpoint: { Aliases: ['erp'], IPAMConfig: { IPv4Address: '127.0.5.9' }, Links: ['db:database'] },
         }]);
       },
     },

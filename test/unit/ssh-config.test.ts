@@ -11,7 +11,7 @@ describe('sshConfigFor', () => {
   const config = [
     '# the build machine',
     'Host build odoo-*',
-    '  HostName 10.0.0.5',
+    '  HostName 127.0.0.5',
     '  User builder',
     '  Port 2222',
     '  IdentityFile ~/.ssh/build_ed25519',
@@ -30,11 +30,11 @@ describe('sshConfigFor', () => {
   const cases: Array<[string, string | undefined, ReturnType<typeof sshConfigFor>]> = [
     ['no config: the default known_hosts files', undefined, { identityFiles: [], userKnownHostsFiles: [`${home}/.ssh/known_hosts`, `${home}/.ssh/known_hosts2`] }],
     ['build', config, {
-      hostName: '10.0.0.5', user: 'builder', port: 2222, identityFiles: [`${home}/.ssh/build_ed25519`],
+      hostName: '127.0.0.5', user: 'builder', port: 2222, identityFiles: [`${home}/.ssh/build_ed25519`],
       userKnownHostsFiles: [`${home}/.ssh/known_hosts`, `${home}/.ssh/extra_hosts`], identityAgent: `${home}/.agent.sock`,
     }],
     ['odoo-staging: the first value wins, identity files add up', config, {
-      hostName: '10.0.0.5', user: 'builder', port: 2222, identityFiles: [`${home}/.ssh/build_ed25519`, `${home}/.ssh/staging`],
+      hostName: '127.0.0.5', user: 'builder', port: 2222, identityFiles: [`${home}/.ssh/build_ed25519`, `${home}/.ssh/staging`],
       userKnownHostsFiles: [`${home}/.ssh/known_hosts`, `${home}/.ssh/extra_hosts`], strictHostKeyChecking: 'accept-new', identityAgent: `${home}/.agent.sock`,
     }],
     ['secret: a negated pattern, and no Match block', config, {
@@ -69,7 +69,7 @@ describe('checkHostKey', () => {
   const other = 'AAAAC3NzaC1lZDI1NTE5AAAAIOTHER';
   const cases: Array<[string, string[], string, number, HostKeyVerdict]> = [
     ['a plain entry', [`build.example ${key.type} ${key.base64}`], 'build.example', 22, 'known'],
-    ['names are case-insensitive, lists split on commas', [`old,Build.Example,10.0.0.5 ${key.type} ${key.base64}`], 'build.example', 22, 'known'],
+    ['names are case-insensitive, lists split on commas', [`old,Build.Example,127.0.0.5 ${key.type} ${key.base64}`], 'build.example', 22, 'known'],
     ['a port other than 22 is written [host]:port', [`[127.0.0.1]:2222 ${key.type} ${key.base64}`], '127.0.0.1', 2222, 'known'],
     ['... and a bare name does not cover it', [`127.0.0.1 ${key.type} ${key.base64}`], '127.0.0.1', 2222, 'unknown'],
     ['a hashed entry', [`${hashed('[127.0.0.1]:2222')} ${key.type} ${key.base64}`], '127.0.0.1', 2222, 'known'],
