@@ -235,7 +235,7 @@ function pid1Refusal(current: readonly string[], next: readonly string[], ending
     'pid1-refused',
     `${ending}, so stopping it would stop the container, and HUP restarts it only with the args it already has.`,
     {
-      hint: 'Restart with no args to reload it in place; its args plus -u or -i update beside it, and `odoo-dev run -- ARGS` runs what ends by itself; for other new args make the container restartable once with a keeper as PID 1: `odoo-dev keeper` prints the change for your compose file, devcontainer or Dockerfile.',
+      hint: 'Restart with no args to reload it in place; its args plus -u or -i update beside it, and `odoo-dev run -- ARGS` runs what ends by itself; for other new args make the container restartable once with a keeper as PID 1: `odoo-dev keeper --apply` recreates it with one, `odoo-dev keeper --write` writes it into your compose or devcontainer files, and `odoo-dev keeper` prints the change.',
       details: { currentArgs: maskArgv(current), requestedArgs: maskArgv(next) },
     },
   );
