@@ -6,6 +6,7 @@ import { ContextKeys } from './vscode/command-availability';
 import { CrashNotifier } from './vscode/crash-notifier';
 import { registerCommands } from './vscode/odoo-commands';
 import { OdooConnection } from './vscode/odoo-connection';
+import { OdooDebugging } from './vscode/odoo-debug';
 import { OdooLogView } from './vscode/odoo-log-view';
 import { registerOdooTests } from './vscode/odoo-tests';
 import { ErrorReporter } from './vscode/report-error';
@@ -36,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): void {
     // What the palette, the menus and the editor title offer follows the one status model.
     const contextKeys = new ContextKeys((key, value) => void vscode.commands.executeCommand('setContext', key, value));
     const crashes = new CrashNotifier(logView, log);
-    context.subscriptions.push(logView, connection, statusBar, client, offer);
+    const debugging = new OdooDebugging(connection, log);
+    context.subscriptions.push(logView, connection, statusBar, client, offer, debugging);
 
     context.subscriptions.push(
       offer.onDidChange((params) => client.setServerOffer(params)),
@@ -49,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
         }
       }),
       connection.onDidChangeSeries((series) => client.setSeries(series)),
-      ...registerCommands({ context, connection, logView, reporter, log, offer }),
+      ...registerCommands({ context, connection, logView, reporter, log, offer, debugging }),
       ...registerOdooTests({ context, connection, logView, reporter, log }),
       vscode.languages.registerCodeLensProvider({ language: argsLanguageId }, new ArgsCodeLensProvider()),
     );

@@ -49,6 +49,7 @@ export class DockerOdooContainer implements OdooContainer {
       env: info.Config.Env ?? [],
       workingDir: info.Config.WorkingDir ?? '',
       labels: info.Config.Labels ?? {},
+      binds: (info.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => ({ source: m.Source, destination: m.Destination })),
     };
   }
 

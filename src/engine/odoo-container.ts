@@ -1,4 +1,5 @@
 import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
+import type { BindMount } from '../core/debug-path-mappings';
 import type { ContainerCommandFacts } from '../core/restartable-keeper';
 
 /**
@@ -60,6 +61,8 @@ export interface ContainerFacts {
   readonly env: readonly string[];
   readonly workingDir: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Its bind mounts: host folders and where the container sees them. */
+  readonly binds?: readonly BindMount[];
 }
 
 export interface AgentSession {

@@ -16,6 +16,8 @@ export interface OdooContextKeys {
   readonly 'odooDev.isPid1': boolean;
   readonly 'odooDev.canRestart': boolean;
   readonly 'odooDev.canRestartWithArgs': boolean;
+  /** A relaunch under debugpy: not where Odoo is PID 1, whose program a reload cannot change. */
+  readonly 'odooDev.canRestartAndDebug': boolean;
   readonly 'odooDev.canRunOnce': boolean;
   readonly 'odooDev.canStart': boolean;
   readonly 'odooDev.canStop': boolean;
@@ -45,6 +47,7 @@ export function contextKeysOf(model: StatusModel): OdooContextKeys {
     'odooDev.isPid1': isPid1,
     'odooDev.canRestart': idle(runs || unknown),
     'odooDev.canRestartWithArgs': idle(runs || unknown || ended),
+    'odooDev.canRestartAndDebug': idle((runs && !isPid1) || unknown || ended),
     'odooDev.canRunOnce': idle(runs || ended),
     'odooDev.canStart': idle(ended),
     'odooDev.canStop': idle(runs && !isPid1),
@@ -84,6 +87,9 @@ export function actionsFor(model: StatusModel, argsFileName: string): ActionItem
     items.push(item('odooDev.restart', '$(debug-restart) Restart', keys['odooDev.isPid1']
       ? 'Same args, reloaded in place with SIGHUP: Odoo is PID 1'
       : 'Same args; one-shot args such as -u are dropped'));
+  }
+  if (keys['odooDev.canRestartAndDebug']) {
+    items.push(item('odooDev.restartAndDebug', '$(debug-alt) Restart and Debug', 'Under debugpy on the container\'s loopback, with --workers 0; the editor attaches through the Docker API'));
   }
   if (keys['odooDev.canRestartWithArgs']) {
     items.push(item('odooDev.restartWithArgs', '$(edit) Restart with args…'));

@@ -18,6 +18,8 @@ import type { BusyInfo } from './status-bar-view';
 import { actionsFor } from './command-availability';
 import type { ServerOfferCache } from './server-offer';
 import { startContainer } from './start-container';
+import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
+import type { OdooDebugging } from './odoo-debug';
 
 const historyKey = 'odooDev.argsHistory';
 /** How long Restart with args waits for the first status to prefill the current args. */
@@ -31,6 +33,8 @@ export interface CommandDeps {
   readonly log: vscode.LogOutputChannel;
   /** The container's modules and databases, for checking the typed args. */
   readonly offer?: ServerOfferCache;
+  /** Whether restarts keep debugpy, and the debug sessions to attach and end. */
+  readonly debugging?: OdooDebugging;
 }
 
 type Action = BusyInfo['action'];
@@ -44,6 +48,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     register('odooDev.restartWithArgs', 'Restart with args', (input?: ProfileArgs | readonly string[]) => commands.restartWithArgs(input)),
     register('odooDev.restart', 'Restart', () => commands.run('restart')),
+    register('odooDev.restartAndDebug', 'Restart and Debug', () => commands.restartAndDebug()),
+    register('odooDev.restartWithoutDebugger', 'Restart without Debugger', () => commands.restartWithoutDebugger()),
     register('odooDev.runOnce', 'Run Once', (input?: ProfileArgs | readonly string[]) => commands.runOnce(input)),
     register('odooDev.start', 'Start', () => commands.run('start')),
     register('odooDev.startContainer', 'Start Container', () => startContainer(deps.connection, deps.log)),
@@ -89,8 +95,38 @@ class OdooCommands {
     await this.run('run', argv);
   }
 
+  /**
+   * Relaunches Odoo under debugpy on the container's loopback (`--workers 0`), then attaches
+   * the editor to it through the Docker API; a session already on attaches itself again.
+   */
+  async restartAndDebug(): Promise<void> {
+    const { debugging } = this.deps;
+    if (!debugging) {
+      return;
+    }
+    const port = debugging.restartDebug ? debugging.restartDebug.port : defaultDebugPort;
+    const outcome = await this.perform('restart', undefined, { port });
+    if (outcome && outcome !== 'stopped waiting') {
+      await debugging.attach(outcome.debugPort ?? port);
+    }
+  }
+
+  /** Ends the debug session and runs Odoo again without debugpy, at once. */
+  async restartWithoutDebugger(): Promise<void> {
+    await this.deps.debugging?.stopSessions();
+    await this.perform('restart', undefined, false);
+  }
+
   /** Runs a restart, start or stop through the engine, with a progress notification. */
   async run(action: Action, args?: readonly string[]): Promise<void> {
+    await this.perform(action, args);
+  }
+
+  /**
+   * A restart keeps debugpy while a debug session is on and drops it once the user stopped
+   * debugging, unless `debug` says otherwise.
+   */
+  private async perform(action: Action, args?: readonly string[], debug?: DebugRequest | false): Promise<RestartOutcome | 'stopped waiting' | undefined> {
     const { connection, logView, log, reporter } = this.deps;
     const { engine, container } = await connection.connect(true);
     this.doneMessage?.dispose();
@@ -113,7 +149,9 @@ class OdooCommands {
     };
     this.running++;
     connection.setBusy({ action });
-    const task = action === 'restart' ? engine.restart(args ? { args } : {}, onProgress, 'a command in the editor')
+    const debugWanted = debug ?? this.deps.debugging?.restartDebug;
+    const request = { ...(args ? { args } : {}), ...(debugWanted !== undefined ? { debug: debugWanted } : {}) };
+    const task = action === 'restart' ? engine.restart(request, onProgress, debug ? 'Restart and Debug in the editor' : 'a command in the editor')
       : action === 'run' ? engine.runOnce({ args: args ?? [] }, onProgress)
       : action === 'start' ? engine.start(args ? { args } : {}, onProgress)
         : engine.stop({}, onProgress);
@@ -140,7 +178,8 @@ class OdooCommands {
       outcome = await shown;
     } catch (error) {
       if (action === 'restart' && args && isOdooDevError(error, 'pid1-refused')) {
-        return this.offerWaysOut(error, args);
+        await this.offerWaysOut(error, args);
+        return undefined;
       }
       throw error;
     }
@@ -148,9 +187,10 @@ class OdooCommands {
       log.info(`Stopped waiting for the ${action}; it goes on in the container.`);
       void vscode.window.showInformationMessage(`Stopped waiting: the ${action} goes on in the container, and the status bar shows how it ends.`);
       task.then((done) => this.announce(done), (error: unknown) => reporter.background(`The ${action} that was no longer awaited`, error));
-      return;
+      return outcome;
     }
     this.announce(outcome);
+    return outcome;
   }
 
   /** New args refused where Odoo is PID 1: make it restartable, run them once beside it, or the same args. */

@@ -1,0 +1,152 @@
+import * as vscode from 'vscode';
+import { dapFrame, DapReader } from '../core/dap-messages';
+import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
+import { pathMappingsFor } from '../core/debug-path-mappings';
+import { DebugBridge } from '../engine/debug-bridge';
+import type { OdooConnection } from './odoo-connection';
+import { windowContainer } from './window-hints';
+
+/** The debug type of ours: VS Code talks to the container's debugpy through the Docker API. */
+export const odooDebugType = 'odoo';
+
+/** How long the first attach waits for a server that is still starting under debugpy. */
+const firstWaitMs = 15_000;
+/** How long the session waits for the next server's debugpy after a restart. */
+const reconnectWaitMs = 120_000;
+
+/**
+ * The editor's side of debugging Odoo in its container: a debug type whose adapter is the
+ * DebugBridge, run in the extension host (no TCP port on the host at all), a configuration
+ * provider that fills in the path mappings, and the memory of whether restarts should keep
+ * debugpy (a session is on) or drop it (the user stopped debugging).
+ */
+export class OdooDebugging implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly sessions = new Set<vscode.DebugSession>();
+  /** A session of ours ended in this window since the last Restart and Debug. */
+  private endedHere = false;
+
+  constructor(private readonly connection: OdooConnection, private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.debug.registerDebugAdapterDescriptorFactory(odooDebugType, { createDebugAdapterDescriptor: (session) => this.adapterFor(session) }),
+      vscode.debug.registerDebugConfigurationProvider(odooDebugType, { resolveDebugConfiguration: (_folder, config) => this.resolve(config) }),
+      vscode.debug.onDidStartDebugSession((session) => {
+        if (session.type === odooDebugType) {
+          this.sessions.add(session);
+        }
+      }),
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        if (this.sessions.delete(session) && this.sessions.size === 0) {
+          this.endedHere = true;
+          this.log.info('The Odoo debug session ended; Odoo keeps running, and the next restart runs it without debugpy.');
+        }
+      }),
+    );
+  }
+
+  /**
+   * What a restart asks for: debugpy kept while a session is on, dropped once the user stopped
+   * debugging here, and otherwise the program as it runs.
+   */
+  get restartDebug(): DebugRequest | false | undefined {
+    if (this.sessions.size) {
+      return { port: portOf(this.firstSession?.configuration) };
+    }
+    return this.endedHere ? false : undefined;
+  }
+
+  get isDebugging(): boolean {
+    return this.sessions.size > 0;
+  }
+
+  /** Attaches the editor to the server that Restart and Debug just ran under debugpy. */
+  async attach(port: number): Promise<void> {
+    this.endedHere = false;
+    if (this.sessions.size) {
+      // The bridge of the running session attaches itself again to the new server.
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const started = await vscode.debug.startDebugging(folder, {
+      type: odooDebugType,
+      request: 'attach',
+      name: 'Odoo: Attach in the container',
+      port,
+      justMyCode: false,
+    });
+    if (!started) {
+      throw new Error('VS Code did not start the debug session; see the Debug Console.');
+    }
+  }
+
+  /** Ends the debug sessions of ours; Odoo keeps running. */
+  async stopSessions(): Promise<void> {
+    for (const session of [...this.sessions]) {
+      await vscode.debug.stopDebugging(session);
+    }
+    this.endedHere = true;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) {
+      disposable.dispose();
+    }
+  }
+
+  private get firstSession(): vscode.DebugSession | undefined {
+    return this.sessions.values().next().value;
+  }
+
+  private async resolve(config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
+    const resolved: vscode.DebugConfiguration = { ...config, type: odooDebugType, request: config.request ?? 'attach', name: config.name ?? 'Odoo: Attach in the container' };
+    resolved.port = portOf(config);
+    // Inside a Dev Containers window the editor's paths are the container's: none needed.
+    if (resolved.pathMappings === undefined && !windowContainer()) {
+      const { container } = await this.connection.connect(true);
+      const { binds = [] } = await container.facts();
+      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      const mappings = pathMappingsFor(binds, folders);
+      this.log.info(`Debug path mappings: ${mappings.map((m) => `${m.localRoot} -> ${m.remoteRoot}`).join(', ') || 'none (no workspace folder is mounted in the container)'}`);
+      resolved.pathMappings = mappings;
+    }
+    return resolved;
+  }
+
+  private async adapterFor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
+    const { container } = await this.connection.connect(true);
+    const port = portOf(session.configuration);
+    this.log.info(`Debugging: relaying the debug adapter protocol to 127.0.0.1:${port} in container ${container.name}.`);
+    return new vscode.DebugAdapterInlineImplementation(new BridgeAdapter((toClient) => new DebugBridge(container, port, toClient, {
+      firstWaitMs,
+      reconnectWaitMs,
+      log: (line) => this.log.info(line),
+    })));
+  }
+}
+
+/** VS Code's inline debug adapter over the bridge: messages in, bytes to the bridge, messages out. */
+class BridgeAdapter implements vscode.DebugAdapter {
+  private readonly emitter = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
+  readonly onDidSendMessage = this.emitter.event;
+  private readonly bridge: DebugBridge;
+
+  constructor(open: (toClient: (data: Buffer) => void) => DebugBridge) {
+    const reader = new DapReader((message) => this.emitter.fire(message as vscode.DebugProtocolMessage));
+    this.bridge = open((data) => reader.push(data));
+  }
+
+  handleMessage(message: vscode.DebugProtocolMessage): void {
+    this.bridge.push(dapFrame(message));
+  }
+
+  dispose(): void {
+    this.bridge.clientEnded();
+    this.emitter.dispose();
+  }
+}
+
+function portOf(config: vscode.DebugConfiguration | undefined): number {
+  const port: unknown = config?.port;
+  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? port : defaultDebugPort;
+}
+
