@@ -116,11 +116,12 @@ export class OdooDebugging implements vscode.Disposable {
     const { container } = await this.connection.connect(true);
     const port = portOf(session.configuration);
     this.log.info(`Debugging: relaying the debug adapter protocol to 127.0.0.1:${port} in container ${container.name}.`);
+    const log = (line: string) => this.log.info(line);
     return new vscode.DebugAdapterInlineImplementation(new BridgeAdapter((toClient) => new DebugBridge(container, port, toClient, {
       firstWaitMs,
       reconnectWaitMs,
-      log: (line) => this.log.info(line),
-    })));
+      log,
+    }), log));
   }
 }
 
@@ -130,8 +131,14 @@ class BridgeAdapter implements vscode.DebugAdapter {
   readonly onDidSendMessage = this.emitter.event;
   private readonly bridge: DebugBridge;
 
-  constructor(open: (toClient: (data: Buffer) => void) => DebugBridge) {
-    const reader = new DapReader((message) => this.emitter.fire(message as vscode.DebugProtocolMessage));
+  constructor(open: (toClient: (data: Buffer) => void) => DebugBridge, log: (line: string) => void) {
+    const reader = new DapReader((message) => {
+      // What the bridge itself tells (waiting for a restarted server, attached again) goes to the log too.
+      if (message.type === 'event' && message.event === 'output' && message.seq === 0) {
+        log(String(message.body?.output ?? '').trim());
+      }
+      this.emitter.fire(message as vscode.DebugProtocolMessage);
+    });
     this.bridge = open((data) => reader.push(data));
   }
 

@@ -3,31 +3,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../support/cli';
 import { DapClient } from '../support/dap-client';
+import { listenersIn } from '../support/listeners';
 import { execIn, httpIn, processesIn, removeTestContainers, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 /** The stand-in's `/standin/hello` handler line, found by its marker. */
 const standinSource = readFileSync(path.resolve(__dirname, '../fixtures/standin/odoo'), 'utf8');
 const breakpointLine = standinSource.split('\n').findIndex((line) => line.includes('# breakpoint: hello')) + 1;
-
-/** Every listening TCP socket in the container's network namespace, as `address:port`. */
-const LISTENERS_PY = `
-import socket, struct
-for name in ('/proc/net/tcp', '/proc/net/tcp6'):
-    try:
-        rows = open(name).read().splitlines()[1:]
-    except OSError:
-        continue
-    for row in rows:
-        local, state = row.split()[1], row.split()[3]
-        if state != '0A':
-            continue
-        address, port = local.split(':')
-        if len(address) == 8:
-            host = socket.inet_ntop(socket.AF_INET, struct.pack('<I', int(address, 16)))
-        else:
-            host = socket.inet_ntop(socket.AF_INET6, b''.join(struct.pack('<I', int(address[i:i + 8], 16)) for i in range(0, 32, 8)))
-        print('%s:%d' % (host, int(port, 16)))
-`;
 
 async function odooMaster(shape: ShapeContainer) {
   const all = await processesIn(shape.container);
@@ -120,7 +101,7 @@ describe('Restart and Debug through odoo-dev debug-adapter', function () {
   });
 
   it('binds the debug port only on the container loopback, and publishes nothing', async () => {
-    const listeners = (await execIn(shape.container, ['python3', '-c', LISTENERS_PY], { user: '0:0' })).stdout.trim().split('\n');
+    const listeners = await listenersIn(shape.container);
     const debug = listeners.filter((l) => l.endsWith(':5678'));
     assert.deepEqual(debug, ['127.0.0.1:5678'], `listeners: ${listeners.join(', ')}`);
     const info = await shape.container.inspect();
@@ -149,8 +130,8 @@ describe('Restart and Debug through odoo-dev debug-adapter', function () {
     const master = await odooMaster(shape);
     assert.equal(master.argv.includes('debugpy'), false, master.argv.join(' '));
     await waitFor('the old debugpy to be gone', async () => {
-      const listeners = (await execIn(shape.container, ['python3', '-c', LISTENERS_PY], { user: '0:0' })).stdout;
-      return listeners.includes(':5678') ? undefined : true;
+      const listeners = await listenersIn(shape.container);
+      return listeners.some((l) => l.endsWith(':5678')) ? undefined : true;
     });
 
     const client = new DapClient(['--container', shape.name, 'debug-adapter']);

@@ -52,6 +52,13 @@ export interface StartOptions {
   odooArgs?: string[];
   name?: string;
   network?: 'none' | 'host';
+  /**
+   * Without the test label, so that removeTestContainers() of a suite running at the same time
+   * leaves it alone; the test removes it itself.
+   */
+  unlabelled?: boolean;
+  /** Bind mounts, `HOST:CONTAINER[:ro]`. */
+  binds?: string[];
   /** Docker's `--init`: tini (docker-init) as PID 1, the container's command its only child. */
   init?: boolean;
   /** Wait until Odoo answers HTTP (default true, except for `keeper`). */
@@ -77,9 +84,9 @@ export async function startShape(shape: Shape, options: StartOptions = {}): Prom
   const create: Dockerode.ContainerCreateOptions = {
     name,
     Image: STANDIN_IMAGE,
-    Labels: { [TEST_LABEL]: '1' },
+    Labels: options.unlabelled ? {} : { [TEST_LABEL]: '1' },
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    HostConfig: { NetworkMode: options.network ?? 'none', ...(options.init ? { Init: true } : {}) },
+    HostConfig: { NetworkMode: options.network ?? 'none', ...(options.init ? { Init: true } : {}), ...(options.binds ? { Binds: options.binds } : {}) },
   };
   switch (shape) {
     case 'official':
