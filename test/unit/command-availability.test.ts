@@ -66,6 +66,8 @@ describe('actionsFor: the status-bar menu', () => {
   it('never offers Stop where Odoo is PID 1, and says Restart reloads in place', () => {
     const items = actionsFor(model(pid1), '.odoo-args');
     assert.ok(!items.some((item) => item.command === 'odooDev.stop'));
+    assert.ok(!items.some((item) => item.command === 'odooDev.restartAndDebug'), 'a reload cannot run Odoo under debugpy');
+    assert.ok(actionsFor(model(running), '.odoo-args').some((item) => item.command === 'odooDev.restartAndDebug'));
     assert.match(items.find((item) => item.command === 'odooDev.restart')?.detail ?? '', /SIGHUP/);
   });
 
