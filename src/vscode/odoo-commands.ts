@@ -189,6 +189,9 @@ class OdooCommands {
       task.then((done) => this.announce(done), (error: unknown) => reporter.background(`The ${action} that was no longer awaited`, error));
       return outcome;
     }
+    if (action === 'restart' && debugWanted === false) {
+      this.deps.debugging?.debuggerDropped();
+    }
     this.announce(outcome);
     return outcome;
   }

@@ -55,8 +55,9 @@ export class OdooDebugging implements vscode.Disposable {
     return this.endedHere ? false : undefined;
   }
 
-  get isDebugging(): boolean {
-    return this.sessions.size > 0;
+  /** A restart ran Odoo without debugpy: later restarts keep the program as it runs again. */
+  debuggerDropped(): void {
+    this.endedHere = false;
   }
 
   /** Attaches the editor to the server that Restart and Debug just ran under debugpy. */
