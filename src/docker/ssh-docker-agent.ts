@@ -120,10 +120,20 @@ export class SshDockerAgent extends http.Agent {
     }
     this.open.add(stream);
     this.socket?.ref();
-    stream.once('close', () => {
-      this.open.delete(stream);
-      this.releaseIfIdle();
-    });
+    // A channel we close holds the process no longer. Its 'close' comes only when the remote end
+    // closes too, and `docker system dial-stdio` under a followed log or event stream ends only
+    // when the engine next writes to it: that may be never.
+    const release = () => {
+      if (this.open.delete(stream)) {
+        this.releaseIfIdle();
+      }
+    };
+    const destroy = stream.destroy.bind(stream);
+    stream.destroy = (error?: Error) => {
+      release();
+      return destroy(error);
+    };
+    stream.once('close', release);
     return stream;
   }
 
