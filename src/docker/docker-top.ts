@@ -59,14 +59,32 @@ export async function runsOdoo(docker: Dockerode, id: string): Promise<boolean> 
  * `top` with the columns a `TopProcess` needs, asked in the words of the engine (see
  * `EngineQuirks.topPsArgs`); an answer without a process list is an error, not "no process".
  */
-export async function topOf(docker: Dockerode, id: string): Promise<TopProcess[]> {
+export async function topOf(docker: Dockerode, id: string, emptyAnswerMs = emptyTopDeadlineMs): Promise<TopProcess[]> {
   const quirks = await engineQuirks(docker);
-  const answer: unknown = await docker.getContainer(id).top({ ps_args: quirks.topPsArgs });
-  if (!isTopAnswer(answer)) {
-    throw new Error(`${quirks.description} answered top with ps_args "${quirks.topPsArgs}" without a process list`);
+  const container = docker.getContainer(id);
+  // An empty answer from an engine that gives one for a container that does not run: the
+  // container's state says which it was. One that runs again by now is asked again, until a
+  // deadline; past it the empty answer is the error it is for an unknown descriptor.
+  const deadline = Date.now() + emptyAnswerMs;
+  for (;;) {
+    const answer: unknown = await container.top({ ps_args: quirks.topPsArgs });
+    if (isTopAnswer(answer)) {
+      return topProcessesOf(answer as DockerTopAnswer);
+    }
+    if (quirks.topOfStopped !== 'empty' || Date.now() >= deadline) {
+      throw new Error(`${quirks.description} answered top with ps_args "${quirks.topPsArgs}" without a process list`);
+    }
+    const info = await container.inspect();
+    if (!info.State.Running) {
+      // What Docker answers in that case, so that every caller reads it the same way.
+      throw Object.assign(new Error(`container ${id} is not running`), { statusCode: 409, json: { message: `container ${id} is not running` } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return topProcessesOf(answer as DockerTopAnswer);
 }
+
+/** How long an empty `top` of a running container is asked again (see `EngineQuirks.topOfStopped`). */
+const emptyTopDeadlineMs = 3000;
 
 function numberOf(word: string | undefined): number | undefined {
   return word !== undefined && /^\d+$/.test(word.trim()) ? Number(word) : undefined;

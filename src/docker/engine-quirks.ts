@@ -19,6 +19,12 @@ export interface EngineQuirks {
   /** Whose PIDs `top` shows: Docker's host `ps` shows host PIDs, Podman those of the container. */
   readonly topPids: 'host' | 'container';
   /**
+   * How `top` answers for a container that does not run: Docker with a 409 conflict; Podman with
+   * an empty body and status 200, as for an unknown descriptor. Rootless Podman shows it most,
+   * between a start and the moment the container runs.
+   */
+  readonly topOfStopped: 'conflict' | 'empty';
+  /**
    * Log timestamps: Docker writes RFC 3339 with nanoseconds; Podman 4 writes whole seconds in the
    * Docker-compatible API (it keeps nanoseconds itself and filters `since` with them).
    */
@@ -37,6 +43,7 @@ const dockerQuirks: Omit<EngineQuirks, 'description'> = {
   engine: 'docker',
   topPsArgs: '-o pid,ppid,uid,args',
   topPids: 'host',
+  topOfStopped: 'conflict',
   logTimestamps: 'nanoseconds',
   eventActions: {},
 };
@@ -45,6 +52,7 @@ const podmanQuirks: Omit<EngineQuirks, 'description'> = {
   engine: 'podman',
   topPsArgs: 'pid,ppid,user,args',
   topPids: 'container',
+  topOfStopped: 'empty',
   logTimestamps: 'seconds',
   eventActions: { remove: 'destroy', exec_died: 'exec_die' },
 };

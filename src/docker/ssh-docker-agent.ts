@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { Client, utils, type AgentAuthMethod, type ConnectConfig, type PublicKeyAuthMethod } from 'ssh2';
 import type { DockerEndpoint } from '../core/docker-endpoint';
 import { OdooDevError } from '../core/errors';
@@ -120,10 +120,20 @@ export class SshDockerAgent extends http.Agent {
     }
     this.open.add(stream);
     this.socket?.ref();
-    stream.once('close', () => {
-      this.open.delete(stream);
-      this.releaseIfIdle();
-    });
+    // A channel we close holds the process no longer. Its 'close' comes only when the remote end
+    // closes too, and `docker system dial-stdio` under a followed log or event stream ends only
+    // when the engine next writes to it: that may be never.
+    const release = () => {
+      if (this.open.delete(stream)) {
+        this.releaseIfIdle();
+      }
+    };
+    const destroy = stream.destroy.bind(stream);
+    stream.destroy = (error?: Error) => {
+      release();
+      return destroy(error);
+    };
+    stream.once('close', release);
     return stream;
   }
 
@@ -168,10 +178,18 @@ export class SshDockerAgent extends http.Agent {
         this.socket = undefined;
       }
       // Channels of a broken connection end without a word; say why, once, on each.
+      // ssh2's own destroy() drops its argument and waits for the remote close that will not
+      // come, so the stream's readers would see no error and no end: end it as Node streams end.
       const lost = lostConnection(target, error);
-      for (const stream of this.open) {
-        stream.destroy(lost);
+      for (const stream of [...this.open]) {
+        this.open.delete(stream);
+        if (stream.listenerCount('error')) {
+          Duplex.prototype.destroy.call(stream, lost);
+        } else {
+          Duplex.prototype.destroy.call(stream);
+        }
       }
+      this.releaseIfIdle();
     };
     client.on('error', forget);
     client.on('close', () => forget());

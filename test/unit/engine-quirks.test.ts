@@ -24,6 +24,8 @@ function frame(stream: 1 | 2, text: string): Buffer {
 interface Script {
   version?: VersionAnswer;
   top?: (psArgs: string) => unknown;
+  /** What inspect says of the container, for each call in turn (the last one stays). */
+  running?: boolean[];
   logs?: Buffer;
   events?: PassThrough;
   exec?: PassThrough;
@@ -33,7 +35,10 @@ interface Script {
 function scripted(script: Script) {
   const asked = { psArgs: [] as string[], logs: [] as Record<string, unknown>[] };
   const container = {
-    inspect: async () => ({ Id: 'c1', Name: '/web', Config: { Tty: false, Image: 'odoo:17', Env: [], Labels: {} }, State: { Running: true, Status: 'running' } }),
+    inspect: async () => {
+      const running = (script.running && script.running.length > 1 ? script.running.shift() : script.running?.[0]) ?? true;
+      return { Id: 'c1', Name: '/web', Config: { Tty: false, Image: 'odoo:17', Env: [], Labels: {} }, State: { Running: running, Status: running ? 'running' : 'exited' } };
+    },
     top: async (options: { ps_args: string }) => {
       asked.psArgs.push(options.ps_args);
       return script.top?.(options.ps_args);
@@ -99,8 +104,29 @@ describe('engine quirks', () => {
     });
 
     it('Podman\'s empty answer to descriptors it does not know is an error, not "no processes"', async () => {
-      const { docker } = scripted({ version: podmanVersion, top: () => Buffer.alloc(0) });
-      await assert.rejects(topOf(docker, 'c1'), /Podman 4\.3\.1 answered top with ps_args "pid,ppid,user,args" without a process list/);
+      const { docker, asked } = scripted({ version: podmanVersion, top: () => Buffer.alloc(0) });
+      await assert.rejects(topOf(docker, 'c1', 300), /Podman 4\.3\.1 answered top with ps_args "pid,ppid,user,args" without a process list/);
+      assert.ok(asked.psArgs.length >= 2, 'a running container is asked again before the answer counts as an error');
+    });
+
+    it('Podman\'s empty answer for a container that does not run reads as Docker\'s "not running"', async () => {
+      const { docker } = scripted({ version: podmanVersion, top: () => Buffer.alloc(0), running: [false] });
+      const container = new DockerOdooContainer(docker, 'c1', 'web', 'unix:///run/podman/podman.sock');
+      await assert.rejects(container.topProcesses(), (error: unknown) => isOdooDevError(error, 'container-not-running'));
+    });
+
+    it('Podman\'s empty answer while the container comes up is asked again, until it lists the processes', async () => {
+      let calls = 0;
+      const listing = { Titles: ['PID', 'PPID', 'USER', 'COMMAND'], Processes: [['1', '0', 'odoo', '/usr/bin/python3 /usr/bin/odoo']] };
+      const { docker } = scripted({ version: podmanVersion, top: () => (++calls < 3 ? Buffer.alloc(0) : listing) });
+      assert.deepEqual(await topOf(docker, 'c1'), [{ pid: 1, ppid: 0, uid: -1, command: '/usr/bin/python3 /usr/bin/odoo' }]);
+      assert.equal(calls, 3);
+    });
+
+    it('Docker\'s answers are taken at once: an empty one is an error, and inspect is not asked', async () => {
+      const { docker, asked } = scripted({ top: () => Buffer.alloc(0), running: [false] });
+      await assert.rejects(topOf(docker, 'c1'), /Docker Engine 20\.10\.24\+dfsg1 answered top/);
+      assert.equal(asked.psArgs.length, 1);
     });
   });
 
