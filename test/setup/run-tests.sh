@@ -1,24 +1,15 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what is missing, starts a real Docker engine when none
 # runs, builds the test images offline, then runs the type check, the lint, the unit tests and
-# the integration tests, and the restart suite's core cases on the other engines (Docker over ssh://
-# and TLS, Podman rootful and rootless). Every engine and service started here is stopped again on
-# the way out, also when a step fails.
+# the integration tests. A Docker engine started here is stopped again on the way out.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
-# The engines bed runs beside the Docker bed and goes first; one stop failing does not keep the
-# other from running.
-stop_beds() {
-  bash test/setup/engines-bed-stop.sh || echo "run-tests: engines-bed-stop.sh failed" >&2
-  bash test/setup/docker-bed-stop.sh || echo "run-tests: docker-bed-stop.sh failed" >&2
-}
-trap stop_beds EXIT
 bash test/setup/docker-bed.sh
-bash test/setup/engines-bed.sh
+trap 'bash test/setup/docker-bed-stop.sh' EXIT
 bash test/e2e/setup.sh
 
 npm run --silent build
@@ -26,7 +17,7 @@ npx tsc --noEmit -p .
 npx eslint src test
 log=$(mktemp)
 set +e
-npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/e2e/**/*.test.ts' 'test/engines/**/*.test.ts' 2>&1 | tee "$log"
+npx mocha 'test/unit/**/*.test.ts' 'test/lsp/**/*.test.ts' 'test/docker/**/*.test.ts' 'test/e2e/**/*.test.ts' 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line with the counts, whatever reads this output.
