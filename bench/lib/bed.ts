@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { KEEPER_ENTRYPOINT, STANDIN_IMAGE, TEST_LABEL, execIn as supportExecIn } from '../../test/support/docker-bed';
+import { KEEPER_ENTRYPOINT, STANDIN_IMAGE, TEST_LABEL, TEST_RUN, execIn as supportExecIn } from '../../test/support/docker-bed';
 
 export { logsOf } from '../../test/support/docker-bed';
 
@@ -44,7 +44,7 @@ export async function createContainer(role: string, shape: 'official' | 'keeper'
   const options: Dockerode.ContainerCreateOptions = {
     name,
     Image: STANDIN_IMAGE,
-    Labels: { ...(withTestLabel ? { [TEST_LABEL]: '1' } : {}), [BENCH_LABEL]: RUN_ID },
+    Labels: { ...(withTestLabel ? { [TEST_LABEL]: TEST_RUN } : {}), [BENCH_LABEL]: RUN_ID },
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     HostConfig: { NetworkMode: 'host' },
   };

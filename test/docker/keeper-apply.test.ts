@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type Dockerode from 'dockerode';
 import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
-import { odooMasters, DB_ARGS, execIn, isAnswering, logsOf, processesIn, STANDIN_IMAGE, startShape, TEST_LABEL, testDocker, waitFor } from '../support/docker-bed';
+import { odooMasters, DB_ARGS, execIn, isAnswering, logsOf, processesIn, STANDIN_IMAGE, startShape, TEST_LABEL, TEST_RUN, testDocker, waitFor } from '../support/docker-bed';
 
 type Inspect = Dockerode.ContainerInspectInfo;
 
@@ -74,7 +74,7 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
       Image: STANDIN_IMAGE,
       Cmd: ['odoo', '-d', 'db'],
       Env: ['STANDIN_SERIES=18.0', 'SHOP=demo', ...env],
-      Labels: { [TEST_LABEL]: '1', 'com.example.team': 'odoo' },
+      Labels: { [TEST_LABEL]: TEST_RUN, 'com.example.team': 'odoo' },
       StopTimeout: 20,
       Volumes: { '/srv/anonymous': {} },
       ExposedPorts: { '8069/tcp': {} },
@@ -117,8 +117,8 @@ describe('odoo-dev keeper --apply: recreate a PID-1 Odoo container once with the
   before(async () => {
     // A network of the test's own (dockerd runs without a default bridge and without iptables
     // rules, so nothing is routed out of it); not internal, since Docker publishes no ports there.
-    network = await docker.createNetwork({ Name: networkName, Labels: { [TEST_LABEL]: '1' } });
-    await docker.createVolume({ Name: volumeName, Labels: { [TEST_LABEL]: '1' } });
+    network = await docker.createNetwork({ Name: networkName, Labels: { [TEST_LABEL]: TEST_RUN } });
+    await docker.createVolume({ Name: volumeName, Labels: { [TEST_LABEL]: TEST_RUN } });
   });
 
   after(async () => {

@@ -12,6 +12,7 @@ import {
   startShape,
   STANDIN_IMAGE,
   TEST_LABEL,
+  TEST_RUN,
   testDocker,
   waitFor,
 } from '../support/docker-bed';
@@ -51,7 +52,7 @@ describe('the restartable keeper on a real Docker engine', function () {
       Image: STANDIN_IMAGE,
       Entrypoint: keeper.entrypoint,
       Cmd: keeper.command,
-      Labels: { [TEST_LABEL]: '1' },
+      Labels: { [TEST_LABEL]: TEST_RUN },
       HostConfig: { NetworkMode: 'none' },
     });
     await container.start();
@@ -137,7 +138,7 @@ describe('the restartable keeper on a real Docker engine', function () {
       Entrypoint: keeper.entrypoint,
       Cmd: keeper.command,
       Env: ['STANDIN_STOP_DELAY=1.5'],
-      Labels: { [TEST_LABEL]: '1' },
+      Labels: { [TEST_LABEL]: TEST_RUN },
       HostConfig: { NetworkMode: 'none' },
     });
     await slow.start();

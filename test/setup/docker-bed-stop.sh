@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Undoes test/setup/docker-bed.sh as far as it is ours: removes every container labelled
-# odoo-dev-test=1, then stops dockerd only when our pidfile says that we started it, and
+# odoo-dev-test (any run), then stops dockerd only when our pidfile says that we started it, and
 # waits for it to exit. Images stay (rebuilding the base takes a minute). Safe to run
 # twice, and when Docker was never started.
 set -euo pipefail
@@ -25,7 +25,7 @@ function call(method, path) {
   });
 }
 (async () => {
-  const filters = encodeURIComponent(JSON.stringify({ label: ["odoo-dev-test=1"] }));
+  const filters = encodeURIComponent(JSON.stringify({ label: ["odoo-dev-test"] }));
   const list = await call("GET", `/containers/json?all=1&filters=${filters}`);
   if (list.status !== 200) return;
   const containers = JSON.parse(list.body);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Undoes test/setup/engines-bed.sh: removes the containers labelled odoo-dev-test=1 from the
+# Undoes test/setup/engines-bed.sh: removes the containers labelled odoo-dev-test (any run) from the
 # engines it started (Podman rootful and rootless, the TLS dockerd), then stops those engines,
 # the rootless Podman's pause process, sshd with its open sessions, and the ssh-agent, each by the
 # pid recorded when it was started. Images, certificates, keys and the test users stay, so that
@@ -67,7 +67,7 @@ function call(method, path) {
   });
 }
 (async () => {
-  const filters = encodeURIComponent(JSON.stringify({ label: ["odoo-dev-test=1"] }));
+  const filters = encodeURIComponent(JSON.stringify({ label: ["odoo-dev-test"] }));
   const list = await call("GET", `/containers/json?all=1&filters=${filters}`);
   if (list.status !== 200) return;
   const containers = JSON.parse(list.body);

@@ -116,7 +116,7 @@ function call(path, method = "GET", body) {
     const r = await call("/images/load", "POST", source);
     if (r.status !== 200 || /"error"/.test(r.body)) { console.error(r.body); process.exit(1); }
   } else if (cmd === "remove-test-containers") {
-    const filters = encodeURIComponent(JSON.stringify({ label: ["odoo-dev-test=1"] }));
+    const filters = encodeURIComponent(JSON.stringify({ label: ["odoo-dev-test"] }));
     const list = await call(`/containers/json?all=1&filters=${filters}`);
     if (list.status !== 200) return;
     const containers = JSON.parse(list.body);

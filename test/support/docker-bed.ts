@@ -3,8 +3,9 @@
  * (see test/fixtures/README.md). Run `bash test/setup/docker-bed.sh` first: it starts
  * dockerd and builds the image `odoo-dev-test/standin:latest`.
  *
- * Every container made here carries the label `odoo-dev-test=1`, so that
- * `removeTestContainers()` and test/setup/docker-bed-stop.sh find them all.
+ * Every container made here carries the label `odoo-dev-test=RUN` (RUN is `ODOO_DEV_TEST_RUN`,
+ * default `1`), so that `removeTestContainers()` finds this run's containers, leaves those of a
+ * run beside it alone, and test/setup/docker-bed-stop.sh finds them all.
  */
 import * as assert from 'node:assert/strict';
 import Dockerode from 'dockerode';
@@ -12,6 +13,8 @@ import { randomBytes } from 'crypto';
 
 export const STANDIN_IMAGE = process.env.ODOO_DEV_STANDIN_IMAGE ?? 'odoo-dev-test/standin:latest';
 export const TEST_LABEL = 'odoo-dev-test';
+/** This run's value of TEST_LABEL: runs side by side set ODOO_DEV_TEST_RUN to keep apart. */
+export const TEST_RUN = process.env.ODOO_DEV_TEST_RUN ?? '1';
 /** What the official entrypoint appends to Odoo's arguments with its default environment. */
 export const DB_ARGS = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', 'odoo'];
 /** The Dev Containers keeper: PID 1 that idles and exits 0 on TERM. */
@@ -84,7 +87,7 @@ export async function startShape(shape: Shape, options: StartOptions = {}): Prom
   const create: Dockerode.ContainerCreateOptions = {
     name,
     Image: STANDIN_IMAGE,
-    Labels: options.unlabelled ? {} : { [TEST_LABEL]: '1' },
+    Labels: options.unlabelled ? {} : { [TEST_LABEL]: TEST_RUN },
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     HostConfig: { NetworkMode: options.network ?? 'none', ...(options.init ? { Init: true } : {}), ...(options.binds ? { Binds: options.binds } : {}) },
   };
@@ -402,9 +405,9 @@ export async function isAnswering(container: Dockerode.Container, port = 8069): 
   return info.status === 200;
 }
 
-/** Removes every container labelled odoo-dev-test=1 (from the test bed's Docker unless told). */
+/** Removes this run's containers (label odoo-dev-test=RUN) from the test bed's Docker unless told. */
 export async function removeTestContainers(docker: Dockerode = testDocker()): Promise<void> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=1`] } });
+  const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${TEST_RUN}`] } });
   await Promise.all(list.map((c) => removeContainer(docker.getContainer(c.Id))));
 }
 
