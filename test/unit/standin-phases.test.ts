@@ -48,7 +48,9 @@ describe('Odoo stand-in boot phases (local process)', function () {
       await standin.waitForLog('HTTP service (werkzeug) running on');
       const answer = await request(port, 'GET', '/standin/process');
       assert.equal(answer.status, 200);
-      assert.deepEqual(JSON.parse(answer.body), { pid: standin.pid, warm });
+      const { generation, ...rest } = JSON.parse(answer.body) as { generation: string };
+      assert.deepEqual(rest, { pid: standin.pid, warm });
+      assert.match(generation, new RegExp(`^${standin.pid}-\\d+\\.\\d+$`));
     }
   });
 

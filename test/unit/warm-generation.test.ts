@@ -119,7 +119,8 @@ describe('warm generation (local stand-in)', function () {
       const result = await drive({ entry, env: env({ STANDIN_IMPORT_DELAY: '0.3' }), cwd: dir, args: ['-p', String(port), '--http-interface', '127.0.0.1'] });
       pids.push(result.pid);
       assert.equal(result.outcome, 'started');
-      assert.deepEqual(await served(port, '/standin/process'), { pid: result.pid, warm: true });
+      const answer = (await served(port, '/standin/process')) as { pid: number; warm: boolean };
+      assert.deepEqual({ pid: answer.pid, warm: answer.warm }, { pid: result.pid, warm: true });
     });
   }
 
