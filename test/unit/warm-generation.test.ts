@@ -23,8 +23,19 @@ spec = json.loads(sys.argv[2])
 if spec.get('entries') is not None:
     print(json.dumps([warm.warm_entry(argv) for argv in spec['entries']]))
     sys.exit(0)
+pass_fds = ()
+if spec.get('held'):
+    # The holder's socket, as fd 3, announced by socket activation for the holder's own pid.
+    import socket
+    held = socket.socket()
+    held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    held.bind(('127.0.0.1', spec['held']))
+    held.listen(64)
+    os.dup2(held.fileno(), 3)
+    pass_fds = (3,)
+    spec['env'].update(LISTEN_FDS='1', LISTEN_PID=str(os.getpid()))
 log = os.open(os.path.join(spec['cwd'], 'server.log'), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-process = warm.WarmProcess.start(sys.executable, spec['entry'], env=spec['env'], cwd=spec['cwd'], output=log)
+process = warm.WarmProcess.start(sys.executable, spec['entry'], env=spec['env'], cwd=spec['cwd'], output=log, pass_fds=pass_fds)
 if spec.get('touch'):
     assert process.read_line(30) == 'ready'
     process.reply = b'ready\\n' + process.reply
@@ -123,6 +134,28 @@ describe('warm generation (local stand-in)', function () {
       assert.deepEqual({ pid: answer.pid, warm: answer.warm }, { pid: result.pid, warm: true });
     });
   }
+
+  it('a warm process serves on the held socket, and its HUP re-execs the same server cold, same PID', async () => {
+    const port = await freePort();
+    const result = await drive({ entry: ['path', path.join(dir, 'bin', 'odoo'), []], env: env(), cwd: dir, held: port, args: ['--http-interface', '127.0.0.1', '--dev=xml'] });
+    pids.push(result.pid);
+    assert.equal(result.outcome, 'started');
+    const before = (await served(port, '/standin/process')) as { pid: number; warm: boolean; generation: string };
+    assert.deepEqual({ pid: before.pid, warm: before.warm }, { pid: result.pid, warm: true });
+    const log = () => fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
+    assert.match(log(), /HTTP service \(werkzeug\) running through socket activation/);
+    process.kill(result.pid, 'SIGHUP');
+    const deadline = Date.now() + 30000;
+    let after = before;
+    while (after.generation === before.generation) {
+      assert.ok(Date.now() < deadline, `no new generation after HUP:\n${log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = (await served(port, '/standin/process').catch(() => before)) as typeof before;
+    }
+    assert.deepEqual({ pid: after.pid, warm: after.warm }, { pid: result.pid, warm: false });
+    const cmdline = fs.readFileSync(`/proc/${result.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    assert.deepEqual(cmdline.slice(1), [path.join(dir, 'bin', 'odoo'), '--http-interface', '127.0.0.1', '--dev=xml']);
+  });
 
   it('says stale when a file it imported changed, and the cold start runs the changed code', async () => {
     const port = await freePort();
