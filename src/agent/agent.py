@@ -519,6 +519,233 @@ def step_stop(step):
     return True
 
 
+# ---------------------------------------------------------------------------------------------
+# The socket holder: owns the HTTP listening socket across generations of Odoo
+
+# How long a holder with no server and no agent attached waits before it lets the port go.
+HOLDER_IDLE = 1.0
+# Ours in a server's environment: socket activation. Never passed on from the old server.
+ACTIVATION_VARIABLES = ('LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'LISTEN_FDS_FIRST_FD')
+# The lease this agent holds on a holder, and the socket it got from it, by port.
+leases = {}
+
+
+def holder_path(port):
+    return '%s/holder-%d.sock' % (MEMORY_DIR, port)
+
+
+def send_fd(conn, fd):
+    import array
+    conn.sendmsg([b'F'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [fd]))])
+
+
+def receive_fd(conn):
+    import array
+    fds = array.array('i')
+    try:
+        data, ancillary, _flags, _address = conn.recvmsg(1, socket.CMSG_LEN(fds.itemsize))
+    except OSError:
+        return None
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+    return fds[0] if data == b'F' and fds else None
+
+
+def lease(port):
+    """The listening socket the holder of PORT keeps, as a file descriptor of ours, or None when
+    no holder keeps it. The connection stays open as a lease: a holder with a lease open does
+    not let go of the port, so a stop-then-start keeps every connection in the socket's queue."""
+    if port in leases:
+        return leases[port][1]
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(holder_path(port))
+    except OSError:
+        conn.close()
+        return None
+    fd = receive_fd(conn)
+    if fd is None:
+        conn.close()
+        return None
+    leases[port] = (conn, fd)
+    return fd
+
+
+def register_generation(port, pid):
+    """Tells the holder which server now serves on its socket: it keeps the port while one does."""
+    stat = read_stat(pid)
+    if port in leases and stat is not None:
+        try:
+            leases[port][0].sendall(('gen %d %d\n' % (pid, stat[2])).encode('ascii'))
+        except OSError:
+            pass
+
+
+def binds_own_socket(target):
+    """A prefork master before 19 binds its own socket (no socket activation there): when the
+    args leave `workers` to the config file, the file decides."""
+    if not target.get('workersFromConfig'):
+        return False
+    workers = config_value(target.get('configFile'), 'workers')
+    return bool(workers and workers.isdigit() and int(workers) > 0)
+
+
+def socket_inode(fd):
+    return str(os.fstat(fd).st_ino)
+
+
+def holds_socket(pid, inode):
+    """Whether the process has the socket INODE open (a server started on the held socket).
+    Its files are read as its own user: root in an exec has no CAP_SYS_PTRACE."""
+    uid, gid = read_ids(pid)
+    return bool(as_user(uid, gid, lambda: has_open_socket(pid, inode)))
+
+
+def any_holds_socket(pids, inode):
+    by_user = {}
+    for pid in pids:
+        by_user.setdefault(read_ids(pid), []).append(pid)
+    return any(as_user(uid, gid, lambda group=group: any(has_open_socket(p, inode) for p in group))
+               for (uid, gid), group in by_user.items())
+
+
+def has_open_socket(pid, inode):
+    target = 'socket:[%s]' % inode
+    try:
+        names = os.listdir('/proc/%d/fd' % pid)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            if os.readlink('/proc/%d/fd/%s' % (pid, name)) == target:
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def bind_listener(host, port, deadline):
+    """A listening socket as Odoo binds it (SO_REUSEADDR, Werkzeug's backlog of 128); tries
+    again while a server that just stopped, or a holder letting go, still has the port."""
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    while True:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(128)
+            return sock
+        except OSError as error:
+            sock.close()
+            if error.errno != errno.EADDRINUSE or mono() >= deadline:
+                return None
+        time.sleep(POLL)
+
+
+def hold(port, host):
+    """The listening socket for a server about to start on PORT: the holder's, or a new one
+    with a new holder for it. None when the port cannot be bound (the server then binds it
+    itself, and says why it cannot)."""
+    fd = lease(port)
+    if fd is not None:
+        return fd
+    listener = bind_listener(host or '0.0.0.0', port, mono() + 2.0)
+    if listener is None:
+        return None
+    start_holder(listener, port)
+    listener.close()
+    return lease(port)
+
+
+def start_holder(listener, port):
+    """Forks the holder, detached from this exec: it keeps LISTENER open and hands it to each
+    agent that connects to its Unix socket, and ends once no server uses the socket and no agent
+    holds a lease (HOLDER_IDLE later)."""
+    try:
+        if not os.path.isdir(MEMORY_DIR):
+            os.makedirs(MEMORY_DIR, 0o755)
+    except OSError:
+        pass
+    path = holder_path(port)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    server.bind(path)
+    os.chmod(path, 0o600)
+    server.listen(16)
+    bound = os.stat(path).st_ino
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            if os.fork() != 0:
+                os._exit(0)
+            # Nothing of the exec's pipes stays open here: the exec ends when the agent does.
+            devnull = os.open('/dev/null', os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            keep = sorted((listener.fileno(), server.fileno()))
+            os.closerange(3, keep[0])
+            os.closerange(keep[0] + 1, keep[1])
+            os.closerange(keep[1] + 1, 65536)
+            serve_holder(listener, server, path, bound)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    server.close()
+
+
+def serve_holder(listener, server, path, bound):
+    children.clear()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    clients = {}
+    generations = {}
+    idle_since = None
+    while True:
+        readable, _, _ = select.select([server] + list(clients), [], [], 0.25)
+        for conn in readable:
+            if conn is server:
+                try:
+                    client, _ = server.accept()
+                    send_fd(client, listener.fileno())
+                    clients[client] = b''
+                except OSError:
+                    pass
+                continue
+            try:
+                data = conn.recv(4096)
+            except OSError:
+                data = b''
+            if not data:
+                conn.close()
+                del clients[conn]
+                continue
+            clients[conn] += data
+            while b'\n' in clients[conn]:
+                line, clients[conn] = clients[conn].split(b'\n', 1)
+                words = line.split()
+                if len(words) == 3 and words[0] == b'gen':
+                    generations[int(words[1])] = int(words[2])
+        for pid, start_time in list(generations.items()):
+            if not alive(pid, start_time):
+                del generations[pid]
+        if generations or clients:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = mono()
+        elif mono() - idle_since >= HOLDER_IDLE:
+            break
+    try:
+        # A holder that took over the port since has its own socket file there.
+        if os.stat(path).st_ino == bound:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
 def resolve_program(name, env, cwd):
     if '/' in name:
         return name if name.startswith('/') else os.path.join(cwd, name)
@@ -552,9 +779,13 @@ def open_fallback_log():
 
 
 def step_launch(step):
-    argv, env, cwd = step['argv'], step['env'], step['cwd']
+    argv, cwd = step['argv'], step['cwd']
+    # Socket activation is ours to give: never what the previous server was given.
+    env = [e for e in step['env'] if e.split('=', 1)[0] not in ACTIVATION_VARIABLES]
     uid, gid = step['uid'], step['gid']
     pid1_uid = read_ids(1)[0]
+    held_port = http_port(step['hold']) if step.get('hold') and not binds_own_socket(step['hold']) else None
+    listen_fd = hold(held_port, step['hold'].get('host')) if held_port else None
     status_read, status_write = os.pipe()
     os.set_inheritable(status_write, False)
     log_read, log_write = os.pipe()
@@ -586,8 +817,21 @@ def step_launch(step):
             os.dup2(devnull, 0)
             os.dup2(log[0], 1)
             os.dup2(log[1], 2)
-            os.closerange(3, status_write)
-            os.closerange(status_write + 1, 65536)
+            if listen_fd is None:
+                os.closerange(3, status_write)
+                os.closerange(status_write + 1, 65536)
+            else:
+                # The held socket becomes fd 3, as systemd passes it; nothing else stays open.
+                import fcntl
+                status_write = fcntl.fcntl(status_write, fcntl.F_DUPFD_CLOEXEC, 10)
+                listener = fcntl.fcntl(listen_fd, fcntl.F_DUPFD, 10)
+                keep = sorted((status_write, listener))
+                os.closerange(3, keep[0])
+                os.closerange(keep[0] + 1, keep[1])
+                os.closerange(keep[1] + 1, 65536)
+                os.dup2(listener, 3)
+                os.close(listener)
+                env = env + ['LISTEN_FDS=1', 'LISTEN_PID=%d' % os.getpid()]
             program = resolve_program(argv[0], env, cwd)
             # A script run by an interpreter (debugpy in front) is found on the PATH too.
             for index in step.get('resolve', []):
@@ -622,8 +866,12 @@ def step_launch(step):
         return False
     if log_to == 'docker-logs':
         logs_to_pid1[pid] = (uid, gid)
-    emit({'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to})
-    return True
+    event = {'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to}
+    if listen_fd is not None:
+        register_generation(held_port, pid)
+        event['held'] = held_port
+    emit(event)
+    return pid
 
 
 def exited_event(pid, started):
@@ -707,13 +955,14 @@ def step_hup(step):
     port = http_port(target)
     before = listening_inodes(port)
     old_children = descendants(pid)
+    threads = tasks(pid)
     signal_quietly(pid, signal.SIGHUP)
     hup_at = mono()
     emit({'t': 'hup-sent', 'pid': pid, 'at': time.time()})
     # The re-executed server keeps its PID. It has restarted once it let go of its listening
     # socket, or, for a prefork server that keeps the socket (19 reloads so), once the workers
     # it had are gone.
-    while not reexecuted(before, port, old_children):
+    while not reexecuted(before, port, old_children, pid, threads):
         if not alive(pid, start_time):
             emit(exited_event(pid, hup_at))
             return False
@@ -724,11 +973,23 @@ def step_hup(step):
     return wait_ready(pid, target, deadline, hup_at, start_time)
 
 
-def reexecuted(before, port, old_children):
-    if not before and not old_children:
+def tasks(pid):
+    """The threads of a process but its main one."""
+    try:
+        return set(os.listdir('/proc/%d/task' % pid)) - set([str(pid)])
+    except OSError:
+        return set()
+
+
+def reexecuted(before, port, old_children, pid, threads):
+    if not before and not old_children and not threads:
         # Nothing to watch: the readiness probe that follows is all there is.
         return True
     if before and not listening_inodes(port) & before:
+        return True
+    # A server on a socket we hold keeps it across its re-exec; its threads do not survive it
+    # (Odoo's HTTP thread is gone before it re-executes, and nothing else can answer).
+    if threads and not tasks(pid) & threads:
         return True
     return bool(old_children) and not any(alive(p, s) for p, s in old_children.items())
 
@@ -747,10 +1008,138 @@ def wait_quietly_ready(pid, target, deadline):
 
 def step_replace(step):
     """Stop, then launch, as one step: once the old server is stopped the new one starts,
-    even when the client that asked is gone by then."""
-    if step.get('stop') and not step_stop(step['stop']):
+    even when the client that asked is gone by then. With `overlap`, and an old server that
+    serves on the socket we hold, the new server starts first, beside it (see overlap)."""
+    launch, stop = step['launch'], step.get('stop')
+    # The lease is taken before anything stops: the holder keeps the port, and what arrives
+    # between the two servers waits in the socket's queue instead of being refused.
+    fd = lease(http_port(launch['hold'])) if launch.get('hold') else None
+    if step.get('overlap') and stop:
+        if fd is not None and holds_socket(stop['pid'], socket_inode(fd)):
+            return overlap(step)
+        emit({'t': 'overlap', 'on': False, 'reason': 'the running server was not started on a socket we hold'})
+    if stop and not step_stop(stop):
         return False
-    return step_launch(step['launch'])
+    return step_launch(launch)
+
+
+def step_held(step):
+    port = http_port(step['http'])
+    fd = None if binds_own_socket(step['http']) else lease(port)
+    emit({'t': 'held', 'held': fd is not None and holds_socket(step['pid'], socket_inode(fd))})
+    return True
+
+
+def overlap(step):
+    """The new server boots on the held socket while the old one still answers on it; once the
+    new one answers itself, the old one gets TERM and is waited for (the usual stop). A new
+    server that exits or is not ready in time is stopped, and the old one goes on serving."""
+    stop, launch = step['stop'], step['launch']
+    emit({'t': 'overlap', 'on': True, 'pid': stop['pid']})
+    pid = step_launch(launch)
+    if not pid:
+        return False
+    started = mono()
+    deadline = started + step.get('readyTimeoutMs', 60000) / 1000.0
+    if not wait_generation_ready(pid, launch['hold'], deadline, started):
+        tree = descendants(pid)
+        tree[pid] = read_stat(pid)[2] if read_stat(pid) else None
+        end_processes(dict((p, t) for p, t in tree.items() if t is not None), 2.0)
+        reap(pid)
+        emit({'t': 'kept', 'pid': stop['pid'], 'abandoned': pid})
+        return False
+    return step_stop(stop)
+
+
+def tcp_inode(server_port, client_port):
+    """The inode of the server's end of a connection from CLIENT_PORT, once a process has
+    accepted it (0 until then), or None when there is no such connection."""
+    found = None
+    for name in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if (int(fields[1].rsplit(':', 1)[1], 16) == server_port
+                            and int(fields[2].rsplit(':', 1)[1], 16) == client_port):
+                        if fields[9] != '0':
+                            return fields[9]
+                        found = '0'
+        except (IOError, OSError, StopIteration, ValueError, IndexError):
+            pass
+    return found
+
+
+def accepted_by(sock, port, pid, deadline):
+    """True when the server PID (or a process of its tree) accepted this connection, False when
+    another did, None when nobody accepted it before DEADLINE."""
+    client_port = sock.getsockname()[1]
+    while mono() < deadline:
+        inode = tcp_inode(port, client_port)
+        if inode and inode != '0':
+            # The accepting process has the connection's socket among its files from then on.
+            return any_holds_socket([pid] + list(descendants(pid)), inode)
+        time.sleep(0.002)
+    return None
+
+
+def exchange(sock, host, port, method, path, body=None):
+    payload = (body or '').encode('utf-8')
+    request = ('%s %s HTTP/1.0\r\nHost: %s:%d\r\nContent-Type: application/json\r\n'
+               'Content-Length: %d\r\nConnection: close\r\n\r\n' % (method, path, host, port, len(payload)))
+    sock.sendall(request.encode('ascii') + payload)
+    chunks = []
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    head = b''.join(chunks).partition(b'\r\n\r\n')[0]
+    status_line = head.split(b'\r\n', 1)[0].split()
+    return int(status_line[1]) if len(status_line) >= 2 and status_line[1].isdigit() else None
+
+
+def generation_answers(pid, host, port, method, path, body=None):
+    """The status the server PID answers, on a socket it shares with the previous server: a
+    request goes out only on a connection PID accepted itself. None when another took it."""
+    try:
+        sock = socket.create_connection((host, port), timeout=1.0)
+    except OSError:
+        return None
+    try:
+        if accepted_by(sock, port, pid, mono() + 0.25) is not True:
+            return None
+        return exchange(sock, host, port, method, path, body)
+    except OSError:
+        return None
+    finally:
+        sock.close()
+
+
+def wait_generation_ready(pid, target, deadline, started):
+    port, host = http_port(target), http_host(target)
+    while True:
+        if not alive(pid):
+            emit(exited_event(pid, started))
+            return False
+        status = generation_answers(pid, host, port, 'GET', '/web/health')
+        if status == 404:
+            # 14 has no health route: its version_info answers once it is ready.
+            status = generation_answers(pid, host, port, 'POST', '/web/webclient/version_info', VERSION_BODY)
+        if status == 200:
+            emit({'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)})
+            event = {'t': 'version', 'pid': pid}
+            version = version_info(host, port)
+            if version:
+                event['version'] = version
+            emit(event)
+            return True
+        if mono() >= deadline:
+            emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
+                  'reason': 'no HTTP 200 from /web/health on port %d' % port})
+            return False
+        time.sleep(HTTP_POLL)
 
 
 def step_free_port(step):
@@ -1051,7 +1440,7 @@ def step_state(step):
 
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
-STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module})
+STEPS.update({'held': step_held, 'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module})
 
 
 def watch_children():

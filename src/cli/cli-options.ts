@@ -11,6 +11,7 @@ export interface CliOptions {
   readonly stopTimeoutMs?: number;
   readonly readyTimeoutMs?: number;
   readonly killAfterTimeout: boolean;
+  readonly noOverlap: boolean;
   /** Engine log lines on stderr. */
   readonly verbose: boolean;
   /** `keeper --compose-service NAME`: print the compose form for this service. */
@@ -91,6 +92,8 @@ Options:
   --docker-host ADDRESS  The Docker engine (default: $DOCKER_HOST, the Docker context, the socket).
   --timeout SECONDS      How long a graceful stop may take (default 30).
   --kill-after-timeout   When the stop times out, force it (second TERM, then KILL) instead of failing.
+  --no-overlap           Stop the old server before the new one starts, even where the new one
+                         could boot beside it on the held socket.
   --ready-timeout SECONDS  How long the new server may take to be ready (default 120); for
                          test and update, how long their run may take (default 3600).
   --pid PID              Which server, when the container runs several.
@@ -119,7 +122,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const own = dashDash >= 0 ? argv.slice(0, dashDash) : argv;
   const odooArgs = dashDash >= 0 ? argv.slice(dashDash + 1) : undefined;
   let command: CliOptions['command'] | undefined;
-  const options: { -readonly [K in keyof CliOptions]?: CliOptions[K] } = { json: false, watch: false, follow: false, killAfterTimeout: false, verbose: false };
+  const options: { -readonly [K in keyof CliOptions]?: CliOptions[K] } = { json: false, watch: false, follow: false, killAfterTimeout: false, noOverlap: false, verbose: false };
   for (let i = 0; i < own.length; i++) {
     const arg = own[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -176,6 +179,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case '--kill-after-timeout':
         noValue();
         options.killAfterTimeout = true;
+        break;
+      case '--no-overlap':
+        noValue();
+        options.noOverlap = true;
         break;
       case '--devcontainer':
         noValue();

@@ -79,6 +79,7 @@ async function run(options: CliOptions): Promise<number> {
     ...(options.stopTimeoutMs !== undefined ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     killAfterTimeout: options.killAfterTimeout,
+    ...(options.noOverlap ? { noOverlap: true } : {}),
   }, log);
   const progress = (p: EngineProgress) => process.stderr.write(`odoo-dev: ${p.message}\n`);
   const request = {

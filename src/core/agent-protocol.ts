@@ -59,6 +59,12 @@ export interface HttpTarget {
   readonly disabled?: boolean;
 }
 
+/** The HTTP target of a server started on the held socket. */
+export interface HoldTarget extends HttpTarget {
+  /** The args leave `workers` to the config file, and prefork there (before 19) binds its own socket. */
+  readonly workersFromConfig?: boolean;
+}
+
 /** Stops the server gracefully, with the timeout policy, and waits for its children to go. */
 export interface StopStep {
   readonly step: 'stop';
@@ -74,6 +80,11 @@ export interface LaunchStep extends ProcessSpec {
   readonly step: 'launch';
   /** Indices of argv entries found on the PATH like the program (a script debugpy runs). */
   readonly resolve?: readonly number[];
+  /**
+   * Start it on the listening socket our holder keeps for this target's port (bound, with a
+   * holder, when none keeps it yet), passed as systemd passes it: fd 3, LISTEN_FDS, LISTEN_PID.
+   */
+  readonly hold?: HoldTarget;
 }
 
 export type AgentStep =
@@ -84,7 +95,19 @@ export type AgentStep =
    * Stop, then launch, as one step: the agent finishes it even if the client goes away in
    * between. A hand-over that starts the new server before the old one stops fits here too.
    */
-  | { readonly step: 'replace'; readonly stop: StopStep; readonly launch: LaunchStep }
+  | {
+      readonly step: 'replace';
+      readonly stop: StopStep;
+      readonly launch: LaunchStep;
+      /**
+       * Launch first, beside the old server on the held socket; stop the old one once the new
+       * one answers itself within `readyTimeoutMs`, else stop the new one and keep the old.
+       */
+      readonly overlap?: boolean;
+      readonly readyTimeoutMs?: number;
+    }
+  /** Whether server `pid` serves on the socket our holder keeps for the target's port (taking a lease on it). */
+  | { readonly step: 'held'; readonly pid: number; readonly http: HoldTarget }
   | {
       readonly step: 'hup';
       readonly pid: number;
@@ -167,7 +190,13 @@ export type AgentEvent =
   | { readonly t: 'stopped'; readonly pid: number; readonly ms: number; readonly forced: boolean; readonly killed: readonly number[] }
   | { readonly t: 'stop-timeout'; readonly pid: number; readonly ms: number }
   | { readonly t: 'hup-sent'; readonly pid: number; readonly at: number }
-  | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string }
+  /** `held`: the port of the held socket it was started on. */
+  | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string; readonly held?: number }
+  | { readonly t: 'held'; readonly held: boolean }
+  /** Whether a replace overlaps: `pid` is the old server that answers meanwhile. */
+  | { readonly t: 'overlap'; readonly on: boolean; readonly pid?: number; readonly reason?: string }
+  /** The new server of an overlap did not become ready and was stopped: `pid` still serves. */
+  | { readonly t: 'kept'; readonly pid: number; readonly abandoned: number }
   | { readonly t: 'launch-failed'; readonly message: string }
   | { readonly t: 'free-port'; readonly port: number }
   | { readonly t: 'module'; readonly found: boolean; readonly message?: string }

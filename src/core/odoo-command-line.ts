@@ -229,8 +229,9 @@ function homeConfig(env: readonly string[]): string | undefined {
   return home ? `${home.replace(/\/$/, '')}/.odoorc` : undefined;
 }
 
-function majorOf(series: string): number {
-  return Number.parseInt(series, 10) || 0;
+/** The major version of a series (`18.0` → 18; `saas~17.2` → 17). */
+export function majorOf(series: string): number {
+  return Number.parseInt(series.replace(/^saas~/, ''), 10) || 0;
 }
 
 function basename(path: string): string {

@@ -10,6 +10,8 @@ export interface EngineSettings {
   readonly readyTimeoutMs: number;
   /** Program to start when nothing runs and nothing is remembered (default `odoo` on PATH). */
   readonly startProgram?: readonly string[];
+  /** Always stop the old server before the new one starts, even where they could overlap. */
+  readonly noOverlap?: boolean;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -20,7 +22,7 @@ export const defaultEngineSettings: EngineSettings = {
 
 /** A step of a running restart, for progress lines and notifications. */
 export interface EngineProgress {
-  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug';
+  readonly step: 'plan' | 'overlap' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug';
   readonly message: string;
   /** The server the step is about, where there is one. */
   readonly pid?: number;
@@ -42,6 +44,8 @@ export interface RestartOutcome {
   /** A run beside the live server: the server afterwards, and how it took the run's result. */
   readonly server?: { readonly pid: number; readonly how: 'hup' | 'in-place' | 'untouched' };
   readonly stopMs?: number;
+  /** The new server booted beside the old one, which answered until the new one was ready. */
+  readonly overlapped?: boolean;
   /** The server runs under debugpy, listening on this port of the container's loopback. */
   readonly debugPort?: number;
   readonly totalMs: number;

@@ -1,7 +1,8 @@
-import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
+import type { AgentEvent, AgentStep, LaunchStep, ProcessSpec, StopStep, VersionInfo } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
 import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
+import { socketPlan } from '../core/held-socket';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
@@ -190,9 +191,19 @@ export class OdooEngine {
   private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch): Promise<RestartOutcome> {
     const { launch } = plan;
     const resolve = scriptsToResolve(launch.spec.argv);
-    const launchStep: LaunchStep = { step: 'launch', ...launch.spec, ...(resolve.length ? { resolve } : {}) };
+    const sockets = socketPlan(launch.command, {
+      ...(plan.kind === 'in-place' ? { previous: plan.server.master.command } : {}),
+      ...(this.settings.noOverlap ? { noOverlap: true } : {}),
+    });
+    const launchStep: LaunchStep = { step: 'launch', ...launch.spec, ...(resolve.length ? { resolve } : {}), ...(sockets.hold ? { hold: sockets.hold } : {}) };
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
+    if (plan.kind === 'in-place' && sockets.overlap && sockets.hold) {
+      const held = await run.agent.step({ step: 'held', pid: plan.server.master.info.pid, http: sockets.hold }, ['held']);
+      if (held.held) {
+        return this.handOver(run, plan, launchStep, previous);
+      }
+    }
     const stopped = plan.kind === 'in-place' ? await this.stopServer(run, plan.server, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
     const launched = stopped?.launched ?? await run.agent.step(launchStep, ['launched', 'launch-failed']);
     if (launched.t === 'launch-failed') {
@@ -241,6 +252,67 @@ export class OdooEngine {
     } finally {
       starting.registry?.abort.abort();
     }
+  }
+
+  /**
+   * The new server boots on the held socket while the old one still answers on it; the agent
+   * stops the old one once the new one answers itself. A new server that exits or is not ready
+   * in time is stopped by the agent, and the old one goes on serving its args.
+   */
+  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined): Promise<RestartOutcome> {
+    const { launch, server } = plan;
+    const oldPid = server.master.info.pid;
+    run.progress({ step: 'overlap', message: `Starting the new server beside the running one (PID ${oldPid} answers meanwhile)`, pid: oldPid });
+    const stop = this.stopStep(server, previous);
+    const launched = await run.agent.step({ step: 'replace', stop, launch: launchStep, overlap: true, readyTimeoutMs: Math.max(0, run.deadline - Date.now()) }, ['launched', 'launch-failed']);
+    if (launched.t === 'launch-failed') {
+      throw new OdooDevError('launch-failed', `The new args did not start: could not start Odoo: ${launched.message}. Still running the previous args (PID ${oldPid}).`, {
+        hint: 'Check that the Odoo command exists in the container and runs as its user.',
+      });
+    }
+    const { pid, at } = launched;
+    run.progress({ step: 'launched', message: `Started Odoo (PID ${pid}) beside PID ${oldPid}`, pid });
+    const starting: Starting = {
+      pid,
+      at,
+      spec: launch.spec,
+      registry: registryWatchFor(run, launch.command, launched.logTo === 'docker-logs', pid, at),
+      ...(previous ? { lastWorking: previous } : {}),
+    };
+    let version: VersionInfo | undefined;
+    try {
+      const ready = await run.agent.until(['ready', 'exited', 'not-ready']);
+      if (!ready) {
+        throw new OdooDevError('agent-failed', `The agent in container ${this.container.name} ended before the new server was ready.`);
+      }
+      version = await settle(run, starting, ready);
+    } catch (error) {
+      if (!(error instanceof OdooDevError)) {
+        throw error;
+      }
+      // The agent stops what is left of the new server; the old one never stopped.
+      await run.agent.until(['kept']);
+      throw new OdooDevError(error.code, `The new args did not start: ${error.message} Still running the previous args (PID ${oldPid}).`, {
+        ...(error.hint ? { hint: error.hint } : {}),
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      });
+    } finally {
+      starting.registry?.abort.abort();
+    }
+    await this.remember(run, launch.remember);
+    const stopped = await this.awaitStop(run, oldPid, PREVIOUS);
+    const debugPort = debugPortOf(launch.command);
+    return {
+      plan: plan.kind,
+      pid,
+      argv: maskArgv(launch.spec.argv),
+      ...(version ? { version } : {}),
+      ...databaseOf(launch),
+      stopMs: stopped.ms,
+      overlapped: true,
+      ...(debugPort !== undefined ? { debugPort } : {}),
+      totalMs: 0,
+    };
   }
 
   /**
@@ -310,32 +382,47 @@ export class OdooEngine {
    * Stops the server; with `then.launch`, the agent launches the new command right after the
    * stop as one step, and the launch's answer comes back too.
    */
-  private async stopServer(run: RunContext, server: OdooServer, then: { launch?: LaunchStep; remember?: ProcessSpec }) {
+  private stopStep(server: OdooServer, remember: ProcessSpec | undefined): StopStep {
     const { pid, startTime } = server.master.info;
-    const stop: StopStep = {
+    return {
       step: 'stop',
       pid,
       startTime,
       timeoutMs: this.settings.stopTimeoutMs,
       force: this.settings.killAfterTimeout,
-      ...(then.remember ? { remember: then.remember } : {}),
+      ...(remember ? { remember } : {}),
     };
+  }
+
+  /** Follows a stop the agent runs (the usual timeout policy) to its end. */
+  private async awaitStop(run: RunContext, pid: number, who: StopWho, send?: AgentStep): Promise<{ ms: number }> {
     const onEvent = (e: AgentEvent) => {
       // Said once the agent has sent TERM: from here the stop goes on without us.
       if (e.t === 'stopping') {
-        run.progress({ step: 'stopping', message: `Stopping Odoo (PID ${pid}) gracefully`, pid });
+        run.progress({ step: 'stopping', message: `Stopping ${who.name} (PID ${pid}) gracefully`, pid });
       } else if (e.t === 'forcing') {
-        run.progress({ step: 'forcing', message: `Odoo did not stop within ${Math.round(e.waitedMs / 1000)} s: forcing it`, pid });
+        run.progress({ step: 'forcing', message: `${who.Name} did not stop within ${Math.round(e.waitedMs / 1000)} s: forcing it`, pid });
       }
     };
-    const event = await run.agent.step(then.launch ? { step: 'replace', stop, launch: then.launch } : stop, ['stopped', 'stop-timeout'], onEvent);
+    const expected = ['stopped', 'stop-timeout'] as const;
+    const event = send ? await run.agent.step(send, expected, onEvent) : await run.agent.until(expected, undefined, onEvent);
+    if (!event) {
+      throw new OdooDevError('agent-failed', `The agent in container ${this.container.name} ended before ${who.name} (PID ${pid}) stopped.`);
+    }
     if (event.t === 'stop-timeout') {
-      throw new OdooDevError('stop-timeout', `Odoo (PID ${pid}) did not stop within ${Math.round(event.ms / 1000)} s of SIGTERM; it is still running.`, {
+      throw new OdooDevError('stop-timeout', `${who.Name} (PID ${pid}) did not stop within ${Math.round(event.ms / 1000)} s of SIGTERM; it is still running.`, {
         hint: 'Raise the stop timeout (--timeout), or allow forcing the stop after it (--kill-after-timeout).',
         details: { pid },
       });
     }
-    run.progress({ step: 'stopped', message: `Stopped in ${event.ms} ms${event.forced ? ' (forced)' : ''}`, pid });
+    run.progress({ step: 'stopped', message: `Stopped${who.name === 'Odoo' ? '' : ` ${who.name}`} in ${event.ms} ms${event.forced ? ' (forced)' : ''}`, pid });
+    return { ms: event.ms };
+  }
+
+  private async stopServer(run: RunContext, server: OdooServer, then: { launch?: LaunchStep; remember?: ProcessSpec }) {
+    const { pid } = server.master.info;
+    const stop = this.stopStep(server, then.remember);
+    const event = await this.awaitStop(run, pid, ODOO, then.launch ? { step: 'replace', stop, launch: then.launch } : stop);
     if (!then.launch) {
       return { ms: event.ms };
     }
@@ -363,6 +450,11 @@ export class OdooEngine {
     };
   }
 }
+
+/** How a stop's progress names what stops. */
+interface StopWho { readonly name: string; readonly Name: string }
+const ODOO: StopWho = { name: 'Odoo', Name: 'Odoo' };
+const PREVIOUS: StopWho = { name: 'the previous server', Name: 'The previous server' };
 
 /** Args are checked before anything stops, by the series' rules or what every series refuses. */
 function validate(args: readonly string[], series: string | undefined): void {
