@@ -1,7 +1,7 @@
 import { defaultDebugPort } from '../core/debug-launch';
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { maskArgv } from '../core/secrets';
-import { openDocker } from '../docker/docker-access';
+import { openDocker, type DockerAccess } from '../docker/docker-access';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
@@ -89,7 +89,7 @@ async function run(options: CliOptions): Promise<number> {
   switch (options.command) {
     case 'status':
       if (options.watch) {
-        return watch(engine, options.json, log);
+        return watch(engine, docker, options.json, log);
       }
       return printStatus(await engine.status(), options.json);
     case 'restart':
@@ -153,7 +153,16 @@ function printOutcome(outcome: RestartOutcome, json: boolean): number {
   return 0;
 }
 
-function watch(engine: OdooEngine, json: boolean, log: (line: string) => void): Promise<number> {
+/** How long `status --watch` may take to end after TERM or Ctrl-C before it exits regardless. */
+const watchEndMs = 3000;
+
+/**
+ * Reports each change until TERM or Ctrl-C. Then it ends the watcher and the connection to
+ * Docker (over ssh:// a channel still open would keep the process alive), and exits once
+ * nothing is left; what still holds it after watchEndMs (a request to an engine that no longer
+ * answers) does not stop the exit.
+ */
+function watch(engine: OdooEngine, docker: DockerAccess, json: boolean, log: (line: string) => void): Promise<number> {
   return new Promise((resolve) => {
     const watcher = new OdooWatcher(engine, (state) => {
       const line = json ? JSON.stringify({ time: new Date().toISOString(), ...state }) : `${new Date().toISOString()} ${describe(state)}`;
@@ -161,6 +170,11 @@ function watch(engine: OdooEngine, json: boolean, log: (line: string) => void): 
     }, { pollMs: 1000 }, log);
     const stop = () => {
       watcher.dispose();
+      docker.close();
+      setTimeout(() => {
+        log(`still not ended ${watchEndMs} ms after the signal: exiting`);
+        process.exit(0);
+      }, watchEndMs).unref();
       resolve(0);
     };
     process.once('SIGINT', stop);
