@@ -1,4 +1,4 @@
-import { OptionCatalog, type OdooOption } from './option-catalog';
+import { OptionCatalog, catalogFor, seriesOf, type OdooOption } from './option-catalog';
 
 /** One option as a container's `odoo --help` lists it. */
 export interface HelpOption {
@@ -159,4 +159,39 @@ export function catalogWithHelp(base: OptionCatalog, listed: readonly HelpOption
 function destOf(flags: readonly string[]): string {
   const long = flags.find((flag) => flag.startsWith('--'));
   return long ? long.slice(2).replace(/-/g, '_') : (flags[0] ?? '').replace(/^-+/, '');
+}
+
+const containerCatalogs = new WeakMap<ContainerOptions, Map<string, OptionCatalog>>();
+
+/**
+ * The catalog to check args by in a container whose own listing is known: the series' bundled
+ * catalog (the running server's series, else the one its `--version` names, else the newest)
+ * with the listing laid over it. Built once per listing and series.
+ */
+export function containerCatalog(series: string | undefined, options: ContainerOptions): OptionCatalog {
+  const base = catalogFor(series ?? (options.version ? seriesOf(options.version) : undefined));
+  let bySeries = containerCatalogs.get(options);
+  if (!bySeries) {
+    bySeries = new Map();
+    containerCatalogs.set(options, bySeries);
+  }
+  let catalog = bySeries.get(base.series);
+  if (!catalog) {
+    catalog = catalogWithHelp(base, options.options);
+    bySeries.set(base.series, catalog);
+  }
+  return catalog;
+}
+
+/**
+ * What an image's Odoo said of itself, as kept for it: its `--help` read into options and its
+ * `--version` line. Undefined when the help lists no options (not Odoo, or it failed).
+ */
+export function containerOptionsOf(imageId: string, said: { readonly version?: string; readonly help?: string }): ContainerOptions | undefined {
+  const options = parseOptionHelp(said.help ?? '');
+  if (options.length === 0) {
+    return undefined;
+  }
+  const version = said.version?.trim();
+  return { imageId, ...(version ? { version } : {}), options };
 }

@@ -3,6 +3,7 @@ import { validateArgsForSeries } from '../core/arg-validation';
 import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
+import type { ContainerOptions } from '../core/option-help';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
 import {
@@ -47,6 +48,7 @@ type Operation =
 export class OdooEngine {
   private readonly queue: RestartQueue<Operation, RestartOutcome>;
   private readonly listeners = new Set<(activity: EngineActivity) => void>();
+  private containerOptions: ContainerOptions | undefined;
 
   constructor(
     readonly container: OdooContainer,
@@ -54,6 +56,14 @@ export class OdooEngine {
     private readonly log: (line: string) => void = () => undefined,
   ) {
     this.queue = new RestartQueue((operation) => this.reported(operation), log);
+  }
+
+  /**
+   * The options the container's own Odoo lists (`odoo --help`), read elsewhere and kept per
+   * image: new args are checked by them while the container runs that image.
+   */
+  useContainerOptions(options: ContainerOptions | undefined): void {
+    this.containerOptions = options;
   }
 
   /** A restart, start or stop is under way. */
@@ -160,7 +170,8 @@ export class OdooEngine {
       });
     }
     if (request.args) {
-      validate(request.args, run.series);
+      const known = this.containerOptions;
+      validate(request.args, run.series, known && known.imageId === run.facts.imageId ? known : undefined);
     }
     const plan = planRestart(request, {
       processes: run.processes,
@@ -364,9 +375,12 @@ export class OdooEngine {
   }
 }
 
-/** Args are checked before anything stops, by the series' rules or what every series refuses. */
-function validate(args: readonly string[], series: string | undefined): void {
-  const problems = validateArgsForSeries(args, series).filter((p) => p.severity === 'error');
+/**
+ * Args are checked before anything stops: by the container's own option listing when known,
+ * else by the series' rules, else by what every series refuses.
+ */
+function validate(args: readonly string[], series: string | undefined, container?: ContainerOptions): void {
+  const problems = validateArgsForSeries(args, series, container).filter((p) => p.severity === 'error');
   if (problems.length) {
     throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
       hint: 'Nothing was stopped; fix the args and try again.',

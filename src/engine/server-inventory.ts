@@ -13,15 +13,26 @@ export interface ServerInventory {
   readonly modules: readonly ModuleInfo[];
   /** Undefined when the server does not list them (no server, `list_db = False`, no HTTP). */
   readonly databases?: readonly string[];
+  /** What the server's program printed for `--version` and `--help`, when asked for and it answered. */
+  readonly selfDescription?: { readonly version?: string; readonly help?: string };
+}
+
+export interface InventoryOptions {
+  /**
+   * Also run the server's program with `--version` and `--help`, as its user, in the same exec.
+   * It costs a start of Odoo's interpreter each, so callers ask once per image.
+   */
+  readonly readHelp?: boolean;
 }
 
 /**
  * Asks the container, in one exec without the restart lock, for the modules of the server's
  * addons paths and of Odoo itself, and for the databases the server lists. With no server
  * running, Odoo's own modules and the config file's addons path are still read, as a plain
- * start would find them.
+ * start would find them. With `readHelp` and a server running, its program's own `--version` and
+ * `--help` are read in the same exec.
  */
-export async function readInventory(container: OdooContainer): Promise<ServerInventory> {
+export async function readInventory(container: OdooContainer, options: InventoryOptions = {}): Promise<ServerInventory> {
   const agent = await openConversation(container);
   try {
     const processes = classifyProcesses(agent.snapshot.processes);
@@ -40,11 +51,17 @@ export async function readInventory(container: OdooContainer): Promise<ServerInv
       ...(info?.cwd ?? remembered?.cwd ? { cwd: info?.cwd ?? remembered?.cwd } : {}),
       http: command ? command.httpTarget(env) : { disabled: true, ...(configOf(env) ? { configFile: configOf(env) } : {}) },
     }, ['inventory']);
+    const described = options.readHelp && command && info
+      ? await agent.step({ step: 'help', argv: command.program, env, cwd: info.cwd ?? '/', uid: info.uid, gid: info.gid }, ['help'])
+      : undefined;
     return {
       ...(info ? { pid: info.pid } : {}),
       addonsPaths: answer.addonsPaths,
       modules: answer.modules,
       ...(answer.databases ? { databases: answer.databases } : {}),
+      ...(described && (described.help !== undefined || described.version !== undefined)
+        ? { selfDescription: { ...(described.version !== undefined ? { version: described.version.trim() } : {}), ...(described.help !== undefined ? { help: described.help } : {}) } }
+        : {}),
     };
   } finally {
     await agent.close();
