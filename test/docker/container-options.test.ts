@@ -29,7 +29,7 @@ describe('the container\'s own option list (real Docker engine)', function () {
   });
   afterEach(() => shape?.remove());
 
-  it('reads --version and --help of the running server\'s program, as its user, only when asked', async () => {
+  it('reads --version and --help of the running server\'s program in the inventory\'s exec, only when asked', async () => {
     const plain = await readInventory(container);
     assert.equal(plain.selfDescription, undefined);
     const inventory = await readInventory(container, { readHelp: true });
