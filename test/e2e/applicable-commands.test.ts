@@ -23,7 +23,7 @@ import {
 const STATUS = 'odooDev.status';
 const runningOn = (database: string) => new RegExp(`^Odoo .*· ${database}$`);
 /** Every command that acts on Odoo or its container. */
-const acting = ['Odoo: Start', 'Odoo: Stop', 'Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Restart and Debug', 'Odoo: Start Container', 'Odoo: Make Container Restartable'];
+const acting = ['Odoo: Start', 'Odoo: Stop', 'Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Restart and Debug', 'Odoo: Start Container', 'Odoo: Make Container Restartable', 'Odoo: Update Changed Modules'];
 
 /** The palette, once it lists `present`, lists none of `absent`: context keys are set a moment after the state. */
 async function paletteOffers(workbench: Workbench, present: readonly string[], absent: readonly string[], timeoutMs = 15000): Promise<string[]> {
