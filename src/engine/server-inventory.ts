@@ -3,6 +3,7 @@ import { classifyProcesses } from '../core/odoo-processes';
 import { targetServer } from '../core/restart-plan';
 import { openConversation } from './agent-conversation';
 import type { OdooContainer } from './odoo-container';
+import { helpSpecFor, readSelfDescription, type SelfDescription } from './self-description';
 
 /** What the running server offers: its modules and its databases, as the container has them. */
 export interface ServerInventory {
@@ -14,7 +15,7 @@ export interface ServerInventory {
   /** Undefined when the server does not list them (no server, `list_db = False`, no HTTP). */
   readonly databases?: readonly string[];
   /** What the server's program printed for `--version` and `--help`, when asked for and it answered. */
-  readonly selfDescription?: { readonly version?: string; readonly help?: string };
+  readonly selfDescription?: SelfDescription;
 }
 
 export interface InventoryOptions {
@@ -51,17 +52,14 @@ export async function readInventory(container: OdooContainer, options: Inventory
       ...(info?.cwd ?? remembered?.cwd ? { cwd: info?.cwd ?? remembered?.cwd } : {}),
       http: command ? command.httpTarget(env) : { disabled: true, ...(configOf(env) ? { configFile: configOf(env) } : {}) },
     }, ['inventory']);
-    const described = options.readHelp && command && info
-      ? await agent.step({ step: 'help', argv: command.program, env, cwd: info.cwd ?? '/', uid: info.uid, gid: info.gid }, ['help'])
-      : undefined;
+    const helpSpec = options.readHelp ? helpSpecFor(server, undefined, env) : undefined;
+    const described = helpSpec ? await readSelfDescription(agent, helpSpec) : undefined;
     return {
       ...(info ? { pid: info.pid } : {}),
       addonsPaths: answer.addonsPaths,
       modules: answer.modules,
       ...(answer.databases ? { databases: answer.databases } : {}),
-      ...(described && (described.help !== undefined || described.version !== undefined)
-        ? { selfDescription: { ...(described.version !== undefined ? { version: described.version.trim() } : {}), ...(described.help !== undefined ? { help: described.help } : {}) } }
-        : {}),
+      ...(described ? { selfDescription: described } : {}),
     };
   } finally {
     await agent.close();

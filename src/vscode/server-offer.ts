@@ -113,6 +113,11 @@ export class ServerOfferCache implements vscode.Disposable {
       const started = Date.now();
       try {
         const { imageId } = await connected.container.facts();
+        const learned = connected.engine.knownContainerOptions;
+        if (imageId !== undefined && learned?.imageId === imageId && !this.optionsByImage.get(imageId)) {
+          // A restart whose args needed the list has read it already.
+          this.optionsByImage.set(imageId, learned);
+        }
         const readHelp = imageId !== undefined && !this.optionsByImage.has(imageId);
         const inventory = await readInventory(connected.container, { readHelp });
         if (this.disposed || this.readFor !== key) {

@@ -2,7 +2,8 @@
  * The container's own option list on the real Docker engine: the server's program is asked for
  * `--version` and `--help` in the inventory's one exec, as the server's user, and what it lists
  * beyond the bundled catalog (an option a patched config.py adds, here the stand-in's
- * STANDIN_EXTRA_OPTIONS) is what the engine then accepts.
+ * STANDIN_EXTRA_OPTIONS) is what the engine accepts: it reads the list itself, in the restart's
+ * one exec, when the bundled catalog refuses the args.
  */
 import * as assert from 'node:assert/strict';
 import { isOdooDevError, type OdooDevError } from '../../src/core/errors';
@@ -11,12 +12,27 @@ import { containerCatalog, containerOptionsOf } from '../../src/core/option-help
 import { DockerOdooContainer } from '../../src/docker/docker-odoo-container';
 import { OdooEngine } from '../../src/engine/odoo-engine';
 import { readInventory } from '../../src/engine/server-inventory';
+import { runCli } from '../support/cli';
 import { onlyOdooMaster, startShape, testDocker, type ShapeContainer } from '../support/docker-bed';
 
 const settings = { stopTimeoutMs: 10_000, killAfterTimeout: false, readyTimeoutMs: 20_000 };
 const extraOptions = [
   { group: 'Queue Job Configuration', flags: ['--queue-channels'], dest: 'queue_channels', metavar: 'CHANNELS', help: 'Job channels and their capacity, such as root:2' },
 ];
+
+/** The execs Docker created in the container from `sinceMs` until now, from its event log: their actions (`exec_create: CMD`). */
+async function execsCreated(shape: ShapeContainer, sinceMs: number): Promise<string[]> {
+  const until = Math.ceil(Date.now() / 1000) + 1;
+  const stream = await testDocker().getEvents({ since: Math.floor(sinceMs / 1000), until, filters: { container: [shape.id], event: ['exec_create'] } });
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+  }
+  return text.split('\n').filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { timeNano: number; Action: string })
+    .filter((event) => event.timeNano / 1e6 >= sinceMs)
+    .map((event) => event.Action);
+}
 
 describe('the container\'s own option list (real Docker engine)', function () {
   this.timeout(90_000);
@@ -46,35 +62,44 @@ describe('the container\'s own option list (real Docker engine)', function () {
     assert.equal(catalogFor('18.0').byFlag('--queue-channels'), undefined);
   });
 
-  it('the engine refuses an option only the container knows until it is given the container\'s list, then restarts with it', async () => {
+  it('args the bundled catalog refuses: the engine asks the container\'s --help in its one exec, then restarts with them', async () => {
     const engine = new OdooEngine(container, settings);
     const before = await onlyOdooMaster(shape.container);
-    const args = ['-d', 'db', '--queue-channels', 'root:2'];
-    const error = await engine.restart({ args }).then(
-      () => assert.fail('the bundled catalog should refuse --queue-channels'),
-      (e: unknown) => e as OdooDevError,
-    );
-    assert.ok(isOdooDevError(error, 'invalid-args'), String(error));
-    assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'nothing was stopped');
-
-    const inventory = await readInventory(container, { readHelp: true });
-    const facts = await container.facts();
-    engine.useContainerOptions(containerOptionsOf(facts.imageId!, inventory.selfDescription!));
-    const outcome = await engine.restart({ args });
+    const since = Date.now();
+    const outcome = await engine.restart({ args: ['-d', 'db', '--queue-channels', 'root:2'] });
     assert.equal(outcome.plan, 'in-place');
+    // One exec for the whole restart, the --help read included.
+    const execs = await execsCreated(shape, since);
+    assert.equal(execs.length, 1, execs.join('\n'));
     const master = await onlyOdooMaster(shape.container);
     assert.notEqual(master.pid, before.pid);
-    assert.deepEqual(master.argv.slice(master.argv.indexOf('--queue-channels'), master.argv.indexOf('--queue-channels') + 2), ['--queue-channels', 'root:2']);
+    const at = master.argv.indexOf('--queue-channels');
+    assert.deepEqual(master.argv.slice(at, at + 2), ['--queue-channels', 'root:2']);
+    assert.equal(engine.knownContainerOptions?.imageId, (await container.facts()).imageId);
   });
 
-  it('a list read from another image does not apply', async () => {
+  it('an option the container does not list either is still refused, and nothing stops', async () => {
     const engine = new OdooEngine(container, settings);
-    const inventory = await readInventory(container, { readHelp: true });
-    engine.useContainerOptions(containerOptionsOf('sha256:other', inventory.selfDescription!));
-    const error = await engine.restart({ args: ['-d', 'db', '--queue-channels', 'root:2'] }).then(
-      () => assert.fail('a list of another image should not apply'),
+    const before = await onlyOdooMaster(shape.container);
+    const error = await engine.restart({ args: ['-d', 'db', '--queue-chanels', 'root:2'] }).then(
+      () => assert.fail('--queue-chanels should be refused'),
       (e: unknown) => e as OdooDevError,
     );
     assert.ok(isOdooDevError(error, 'invalid-args'), String(error));
+    assert.match(error.message, /did you mean --queue-channels\?/);
+    assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'nothing was stopped');
+  });
+
+  it('args the bundled catalog accepts do not wait for --help', async () => {
+    const engine = new OdooEngine(container, settings);
+    await engine.restart({ args: ['-d', 'db', '--log-level=debug'] });
+    assert.equal(engine.knownContainerOptions, undefined);
+  });
+
+  it('odoo-dev restart accepts the container\'s option too', async () => {
+    const result = await runCli(['--container', shape.name, 'restart', '--', '-d', 'db', '--queue-channels', 'root:3']);
+    assert.equal(result.code, 0, result.stderr);
+    const master = await onlyOdooMaster(shape.container);
+    assert.equal(master.argv[master.argv.indexOf('--queue-channels') + 1], 'root:3');
   });
 });
