@@ -70,8 +70,8 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   say(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}, kernel ${machine.kernel}, Docker ${machine.docker} (API ${machine.dockerApi}, ${machine.storageDriver}), Node ${machine.node}`);
   say(`load: 1-min load average ${data.load.start.toFixed(2)} at start, ${data.load.end.toFixed(2)} at end; other running containers ${data.load.otherContainersStart} at start, ${data.load.otherContainersEnd} at end`);
   say(`stand-in phases (s): STANDIN_STOP_DELAY=${config.stopDelay} STANDIN_EXIT_DELAY=${config.exitDelay} STANDIN_IMPORT_DELAY=${config.importDelay} STANDIN_BOOT_DELAY=${config.bootDelay} STANDIN_REGISTRY_DELAY=${config.registryDelay} STANDIN_FIRST_ROUTE_DELAY=${config.firstRouteDelay}; series 17.0, threaded, args -d bench --http-port PORT --dev=xml|qweb`);
-  say(`rounds: ${config.rounds} measured (+${config.warmup} warm-up), methods interleaved and rotated per round; containers on --network host, host polls GET /web/health every 10 ms`);
-  say(`ready = the host's first HTTP 200 from the NEW server (a 200 counts only after the poller saw the old one down)`);
+  say(`rounds: ${config.rounds} measured (+${config.warmup} warm-up), methods interleaved and rotated per round; containers on --network host, host polls GET /standin/process every 10 ms`);
+  say(`ready = the host's first HTTP 200 from the NEW server (the stand-in names its generation in each answer, so an overlapping restart with no gap is measured alike)`);
   say();
 
   // --- headline: command to the new server answering, ratio, failed requests -------------
@@ -94,7 +94,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   }
   say('Command to the new server answering, and failed requests during the restart');
   say(table(['method', 'shape', 'median ms', 'x docker restart', 'failed requests (all rounds)', 'failed per restart (median)'], headRows));
-  say('  requests: the ready poller, one GET /web/health at a time on loopback every 10 ms (2 s timeout each), from the command to the new server\'s first 200; failed = refused, reset, timed out or not 200');
+  say('  requests: the ready poller, one GET /standin/process at a time on loopback every 10 ms (2 s timeout each), from the command to the new server\'s first 200; failed = refused, reset, timed out or not 200');
   say();
 
   // --- 1-3: command to ready -------------------------------------------------------------

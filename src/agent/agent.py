@@ -701,7 +701,10 @@ def wait_ready(pid, target, deadline, started, start_time=None):
             emit({'t': 'ready', 'pid': pid, 'port': 0, 'ms': ms_since(started)})
             return True
         if healthy(host, port):
-            event = {'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)}
+            # Ready is told first: the version is one more request, kept off the critical path.
+            # The version event always follows a ready with a port, with or without an answer.
+            emit({'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)})
+            event = {'t': 'version', 'pid': pid}
             version = version_info(host, port)
             if version:
                 event['version'] = version

@@ -175,7 +175,9 @@ export type AgentEvent =
   | { readonly t: 'module'; readonly found: boolean; readonly message?: string }
   /** What each printed, when it ended well; `message` when the program could not be run. */
   | { readonly t: 'help'; readonly version?: string; readonly help?: string; readonly message?: string }
-  | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
+  | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number }
+  /** Right after a `ready` with a port: the server's version, when it told it. */
+  | { readonly t: 'version'; readonly pid: number; readonly version?: VersionInfo }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }
   | { readonly t: 'remembered' }

@@ -43,7 +43,7 @@ export interface ModuleTestCount {
   readonly total?: number;
 }
 
-/** Odoo's own count at the end of a `--stop-after-init` run, per database. */
+/** Odoo's own count at the end of a `--stop-after-init` run, per database; the threaded server logs it, the prefork one (`--workers` > 0) does not. */
 export interface TestRunCount {
   readonly database: string;
   readonly failed: number;
@@ -104,7 +104,9 @@ interface Running {
  *   the logger of unittest's or Odoo's suite: the whole class failed or was skipped.
  * - `Module <m>: <F> failures, <E> errors of <T> tests` on `odoo.modules.loading`: a module's
  *   count, logged only when it has a failure or an error.
- * - `<F> failed, <E> error(s) of <T> tests when loading database '<db>'`: Odoo's count.
+ * - `<F> failed, <E> error(s) of <T> tests when loading database '<db>'`: Odoo's count, logged
+ *   by the threaded server only: a run with `--workers` > 0 ends without it (read in 19.0's
+ *   `PreforkServer.run`, seen in a real 19.0 log).
  *
  * Records continue on the lines that do not start with a timestamp; colours are stripped, and so
  * are blanks before a record's timestamp (a log pasted or relayed with an indent).

@@ -56,6 +56,9 @@ export async function settle(run: RunContext, starting: Starting, answer: ReadyA
     throw await notReadyError(run, starting, loading ? 'the database registry did not finish loading' : answer.reason);
   }
   run.progress({ step: 'http-ready', message: answer.port ? `Odoo answers HTTP on port ${answer.port}` : 'Odoo runs (no HTTP)' });
+  // The agent asks the version only once ready is told, and always says what it heard. The
+  // registry is followed in the log meanwhile, so this wait adds nothing to a start with `-d`.
+  const told = answer.port ? await run.agent.until(['version']) : undefined;
   const { registry } = starting;
   if (registry) {
     // The server may still die while its database loads; the agent reports that exit.
@@ -69,7 +72,7 @@ export async function settle(run: RunContext, starting: Starting, answer: ReadyA
     }
     run.progress({ step: 'registry', message: 'Database registry loaded' });
   }
-  return answer.version;
+  return told?.version;
 }
 
 /**

@@ -7,7 +7,9 @@ import { listenersIn } from '../support/listeners';
 import { execIn, httpIn, processesIn, removeTestContainers, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 /** The stand-in's `/standin/hello` handler line, found by its marker. */
-const standinSource = readFileSync(path.resolve(__dirname, '../fixtures/standin/odoo'), 'utf8');
+const standinSource = readFileSync(path.resolve(__dirname, '../fixtures/standin/odoo/service/server.py'), 'utf8');
+/** Where the stand-in's routes are in its image, as Odoo's are in dist-packages. */
+const STANDIN_ROUTES = '/usr/lib/python3/dist-packages/odoo/service/server.py';
 const breakpointLine = standinSource.split('\n').findIndex((line) => line.includes('# breakpoint: hello')) + 1;
 
 async function odooMaster(shape: ShapeContainer) {
@@ -38,7 +40,7 @@ async function hitBreakpoint(client: DapClient, shape: ShapeContainer): Promise<
   const threadId = stopped.body?.threadId as number;
   const trace = await client.request('stackTrace', { threadId, startFrame: 0, levels: 5 });
   const [top] = trace.body?.stackFrames as Array<{ name: string; line: number; source?: { path?: string } }>;
-  assert.equal(top.source?.path, '/usr/bin/odoo');
+  assert.equal(top.source?.path, STANDIN_ROUTES);
   assert.equal(top.line, breakpointLine);
   assert.equal(top.name, 'route');
   assert.equal(request.isFinished(), false, 'the request must wait while its thread is stopped');
@@ -71,7 +73,7 @@ describe('Restart and Debug through odoo-dev debug-adapter', function () {
       await client.request('initialize', { clientID: 'odoo-dev-test', adapterID: 'debugpy', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
       const attach = client.send('attach', { justMyCode: false });
       await client.event('initialized');
-      const set = await client.request('setBreakpoints', { source: { path: '/usr/bin/odoo' }, breakpoints: [{ line: breakpointLine }] });
+      const set = await client.request('setBreakpoints', { source: { path: STANDIN_ROUTES }, breakpoints: [{ line: breakpointLine }] });
       assert.equal((set.body?.breakpoints as Array<{ verified: boolean }>)[0]?.verified, true, JSON.stringify(set));
       await client.request('configurationDone');
       assert.equal((await client.response(attach)).success, true);

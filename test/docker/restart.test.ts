@@ -44,6 +44,8 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.match(logs, new RegExp(`^\\S+ \\S+ ${after.pid} INFO \\? odoo: Odoo version`, 'm'));
       assert.match(logs, new RegExp(` ${after.pid} INFO db odoo\\.modules\\.registry: Registry loaded`, 'm'));
       assert.match(result.stdout, /Odoo restarted \(PID \d+\) and ready/);
+      // The version is asked after ready is told, and still reaches the outcome.
+      assert.match(result.stdout, /and ready.*, Odoo \d+\.\d/);
     });
 
     it('refuses invalid args before stopping anything', async () => {

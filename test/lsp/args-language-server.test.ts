@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseOptionHelp } from '../../src/core/option-help';
+import { STANDIN_PACKAGES, STANDIN_SCRIPT } from '../support/standin-local';
 import {
   CodeActionRequest,
   CompletionRequest,
@@ -418,9 +419,10 @@ describe('args language server told the container\'s own options (odooDev/setSer
   const offer = new NotificationType<object>('odooDev/setServerOffer');
   const text = '-d dev --queue-channels root:2\n--queue\n';
   // What the container's Odoo 18 prints for --help, with an option a patched config.py adds.
-  const help = execFileSync('python3', [path.join(root, 'test/fixtures/standin/odoo'), '--help'], {
+  const help = execFileSync('python3', [STANDIN_SCRIPT, '--help'], {
     env: {
       ...process.env,
+      PYTHONPATH: STANDIN_PACKAGES,
       STANDIN_SERIES: '18.0',
       STANDIN_EXTRA_OPTIONS: JSON.stringify([{ group: 'Queue Job Configuration', flags: ['--queue-channels'], metavar: 'CHANNELS', help: 'Job channels and their capacity, such as root:2' }]),
     },

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { LocalContainer, PYTHON, type LocalProcess } from './local-container';
 import { waitFor } from './wait-for';
 
-export const STANDIN = path.resolve(__dirname, '../fixtures/standin/odoo');
+export const STANDIN = path.resolve(__dirname, '../fixtures/standin/bin/odoo');
+const FIXTURE = path.resolve(__dirname, '../fixtures/standin');
 /** What the official entrypoint appends to Odoo's arguments with its default environment. */
 export const DB_ARGS = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', 'odoo'];
 /** The Dev Containers keeper: PID 1 that idles and exits 0 on TERM. */
@@ -54,6 +55,7 @@ export async function startLocalShape(shape: LocalShape, options: LocalShapeOpti
     HOME,
     LANG: 'C.UTF-8',
     ODOO_RC: `${IMAGE}/odoo.conf`,
+    PYTHONPATH: `${IMAGE}/lib`,
     ...quickPhases,
     ...(options.series ? { STANDIN_SERIES: options.series } : {}),
     ...options.env,
@@ -97,9 +99,12 @@ function layOutImage(container: LocalContainer): void {
   // Copies, not links: the container's /tmp is its own, and hides a checkout that lies under /tmp.
   fs.copyFileSync(STANDIN, path.join(image, 'bin', 'odoo'));
   fs.chmodSync(path.join(image, 'bin', 'odoo'), 0o755);
-  fs.cpSync(path.join(path.dirname(STANDIN), 'options'), path.join(image, 'bin', 'options'), { recursive: true });
-  fs.copyFileSync(path.join(path.dirname(STANDIN), 'standin_tests.py'), path.join(image, 'bin', 'standin_tests.py'));
-  fs.cpSync(path.join(path.dirname(STANDIN), 'addons'), path.join(image, 'addons'), { recursive: true });
+  // The odoo package where the image's python3 finds it (PYTHONPATH), its option tables and
+  // test runner beside it.
+  fs.cpSync(path.join(FIXTURE, 'odoo'), path.join(image, 'lib', 'odoo'), { recursive: true, filter: (from) => path.basename(from) !== '__pycache__' });
+  fs.cpSync(path.join(FIXTURE, 'options'), path.join(image, 'lib', 'options'), { recursive: true });
+  fs.copyFileSync(path.join(FIXTURE, 'standin_tests.py'), path.join(image, 'lib', 'standin_tests.py'));
+  fs.cpSync(path.join(FIXTURE, 'addons'), path.join(image, 'addons'), { recursive: true });
   fs.writeFileSync(path.join(image, 'odoo.conf'), `[options]\naddons_path = ${IMAGE}/addons\ndata_dir = ${IMAGE}/data\n`);
   for (const owned of ['home', 'data']) {
     fs.mkdirSync(path.join(image, owned));

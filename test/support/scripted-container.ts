@@ -168,7 +168,7 @@ export class ScriptedContainer implements OdooContainer {
         return [...this.stop(step.stop), this.launch(step.launch)];
       case 'ready':
       case 'hup':
-        return [this.ready(step.pid)];
+        return this.ready(step.pid);
       case 'remember':
         this.remembered = step.command;
         return [{ t: 'remembered' }];
@@ -207,12 +207,12 @@ export class ScriptedContainer implements OdooContainer {
     return { t: 'launched', pid, at, logTo: 'docker-logs' };
   }
 
-  private ready(pid: number): AgentEvent {
+  private ready(pid: number): AgentEvent[] {
     const exitCode = this.exits.get(pid);
     if (exitCode !== undefined) {
-      return { t: 'exited', pid, exitCode, signal: null, ms: 5 };
+      return [{ t: 'exited', pid, exitCode, signal: null, ms: 5 }];
     }
-    return { t: 'ready', pid, port: 8069, ms: 5, version: this.version };
+    return [{ t: 'ready', pid, port: 8069, ms: 5 }, { t: 'version', pid, version: this.version }];
   }
 
   private snapshot(): Snapshot {

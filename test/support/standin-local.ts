@@ -1,5 +1,5 @@
 /**
- * Runs the Odoo stand-in (test/fixtures/standin/odoo) as a local python3 process, without
+ * Runs the Odoo stand-in (test/fixtures/standin/bin/odoo, its odoo package on PYTHONPATH) as a local python3 process, without
  * Docker: on a free loopback port, with its knobs in the environment and a config file of its
  * own. Every process is started in its own process group and killed with it by `killAll()`.
  */
@@ -10,7 +10,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const STANDIN_SCRIPT = path.resolve(__dirname, '../fixtures/standin/odoo');
+export const STANDIN_SCRIPT = path.resolve(__dirname, '../fixtures/standin/bin/odoo');
+/** Where the stand-in's odoo package is, as Odoo's is in dist-packages. */
+export const STANDIN_PACKAGES = path.resolve(__dirname, '../fixtures/standin');
+/** The stand-in's odoo.service.server, which holds its option table. */
+export const STANDIN_SERVER_MODULE = path.resolve(__dirname, '../fixtures/standin/odoo/service/server.py');
 export const STANDIN_ADDONS = path.resolve(__dirname, '../fixtures/standin/addons');
 export const SERIES = ['14.0', '15.0', '16.0', '17.0', '18.0', '19.0'] as const;
 export type Series = (typeof SERIES)[number];
@@ -64,7 +68,7 @@ export interface StartOptions {
  * interpreter, as a process prepared ahead of its args does.
  */
 const LAUNCHER_PY = `
-import os, runpy, socket, sys, types
+import os, runpy, socket, sys
 held, port, warm, script = sys.argv[1], int(sys.argv[2]), sys.argv[3] == 'warm', sys.argv[4]
 if held != 'none':
     sock = socket.socket()
@@ -80,7 +84,9 @@ if held != 'none':
     else:
         os.environ['ODOO_HTTP_SOCKET_FD'] = str(fd)
 if warm:
-    sys.modules['odoo'] = types.ModuleType('odoo')
+    import odoo
+    sys.stderr.write('standin launcher: odoo imported, args given\\n')
+    sys.stderr.flush()
     sys.argv = [script] + sys.argv[5:]
     runpy.run_path(script, run_name='__main__')
 else:
@@ -190,6 +196,7 @@ export class LocalStandins {
       HOME: this.dir,
       LANG: 'C.UTF-8',
       ODOO_RC: this.configFile(options.config),
+      PYTHONPATH: STANDIN_PACKAGES,
       ...(options.series ? { STANDIN_SERIES: options.series } : {}),
       ...options.env,
     };
@@ -298,7 +305,7 @@ export function standinOptionTable(series: Series): Promise<TableEntry[]> {
   return new Promise((resolve, reject) => {
     execFile(
       'python3',
-      ['-c', TABLE_PY, STANDIN_SCRIPT],
+      ['-c', TABLE_PY, STANDIN_SERVER_MODULE],
       { env: { PATH: process.env.PATH, STANDIN_SERIES: series }, timeout: 10000 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`reading the ${series} option table failed: ${stderr}`, { cause: error }));

@@ -56,7 +56,18 @@ const materialTests = [
   'test_update_material_by_id_wrong_supplier_id_format', 'test_update_material_by_id_wrong_supplier_id_value',
 ];
 
-/** Real logs of each series, and the one put together from the source where no real one was found (19.0). */
+const payroll = (file: string, className: string, outcome: TestOutcome, methods: readonly string[]) =>
+  Object.fromEntries(methods.map((method) => [`l10n_cl_hr_payroll/${file}:${className}.${method}`, { outcome }]));
+const taxBrackets = [
+  'test_bracket_name_generation', 'test_bracket_validation_range', 'test_bracket_validation_tasa', 'test_bracket_validation_vigencia_day',
+  'test_brackets_exist_in_database', 'test_calculate_tax_extreme_zone_50percent_rebaja', 'test_calculate_tax_tramo1_exento',
+  'test_calculate_tax_tramo2_4percent', 'test_calculate_tax_tramo3_8percent', 'test_calculate_tax_tramo8_sin_limite', 'test_get_brackets_for_date',
+  'test_no_brackets_for_date_raises_error', 'test_no_hardcoded_brackets_in_code', 'test_tax_calculation_deterministic',
+];
+const ley21735 = 'l10n_cl_hr_payroll/test_ley21735_reforma_pensiones:TestLey21735ReformaPensiones';
+const noComputeSheet = "AttributeError: 'hr.payslip' object has no attribute 'compute_sheet'";
+
+/** Real logs of each series, and one put together from the 19.0 source for what the real 19.0 one lacks. */
 const cases: readonly Case[] = [
   {
     log: '14.0-passed-run',
@@ -190,8 +201,61 @@ const cases: readonly Case[] = [
     whole: true,
   },
   {
+    log: '19.0-workers-run',
+    shows: 'a run in workers mode: at install and post install, errors, subtests, a failure, a setUpClass on odoo.tests.suite, and no end-of-run count',
+    tests: {
+      ...payroll('test_company_currency_id_fields', 'TestCompanyCurrencyIdFields', 'passed', ['test_company_currency_id_functional', 'test_payslip_has_company_currency_id']),
+      ...payroll('test_hr_contract_stub_ce', 'TestHrContractStubCE', 'passed', [
+        'test_contract_actions', 'test_contract_create_basic', 'test_contract_dates_coherence', 'test_contract_overlap_prevention',
+      ]),
+      // Records of other loggers (the attachment GC here) come between the Starting lines: a test ends at the next one.
+      'l10n_cl_hr_payroll/test_hr_contract_stub_ce:TestHrContractStubCE.test_contract_wage_positive_constraint': { outcome: 'passed', durationMs: 82 },
+      [`${ley21735}.test_01_no_aplica_antes_agosto_2025`]: { outcome: 'errored', durationMs: 56, message: noComputeSheet, line: 65 },
+      [`${ley21735}.test_02_aplica_desde_agosto_2025`]: { outcome: 'errored', message: noComputeSheet, line: 106 },
+      [`${ley21735}.test_03_calculo_cuenta_individual_01_percent`]: { outcome: 'errored', message: noComputeSheet, line: 142 },
+      [`${ley21735}.test_04_calculo_seguro_social_09_percent`]: { outcome: 'errored', message: noComputeSheet, line: 174 },
+      [`${ley21735}.test_05_total_es_suma_01_mas_09`]: { outcome: 'errored', message: noComputeSheet, line: 206 },
+      // The frame of the test method, not those of the module's models below it.
+      [`${ley21735}.test_06_validation_blocks_missing_aporte`]: {
+        outcome: 'errored', message: "AttributeError: 'hr.payslip' object has no attribute 'employer_reforma_2025'", line: 257,
+      },
+      // Its subtests errored (the excerpt keeps two of the four): the test is reported with the first one's error and line.
+      [`${ley21735}.test_07_multiples_salarios_precision`]: { outcome: 'errored', durationMs: 45, message: noComputeSheet, line: 293 },
+      [`${ley21735}.test_08_contratos_anteriores_agosto_vigentes_post_agosto`]: { outcome: 'errored', message: noComputeSheet, line: 330 },
+      [`${ley21735}.test_09_wage_cero_no_genera_aporte`]: {
+        outcome: 'errored', message: 'odoo.exceptions.ValidationError: El sueldo base debe ser mayor a cero.', line: 348,
+        file: '/mnt/extra-addons/localization/l10n_cl_hr_payroll/tests/test_ley21735_reforma_pensiones.py',
+      },
+      // The last test at install ends at the module's count.
+      [`${ley21735}.test_10_periodos_futuros_2026_aplican`]: { outcome: 'errored', durationMs: 92, message: noComputeSheet, line: 394 },
+      ...payroll('test_sopa_categories', 'TestSOPACategories', 'passed', [
+        'test_01_categories_exist', 'test_02_category_base_exists', 'test_03_category_hierarchy', 'test_04_imponible_flags',
+        'test_06_descuentos_legales_exist', 'test_07_totalizadores_exist',
+      ]),
+      // The frame of the test method, not those of contextlib and odoo/tests/common.py below it.
+      'l10n_cl_hr_payroll/test_sopa_categories:TestSOPACategories.test_05_code_unique_constraint': {
+        outcome: 'failed', durationMs: 3, message: 'AssertionError: Exception not raised', line: 60,
+        file: '/mnt/extra-addons/localization/l10n_cl_hr_payroll/tests/test_sopa_categories.py',
+      },
+      ...payroll('test_tax_brackets', 'TestTaxBrackets', 'passed', taxBrackets),
+      // The last test ends at the server's "post-tests" line.
+      'l10n_cl_hr_payroll/test_tax_brackets:TestTaxBrackets.test_tax_calculation_deterministic': { outcome: 'passed', durationMs: 5 },
+    },
+    classProblems: [{
+      of: 'l10n_cl_hr_payroll/test_lre_generation:TestLREGeneration',
+      phase: 'setUpClass',
+      outcome: 'errored',
+      message: "ValueError: Invalid field 'month' in 'hr.economic.indicators'",
+      line: 35,
+      file: '/mnt/extra-addons/localization/l10n_cl_hr_payroll/tests/test_lre_generation.py',
+    }],
+    // Each subtest that errored counts: 13 errors for the 10 tests that errored. The prefork server
+    // logs no "when loading database" count at all.
+    moduleCounts: [['l10n_cl_hr_payroll', 0, 13, 17]],
+  },
+  {
     log: '19.0-test-run',
-    shows: 'put together from the 19.0 source: an error, and the suite halted at the maximum of failed tests',
+    shows: 'put together from the 19.0 source: an error, the suite halted at the maximum of failed tests, the end-of-run count',
     tests: {
       'hr_ext/test_employee:TestEmployee.test_badge': { outcome: 'passed', durationMs: 100 },
       // Carets under the frames (Python 3.11 and later) are no part of the message; the frame is the test method's.
@@ -280,7 +344,7 @@ describe('readTestLog: per-test results from the logs of each series', () => {
     assert.equal(summary.results[0].durationMs, undefined, 'the log ended while it ran: no end, no duration');
   });
 
-  // As odoo/tests/runner.py words them (14.0 and 15.0): no real log of these was found.
+  // As odoo/tests/runner.py words them (14.0 and 15.0): no real log of a FAIL of a subtest, nor of a skip without its reason, was found.
   it('a subtest\'s failure is its method\'s; a skip may come without its reason', () => {
     const summary = readTestLog([
       '2021-06-01 10:00:00,372 42 INFO db odoo.addons.m.tests.test_a: Starting TestA.test_lines ...',

@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { validateArgs } from '../../src/core/arg-validation';
 import { catalogFor, knownSeries, type OptionCatalog } from '../../src/core/option-catalog';
 import { catalogWithHelp, parseOptionHelp, type HelpOption } from '../../src/core/option-help';
-import { STANDIN_SCRIPT } from '../support/standin-local';
+import { STANDIN_PACKAGES, STANDIN_SCRIPT } from '../support/standin-local';
 
 /** The stand-in's `--help`: optparse's own formatter over the series' add_option table. */
 function standinHelp(series: string, extra?: readonly object[]): string {
   return execFileSync('python3', [STANDIN_SCRIPT, '--help'], {
-    env: { ...process.env, STANDIN_SERIES: series, ...(extra ? { STANDIN_EXTRA_OPTIONS: JSON.stringify(extra) } : {}) },
+    env: { ...process.env, PYTHONPATH: STANDIN_PACKAGES, STANDIN_SERIES: series, ...(extra ? { STANDIN_EXTRA_OPTIONS: JSON.stringify(extra) } : {}) },
     encoding: 'utf8',
   });
 }
