@@ -481,6 +481,35 @@ def step_module(step):
     return True
 
 
+def step_help(step):
+    """What the Odoo program says of itself: `--version` and `--help`, run as the server would
+    run (its user, directory, environment), each with a deadline. Neither starts a server."""
+    import subprocess
+    uid, gid, env = step['uid'], step['gid'], step['env']
+
+    def become():
+        if os.getuid() == 0 and (uid, gid) != (0, 0):
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+    answer = {'t': 'help'}
+    try:
+        argv = list(step['argv'])
+        argv[0] = resolve_program(argv[0], env, step['cwd'])
+        for key, flag in (('version', '--version'), ('help', '--help')):
+            done = subprocess.run(
+                [fs_encode(a) for a in argv + [flag]],
+                env=dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e), cwd=fs_encode(step['cwd']),
+                preexec_fn=become, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                timeout=60)
+            if done.returncode == 0:
+                answer[key] = done.stdout.decode('utf-8', 'replace')
+    except (OSError, subprocess.SubprocessError) as error:
+        answer['message'] = str(error)
+    emit(answer)
+    return True
+
+
 def step_stop(step):
     pid, start_time = step['pid'], step['startTime']
     remember(step.get('remember'))
@@ -1051,7 +1080,8 @@ def step_state(step):
 
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
-STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module})
+STEPS.update({'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module,
+              'help': step_help})
 
 
 def watch_children():

@@ -43,6 +43,7 @@ export class DockerOdooContainer implements OdooContainer {
       id: info.Id,
       name: info.Name.replace(/^\//, ''),
       image: info.Config.Image,
+      imageId: info.Image,
       running: info.State.Running,
       state: info.State.Status,
       user: info.Config.User ?? '',

@@ -53,6 +53,8 @@ export interface ContainerFacts {
   readonly id: string;
   readonly name: string;
   readonly image: string;
+  /** The image's own id (`sha256:...`), which stays when its name is given to a new build. */
+  readonly imageId?: string;
   readonly running: boolean;
   /** Docker's state word: `running`, `exited`, `paused`, ... */
   readonly state: string;

@@ -1,8 +1,9 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
-import { validateArgsForSeries } from '../core/arg-validation';
+import { validateArgsForSeries, type ArgProblem } from '../core/arg-validation';
 import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
+import { containerOptionsOf, type ContainerOptions } from '../core/option-help';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
 import {
@@ -29,6 +30,7 @@ import type { RunWatch } from './run-watch';
 import { readStatus, type OdooStatus } from './odoo-status';
 import { registryWatchFor, runToEnd, settle, type Starting } from './readiness';
 import { openRun, type RunContext } from './run-context';
+import { helpSpecFor, readSelfDescription } from './self-description';
 
 export type { OdooStatus } from './odoo-status';
 export { defaultEngineSettings } from './engine-types';
@@ -47,6 +49,9 @@ type Operation =
 export class OdooEngine {
   private readonly queue: RestartQueue<Operation, RestartOutcome>;
   private readonly listeners = new Set<(activity: EngineActivity) => void>();
+  private containerOptions: ContainerOptions | undefined;
+  /** Images whose Odoo listed no options for `--help`: not asked again. */
+  private readonly noListing = new Set<string>();
 
   constructor(
     readonly container: OdooContainer,
@@ -54,6 +59,21 @@ export class OdooEngine {
     private readonly log: (line: string) => void = () => undefined,
   ) {
     this.queue = new RestartQueue((operation) => this.reported(operation), log);
+  }
+
+  /**
+   * The options the container's own Odoo lists (`odoo --help`), read elsewhere and kept per
+   * image: new args are checked by them while the container runs that image.
+   */
+  useContainerOptions(options: ContainerOptions | undefined): void {
+    if (options || !this.containerOptions) {
+      this.containerOptions = options;
+    }
+  }
+
+  /** The container's own option list, given or read by a restart whose args needed it. */
+  get knownContainerOptions(): ContainerOptions | undefined {
+    return this.containerOptions;
   }
 
   /** A restart, start or stop is under way. */
@@ -138,6 +158,37 @@ export class OdooEngine {
     }
   }
 
+  /**
+   * Checks new args before anything stops. Args the bundled catalog refuses get a second look
+   * by the container's own option list (an option a patched Odoo or an addon adds): read from
+   * the program's `--help` through the agent already open, once per image, so that args the
+   * catalog accepts never wait for it.
+   */
+  private async checkArgs(run: RunContext, server: OdooServer | undefined, args: readonly string[]): Promise<void> {
+    const { imageId } = run.facts;
+    let known = this.containerOptions && this.containerOptions.imageId === imageId ? this.containerOptions : undefined;
+    let problems = argErrors(args, run.series, known);
+    if (problems.length && !known && imageId !== undefined && !this.noListing.has(imageId)) {
+      const spec = helpSpecFor(server, run.agent.snapshot.remembered, run.facts.env);
+      const said = spec ? await readSelfDescription(run.agent, spec) : undefined;
+      known = said && containerOptionsOf(imageId, said);
+      if (known) {
+        this.containerOptions = known;
+        this.log(`read ${known.options.length} options from odoo --help${known.version ? ` (${known.version})` : ''}`);
+        problems = argErrors(args, run.series, known);
+      } else {
+        this.noListing.add(imageId);
+      }
+    }
+    if (problems.length) {
+      const series = run.series;
+      throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
+        hint: 'Nothing was stopped; fix the args and try again.',
+        details: { problems },
+      });
+    }
+  }
+
   private async runStop(run: RunContext, server: OdooServer | undefined): Promise<RestartOutcome> {
     if (!server) {
       return { plan: 'stopped', pid: 0, argv: [], totalMs: 0 };
@@ -160,7 +211,7 @@ export class OdooEngine {
       });
     }
     if (request.args) {
-      validate(request.args, run.series);
+      await this.checkArgs(run, server, request.args);
     }
     const plan = planRestart(request, {
       processes: run.processes,
@@ -364,15 +415,9 @@ export class OdooEngine {
   }
 }
 
-/** Args are checked before anything stops, by the series' rules or what every series refuses. */
-function validate(args: readonly string[], series: string | undefined): void {
-  const problems = validateArgsForSeries(args, series).filter((p) => p.severity === 'error');
-  if (problems.length) {
-    throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
-      hint: 'Nothing was stopped; fix the args and try again.',
-      details: { problems },
-    });
-  }
+/** The errors of new args: by the container's own option list when known, else by the series' rules, else by what every series refuses. */
+function argErrors(args: readonly string[], series: string | undefined, container?: ContainerOptions): ArgProblem[] {
+  return validateArgsForSeries(args, series, container).filter((p) => p.severity === 'error');
 }
 
 /** Odoo's own interpreter must find debugpy, or nothing is stopped. */
