@@ -100,6 +100,8 @@ export type AgentStep =
     }
   /** Whether `python` finds `module`, run as the spec's user, in its directory and environment. */
   | ({ readonly step: 'module'; readonly python: string; readonly module: string } & Omit<ProcessSpec, 'argv'>)
+  /** Writes the debug runs' sitecustomize (`source`) into the agent's folder for it. */
+  | { readonly step: 'debug-hook'; readonly source: string }
   /** A TCP port free on the container's loopback now, for a run beside the server that needs HTTP. */
   | { readonly step: 'free-port' }
   /** Remember a command for a later plain start: the last one that was ready. */
@@ -171,6 +173,8 @@ export type AgentEvent =
   | { readonly t: 'launch-failed'; readonly message: string }
   | { readonly t: 'free-port'; readonly port: number }
   | { readonly t: 'module'; readonly found: boolean; readonly message?: string }
+  /** Where the hook is (`dir`, for PYTHONPATH), or why it could not be written. */
+  | { readonly t: 'debug-hook'; readonly dir?: string; readonly message?: string }
   | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number; readonly version?: VersionInfo }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }

@@ -1,6 +1,7 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
-import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
+import { debugHookSource } from '../agent/agent-source';
+import { debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
@@ -172,9 +173,13 @@ export class OdooEngine {
     const described = describePlan(plan, watch?.reload === false);
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
-    if (request.debug && plan.kind !== 'hup' && plan.kind !== 'run-beside') {
-      await checkDebugpy(run, plan.launch.spec);
-      run.progress({ step: 'debug', message: debugNotice(request.debug.port) });
+    const debugged = debuggedLaunch(plan);
+    if (debugged) {
+      await writeDebugHook(run);
+      if (request.debug) {
+        await checkDebugpy(run, debugged.spec);
+        run.progress({ step: 'debug', message: debugNotice(debugged.command, request.debug) });
+      }
     }
     switch (plan.kind) {
       case 'hup':
@@ -203,6 +208,7 @@ export class OdooEngine {
     const { pid, at } = launched;
     run.progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
     const { command } = launch;
+    reportDebugWait(run, command, pid);
     const endsByItself = command.endsByItself;
     const lastWorking = previous ?? run.agent.snapshot.remembered;
     const starting: Starting = {
@@ -259,6 +265,7 @@ export class OdooEngine {
     }
     const { pid, at } = launched;
     run.progress({ step: 'run-started', message: `Running once beside the server (PID ${pid})`, pid });
+    reportDebugWait(run, plan.run, pid);
     const untouched = plan.reload
       ? `The server (PID ${server}) was not reloaded and still runs as before.`
       : `The server (PID ${server}) was not touched.`;
@@ -387,9 +394,41 @@ async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
   }
 }
 
+/** The launch of a plan that runs under debugpy: what to check and prepare before it. */
+function debuggedLaunch(plan: RestartPlan): { command: OdooCommandLine; spec: ProcessSpec } | undefined {
+  if (plan.kind === 'hup') {
+    return undefined;
+  }
+  const launch = plan.kind === 'run-beside' ? { command: plan.run, spec: { ...plan.spec, argv: plan.run.argv } } : plan.launch;
+  return debugPortOf(launch.command) !== undefined ? launch : undefined;
+}
+
+/**
+ * The hook that brings debugpy back after Odoo re-executes itself and bounds a run's wait for
+ * a client; without it the run still works, and a re-exec ends the session, as it would anyway.
+ */
+async function writeDebugHook(run: RunContext): Promise<void> {
+  const answer = await run.agent.step({ step: 'debug-hook', source: debugHookSource() }, ['debug-hook']);
+  if (answer.message) {
+    run.log(`The debug hook could not be written (${answer.message}): a HUP or --dev=reload will end the debug session, and a run waiting for a debugger waits for ever.`);
+  }
+}
+
 /** What a debug run changes, said before anything stops. */
-function debugNotice(port: number): string {
-  return `Running Odoo under debugpy on ${debugHost}:${port} inside the container, with --workers 0 (breakpoints need the threaded server)`;
+function debugNotice(command: OdooCommandLine, debug: DebugRequest): string {
+  const where = `under debugpy on ${debugHost}:${debug.port} inside the container`;
+  if (waitsForClient(withoutDebugger(command))) {
+    return `Running Odoo ${where}; it waits up to ${debug.clientWaitS ?? defaultClientWaitS} s for a debugger before it starts`;
+  }
+  return `Running Odoo ${where}, with --workers 0 (breakpoints need the threaded server)`;
+}
+
+/** A run that waits for its debugger: say where to attach, for the editor and the terminal. */
+function reportDebugWait(run: RunContext, command: OdooCommandLine, pid: number): void {
+  const port = debugPortOf(command);
+  if (port !== undefined && waitsForClient(withoutDebugger(command))) {
+    run.progress({ step: 'debug-wait', message: `Odoo (PID ${pid}) waits for a debugger on ${debugHost}:${port} in the container: attach with odoo-dev debug-adapter, or Odoo: Restart and Debug`, pid, debugPort: port });
+  }
 }
 
 function databaseOf(launch: Launch): { database?: string } {
