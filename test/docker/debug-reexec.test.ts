@@ -42,4 +42,26 @@ describe('Restart and Debug across Odoo\'s own re-exec', function () {
       client.kill();
     }
   });
+
+  it('under --dev=reload, a saved Python file re-executes Odoo under debugpy again, and the session stops again', async () => {
+    shape = await startShape('keeper-exec');
+    const debugRun = await runCli(['--container', shape.name, 'restart', '--debug', '--', '-d', 'db', '--dev=reload']);
+    assert.equal(debugRun.code, 0, debugRun.stderr);
+    const master = await onlyOdooMaster(shape.container);
+    assert.ok(master.argv.includes('--dev=reload'), master.argv.join(' '));
+    const client = await attachedClient(shape);
+    try {
+      assert.equal(await hitHello(client, shape), master.pid);
+      const from = client.mark;
+      const save = await execIn(shape.container, ['bash', '-c', 'echo "VALUE = 1" >> /mnt/extra-addons/my_module/__init__.py'], { user: '101:101' });
+      assert.equal(save.exitCode, 0, save.stderr);
+      await attachedAgain(client, from);
+      const after = await onlyOdooMaster(shape.container);
+      assert.equal(after.pid, master.pid, 'the reload re-executes in place');
+      assert.ok(after.argv.includes('--dev=reload') && after.argv.includes('debugpy'), after.argv.join(' '));
+      assert.equal(await hitHello(client, shape), master.pid);
+    } finally {
+      client.kill();
+    }
+  });
 });
