@@ -90,7 +90,9 @@ def _bound_the_wait(seconds, listen):
         main = threading.main_thread().ident
         frame = sys._current_frames().get(main)
         while frame is not None:
-            if frame.f_code.co_name == 'wait_for_client':
+            # debugpy's wait_for_client() (a callable object in 1.6 and later) waits in
+            # pydevd's _wait_for_attach().
+            if frame.f_code.co_name in ('wait_for_client', '_wait_for_attach'):
                 sys.stderr.write(
                     'odoo-dev: no debugger attached to debugpy on %s within %d s, so this run '
                     'did not start; attach one (Odoo: Restart and Debug, or odoo-dev '
