@@ -1,3 +1,4 @@
+import { debugpyCopiesDir, type DebugpySource } from './debugpy-copy';
 import { OdooDevError } from './errors';
 import { envValue, OdooCommandLine } from './odoo-command-line';
 
@@ -15,6 +16,13 @@ export interface DebugRequest {
    * waits before it ends with a message, in seconds; `defaultClientWaitS` when absent.
    */
   readonly clientWaitS?: number;
+  /**
+   * A debugpy to copy into the container first, where Odoo's Python has none (the VS Code
+   * Python Debugger extension's): the user agreed to it.
+   */
+  readonly copyFrom?: DebugpySource;
+  /** Container folders that go on PYTHONPATH after the hook's: a copy of debugpy made earlier. */
+  readonly pythonPaths?: readonly string[];
 }
 
 export const defaultClientWaitS = 120;
@@ -86,7 +94,7 @@ export function waitsForClient(command: OdooCommandLine): boolean {
  * on PYTHONPATH, where debugpy listens, how long a waiting run waits, and for Odoo's gevent
  * process (which gevent monkey-patches) debugpy's gevent mode.
  */
-export function debugEnv(env: readonly string[], command: OdooCommandLine, debug: DebugRequest, extraPaths: readonly string[] = []): string[] {
+export function debugEnv(env: readonly string[], command: OdooCommandLine, debug: DebugRequest, extraPaths: readonly string[] = debug.pythonPaths ?? copiesIn(env)): string[] {
   const plain = plainEnv(env);
   const path = envValue(plain, 'PYTHONPATH');
   const kept = plain.filter((entry) => !entry.startsWith('PYTHONPATH='));
@@ -99,6 +107,11 @@ export function debugEnv(env: readonly string[], command: OdooCommandLine, debug
     ...(waitsForClient(withoutDebugger(command)) ? [`${waitVariable}=${wait}`] : []),
     ...(command.subcommand === 'gevent' && envValue(plain, 'GEVENT_SUPPORT') === undefined ? ['GEVENT_SUPPORT=True'] : []),
   ];
+}
+
+/** The copies of debugpy an earlier debug run had on its PYTHONPATH: the next one keeps them. */
+function copiesIn(env: readonly string[]): string[] {
+  return (envValue(env, 'PYTHONPATH') ?? '').split(':').filter((folder) => folder.startsWith(`${debugpyCopiesDir}/`));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries } from '../core/arg-validation';
 import { debugHookSource } from '../agent/agent-source';
+import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
 import { debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
@@ -163,22 +164,30 @@ export class OdooEngine {
     if (request.args) {
       validate(request.args, run.series);
     }
-    const plan = planRestart(request, {
+    const context = {
       processes: run.processes,
       ...(run.series !== undefined ? { series: run.series } : {}),
       ...(run.agent.snapshot.remembered ? { remembered: run.agent.snapshot.remembered } : {}),
       defaults: this.startDefaults(run),
-    });
+    };
+    let plan = planRestart(request, context);
     await checkAddonsPaths(run, plan);
     const described = describePlan(plan, watch?.reload === false);
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
-    const debugged = debuggedLaunch(plan);
+    let debugged = debuggedLaunch(plan);
     if (debugged) {
       await writeDebugHook(run);
-      if (request.debug) {
+      const { debug } = request;
+      if (debug) {
+        if (debug.copyFrom) {
+          // The run's PYTHONPATH gets the copy: the plan is made again with it.
+          const pythonPaths = [await copyDebugpy(run, debug.copyFrom)];
+          plan = planRestart({ ...request, debug: { port: debug.port, ...(debug.clientWaitS !== undefined ? { clientWaitS: debug.clientWaitS } : {}), pythonPaths } }, context);
+          debugged = debuggedLaunch(plan) ?? debugged;
+        }
         await checkDebugpy(run, debugged.spec);
-        run.progress({ step: 'debug', message: debugNotice(debugged.command, request.debug) });
+        run.progress({ step: 'debug', message: debugNotice(debugged.command, debug) });
       }
     }
     switch (plan.kind) {
@@ -382,16 +391,33 @@ function validate(args: readonly string[], series: string | undefined): void {
   }
 }
 
-/** Odoo's own interpreter must find debugpy, or nothing is stopped. */
+/**
+ * Odoo's own interpreter must find debugpy (its own, or a copy of ours on the run's
+ * PYTHONPATH), or nothing is stopped.
+ */
 async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
   const python = spec.argv[0] ?? 'python3';
   const { env, cwd, uid, gid } = spec;
   const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
   if (!answer.found) {
-    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), then restart with --debug again.`, {
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), or copy one in for the debug run (--debugpy-from DIR, or the Python Debugger extension's in VS Code), then restart with --debug again.`, {
+      hint: 'Install debugpy in the container, then Restart and Debug again.',
+      details: { missing: 'debugpy' },
+    });
+  }
+}
+
+/** Copies a host debugpy into a folder of ours in the container; returns the folder for PYTHONPATH. */
+async function copyDebugpy(run: RunContext, source: DebugpySource): Promise<string> {
+  const dir = debugpyCopyDir(source.version);
+  if (!run.container.putFolder) {
+    throw new OdooDevError('launch-failed', `Container ${run.facts.name} cannot take a copy of debugpy through this engine, so nothing was stopped.`, {
       hint: 'Install debugpy in the container, then Restart and Debug again.',
     });
   }
+  run.progress({ step: 'debug', message: `Copying debugpy ${source.version} into ${dir} in the container, for debug runs only` });
+  await run.container.putFolder(source.hostDir, `${dir}/debugpy`);
+  return dir;
 }
 
 /** The launch of a plan that runs under debugpy: what to check and prepare before it. */
