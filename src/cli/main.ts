@@ -1,4 +1,4 @@
-import { defaultDebugPort } from '../core/debug-launch';
+import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { maskArgv } from '../core/secrets';
 import { openDocker, type DockerAccess } from '../docker/docker-access';
@@ -84,7 +84,7 @@ async function run(options: CliOptions): Promise<number> {
   const request = {
     ...(options.odooArgs ? { args: options.odooArgs } : {}),
     ...(options.pid !== undefined ? { pid: options.pid } : {}),
-    ...(options.debug !== undefined ? { debug: options.debug && { port: options.debugPort ?? defaultDebugPort } } : {}),
+    ...(options.debug !== undefined ? { debug: options.debug && debugRequest(options) } : {}),
   };
   switch (options.command) {
     case 'status':
@@ -237,3 +237,8 @@ main(process.argv.slice(2)).then((code) => {
   process.stderr.write(`odoo-dev: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exitCode = 1;
 });
+
+function debugRequest(options: CliOptions): DebugRequest {
+  const wait = options.debugWaitMs !== undefined ? { clientWaitS: Math.max(1, Math.round(options.debugWaitMs / 1000)) } : {};
+  return { port: options.debugPort ?? defaultDebugPort, ...wait };
+}

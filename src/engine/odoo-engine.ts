@@ -1,6 +1,8 @@
 import type { AgentEvent, LaunchStep, ProcessSpec, StopStep } from '../core/agent-protocol';
 import { validateArgsForSeries, type ArgProblem } from '../core/arg-validation';
-import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
+import { debugHookSource } from '../agent/agent-source';
+import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
+import { debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { containerOptionsOf, type ContainerOptions } from '../core/option-help';
@@ -213,19 +215,31 @@ export class OdooEngine {
     if (request.args) {
       await this.checkArgs(run, server, request.args);
     }
-    const plan = planRestart(request, {
+    const context = {
       processes: run.processes,
       ...(run.series !== undefined ? { series: run.series } : {}),
       ...(run.agent.snapshot.remembered ? { remembered: run.agent.snapshot.remembered } : {}),
       defaults: this.startDefaults(run),
-    });
+    };
+    let plan = planRestart(request, context);
     await checkAddonsPaths(run, plan);
     const described = describePlan(plan, watch?.reload === false);
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
-    if (request.debug && plan.kind !== 'hup' && plan.kind !== 'run-beside') {
-      await checkDebugpy(run, plan.launch.spec);
-      run.progress({ step: 'debug', message: debugNotice(request.debug.port) });
+    let debugged = debuggedLaunch(plan);
+    if (debugged) {
+      await writeDebugHook(run);
+      const { debug } = request;
+      if (debug) {
+        if (debug.copyFrom) {
+          // The run's PYTHONPATH gets the copy: the plan is made again with it.
+          const pythonPaths = [await copyDebugpy(run, debug.copyFrom)];
+          plan = planRestart({ ...request, debug: { port: debug.port, ...(debug.clientWaitS !== undefined ? { clientWaitS: debug.clientWaitS } : {}), pythonPaths } }, context);
+          debugged = debuggedLaunch(plan) ?? debugged;
+        }
+        await checkDebugpy(run, debugged.spec);
+        run.progress({ step: 'debug', message: debugNotice(debugged.command, debug) });
+      }
     }
     switch (plan.kind) {
       case 'hup':
@@ -254,6 +268,7 @@ export class OdooEngine {
     const { pid, at } = launched;
     run.progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
     const { command } = launch;
+    reportDebugWait(run, command, pid);
     const endsByItself = command.endsByItself;
     const lastWorking = previous ?? run.agent.snapshot.remembered;
     const starting: Starting = {
@@ -310,6 +325,7 @@ export class OdooEngine {
     }
     const { pid, at } = launched;
     run.progress({ step: 'run-started', message: `Running once beside the server (PID ${pid})`, pid });
+    reportDebugWait(run, plan.run, pid);
     const untouched = plan.reload
       ? `The server (PID ${server}) was not reloaded and still runs as before.`
       : `The server (PID ${server}) was not touched.`;
@@ -420,21 +436,70 @@ function argErrors(args: readonly string[], series: string | undefined, containe
   return validateArgsForSeries(args, series, container).filter((p) => p.severity === 'error');
 }
 
-/** Odoo's own interpreter must find debugpy, or nothing is stopped. */
+/**
+ * Odoo's own interpreter must find debugpy (its own, or a copy of ours on the run's
+ * PYTHONPATH), or nothing is stopped.
+ */
 async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
   const python = spec.argv[0] ?? 'python3';
   const { env, cwd, uid, gid } = spec;
   const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
   if (!answer.found) {
-    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), then restart with --debug again.`, {
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), or copy one in for the debug run (--debugpy-from DIR, or the Python Debugger extension's in VS Code), then restart with --debug again.`, {
       hint: 'Install debugpy in the container, then Restart and Debug again.',
+      details: { missing: 'debugpy' },
     });
   }
 }
 
+/** Copies a host debugpy into a folder of ours in the container; returns the folder for PYTHONPATH. */
+async function copyDebugpy(run: RunContext, source: DebugpySource): Promise<string> {
+  const dir = debugpyCopyDir(source.version);
+  if (!run.container.putFolder) {
+    throw new OdooDevError('launch-failed', `Container ${run.facts.name} cannot take a copy of debugpy through this engine, so nothing was stopped.`, {
+      hint: 'Install debugpy in the container, then Restart and Debug again.',
+    });
+  }
+  run.progress({ step: 'debug', message: `Copying debugpy ${source.version} into ${dir} in the container, for debug runs only` });
+  await run.container.putFolder(source.hostDir, `${dir}/debugpy`);
+  return dir;
+}
+
+/** The launch of a plan that runs under debugpy: what to check and prepare before it. */
+function debuggedLaunch(plan: RestartPlan): { command: OdooCommandLine; spec: ProcessSpec } | undefined {
+  if (plan.kind === 'hup') {
+    return undefined;
+  }
+  const launch = plan.kind === 'run-beside' ? { command: plan.run, spec: { ...plan.spec, argv: plan.run.argv } } : plan.launch;
+  return debugPortOf(launch.command) !== undefined ? launch : undefined;
+}
+
+/**
+ * The hook that brings debugpy back after Odoo re-executes itself and bounds a run's wait for
+ * a client; without it the run still works, and a re-exec ends the session, as it would anyway.
+ */
+async function writeDebugHook(run: RunContext): Promise<void> {
+  const answer = await run.agent.step({ step: 'debug-hook', source: debugHookSource() }, ['debug-hook']);
+  if (answer.message) {
+    run.log(`The debug hook could not be written (${answer.message}): a HUP or --dev=reload will end the debug session, and a run waiting for a debugger waits for ever.`);
+  }
+}
+
 /** What a debug run changes, said before anything stops. */
-function debugNotice(port: number): string {
-  return `Running Odoo under debugpy on ${debugHost}:${port} inside the container, with --workers 0 (breakpoints need the threaded server)`;
+function debugNotice(command: OdooCommandLine, debug: DebugRequest): string {
+  const where = `under debugpy on ${debugHost}:${debug.port} inside the container`;
+  if (waitsForClient(withoutDebugger(command))) {
+    return `Running Odoo ${where}; it waits up to ${debug.clientWaitS ?? defaultClientWaitS} s for a debugger before it starts`;
+  }
+  return `Running Odoo ${where}, with --workers 0 (breakpoints need the threaded server)`;
+}
+
+/** A run that waits for its debugger: say where to attach, for the editor and the terminal. */
+function reportDebugWait(run: RunContext, command: OdooCommandLine, pid: number): void {
+  const port = debugPortOf(command);
+  if (port !== undefined && waitsForClient(withoutDebugger(command))) {
+    run.progress({ step: 'debug-wait', message: `Odoo (PID ${pid}) waits for a debugger on ${debugHost}:${port} in the container: attach with odoo-dev debug-adapter, or Odoo: Restart and Debug`, pid, debugPort: port });
+  }
 }
 
 function databaseOf(launch: Launch): { database?: string } {
