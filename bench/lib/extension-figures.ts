@@ -132,9 +132,10 @@ function standInVscode(): Record<string, unknown> {
       showWarningMessage: async () => undefined,
       showInformationMessage: async () => undefined,
     }, { get: (target, key) => (key in target ? target[key as keyof typeof target] : any()) }),
-    ...Object.fromEntries(['commands', 'languages', 'tests', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'MarkdownString',
+    ...Object.fromEntries(['commands', 'languages', 'tests', 'extensions', 'debug', 'tasks', 'Uri', 'EventEmitter', 'Disposable', 'MarkdownString',
       'ThemeColor', 'ThemeIcon', 'StatusBarAlignment', 'ProgressLocation', 'QuickPickItemKind', 'CodeLens', 'Range', 'Position', 'Location',
-      'CancellationTokenSource', 'TestRunProfileKind', 'TestMessage', 'TestTag', 'TestRunRequest'].map((name) => [name, any()])),
+      'CancellationTokenSource', 'TestRunProfileKind', 'TestMessage', 'TestTag', 'TestRunRequest', 'DebugAdapterInlineImplementation',
+      'FileSystemError', 'ProcessExecution', 'Task', 'TaskScope', 'WorkspaceEdit'].map((name) => [name, any()])),
     __context: (extensionPath: string) => ({
       subscriptions: [],
       workspaceState: memento,

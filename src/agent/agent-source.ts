@@ -8,3 +8,11 @@ export function agentSource(): string {
   source ??= readFileSync(path.join(__dirname, 'agent.py'), 'utf8');
   return source;
 }
+
+let hookSource: string | undefined;
+
+/** The debug runs' sitecustomize (see debugpy_hook.py); it ships next to the agent. */
+export function debugHookSource(): string {
+  hookSource ??= readFileSync(path.join(__dirname, 'debugpy_hook.py'), 'utf8');
+  return hookSource;
+}

@@ -481,6 +481,60 @@ def step_module(step):
     return True
 
 
+def step_help(step):
+    """What the Odoo program says of itself: `--version` and `--help`, run as the server would
+    run (its user, directory, environment), each with a deadline. Neither starts a server."""
+    import subprocess
+    uid, gid, env = step['uid'], step['gid'], step['env']
+
+    def become():
+        if os.getuid() == 0 and (uid, gid) != (0, 0):
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+    answer = {'t': 'help'}
+    try:
+        argv = list(step['argv'])
+        argv[0] = resolve_program(argv[0], env, step['cwd'])
+        for key, flag in (('version', '--version'), ('help', '--help')):
+            done = subprocess.run(
+                [fs_encode(a) for a in argv + [flag]],
+                env=dict(tuple(fs_encode(e).split(b'=', 1)) for e in env if '=' in e), cwd=fs_encode(step['cwd']),
+                preexec_fn=become, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                timeout=60)
+            if done.returncode == 0:
+                answer[key] = done.stdout.decode('utf-8', 'replace')
+    except (OSError, subprocess.SubprocessError) as error:
+        answer['message'] = str(error)
+    emit(answer)
+    return True
+
+
+DEBUG_HOOK_DIR = MEMORY_DIR + '/debug'
+
+
+def step_debug_hook(step):
+    """Writes the debug runs' sitecustomize (the engine sends its source) into a folder of ours,
+    readable by every user: the server's user imports it from PYTHONPATH."""
+    try:
+        for folder in (MEMORY_DIR, DEBUG_HOOK_DIR):
+            if not os.path.isdir(folder):
+                os.makedirs(folder, 0o755)
+            os.chmod(folder, 0o755)
+        path = DEBUG_HOOK_DIR + '/sitecustomize.py'
+        temp = path + '.tmp'
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(step['source'].encode('utf-8'))
+        os.chmod(temp, 0o644)
+        os.rename(temp, path)
+    except (IOError, OSError) as error:
+        emit({'t': 'debug-hook', 'message': 'cannot write %s: %s' % (DEBUG_HOOK_DIR, error)})
+        return True
+    emit({'t': 'debug-hook', 'dir': DEBUG_HOOK_DIR})
+    return True
+
+
 def step_stop(step):
     pid, start_time = step['pid'], step['startTime']
     remember(step.get('remember'))
@@ -1440,7 +1494,8 @@ def step_state(step):
 
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
-STEPS.update({'held': step_held, 'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module})
+STEPS.update({'held': step_held, 'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module,
+              'help': step_help, 'debug-hook': step_debug_hook})
 
 
 def watch_children():

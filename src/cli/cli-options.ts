@@ -38,6 +38,8 @@ export interface CliOptions {
   readonly debug?: boolean;
   /** `--debug-port N`: where debugpy listens on the container's loopback (default 5678). */
   readonly debugPort?: number;
+  /** `--debug-wait S`: how long a debug run that ends by itself waits for a debugger, in ms. */
+  readonly debugWaitMs?: number;
   /** The Odoo args after `--`; undefined when there was no `--`. */
   readonly odooArgs?: readonly string[];
 }
@@ -56,6 +58,9 @@ Commands:
                          entrypoint's database options are kept unless ARGS set them).
                          --debug runs it under the container's debugpy, listening on the
                          container's loopback only, with --workers 0; --no-debug without it.
+                         Args that end by themselves (tests, --stop-after-init) or do
+                         one-shot work (-u, -i) run beside the server under debugpy, and
+                         wait for a debugger (odoo-dev debug-adapter) before they start.
   run -- ARGS...         Run Odoo once with ARGS beside the running server (an update, a test
                          run, an export: --stop-after-init is added unless ARGS end by
                          themselves), report how it ended, then reload the server when
@@ -99,6 +104,8 @@ Options:
   --pid PID              Which server, when the container runs several.
   --debug-port PORT      restart --debug, debug-adapter: debugpy's port on the container's
                          loopback (default 5678; debug-adapter: the one the server listens on).
+  --debug-wait SECONDS   restart --debug of args that end by themselves or do one-shot work:
+                         how long the run waits for a debugger before it ends (default 120).
   --db NAME              test, update: the database (default: the server's -d).
   -v, --verbose          Also print how the container was found and what the engine does, on stderr.
   --json                 Print the result as JSON on stdout (one object per line with --watch).
@@ -175,6 +182,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         break;
       case '--debug-port':
         options.debugPort = port(flag, value());
+        break;
+      case '--debug-wait':
+        options.debugWaitMs = seconds(flag, value());
         break;
       case '--kill-after-timeout':
         noValue();
@@ -263,6 +273,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   }
   if (options.debugPort !== undefined && !options.debug && command !== 'debug-adapter') {
     throw new UsageError('--debug-port goes with restart --debug, start --debug and debug-adapter.');
+  }
+  if (options.debugWaitMs !== undefined && !options.debug) {
+    throw new UsageError('--debug-wait goes with restart --debug and start --debug.');
   }
   checkTestOptions(command, options);
   if (odooArgs && command !== 'restart' && command !== 'start' && command !== 'run') {

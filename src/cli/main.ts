@@ -1,7 +1,7 @@
-import { defaultDebugPort } from '../core/debug-launch';
+import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { maskArgv } from '../core/secrets';
-import { openDocker } from '../docker/docker-access';
+import { openDocker, type DockerAccess } from '../docker/docker-access';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
@@ -85,12 +85,12 @@ async function run(options: CliOptions): Promise<number> {
   const request = {
     ...(options.odooArgs ? { args: options.odooArgs } : {}),
     ...(options.pid !== undefined ? { pid: options.pid } : {}),
-    ...(options.debug !== undefined ? { debug: options.debug && { port: options.debugPort ?? defaultDebugPort } } : {}),
+    ...(options.debug !== undefined ? { debug: options.debug && debugRequest(options) } : {}),
   };
   switch (options.command) {
     case 'status':
       if (options.watch) {
-        return watch(engine, options.json, log);
+        return watch(engine, docker, options.json, log);
       }
       return printStatus(await engine.status(), options.json);
     case 'restart':
@@ -154,7 +154,16 @@ function printOutcome(outcome: RestartOutcome, json: boolean): number {
   return 0;
 }
 
-function watch(engine: OdooEngine, json: boolean, log: (line: string) => void): Promise<number> {
+/** How long `status --watch` may take to end after TERM or Ctrl-C before it exits regardless. */
+const watchEndMs = 3000;
+
+/**
+ * Reports each change until TERM or Ctrl-C. Then it ends the watcher and the connection to
+ * Docker (over ssh:// a channel still open would keep the process alive), and exits once
+ * nothing is left; what still holds it after watchEndMs (a request to an engine that no longer
+ * answers) does not stop the exit.
+ */
+function watch(engine: OdooEngine, docker: DockerAccess, json: boolean, log: (line: string) => void): Promise<number> {
   return new Promise((resolve) => {
     const watcher = new OdooWatcher(engine, (state) => {
       const line = json ? JSON.stringify({ time: new Date().toISOString(), ...state }) : `${new Date().toISOString()} ${describe(state)}`;
@@ -162,6 +171,11 @@ function watch(engine: OdooEngine, json: boolean, log: (line: string) => void): 
     }, { pollMs: 1000 }, log);
     const stop = () => {
       watcher.dispose();
+      docker.close();
+      setTimeout(() => {
+        log(`still not ended ${watchEndMs} ms after the signal: exiting`);
+        process.exit(0);
+      }, watchEndMs).unref();
       resolve(0);
     };
     process.once('SIGINT', stop);
@@ -224,3 +238,8 @@ main(process.argv.slice(2)).then((code) => {
   process.stderr.write(`odoo-dev: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exitCode = 1;
 });
+
+function debugRequest(options: CliOptions): DebugRequest {
+  const wait = options.debugWaitMs !== undefined ? { clientWaitS: Math.max(1, Math.round(options.debugWaitMs / 1000)) } : {};
+  return { port: options.debugPort ?? defaultDebugPort, ...wait };
+}

@@ -123,6 +123,10 @@ export type AgentStep =
     }
   /** Whether `python` finds `module`, run as the spec's user, in its directory and environment. */
   | ({ readonly step: 'module'; readonly python: string; readonly module: string } & Omit<ProcessSpec, 'argv'>)
+  /** Runs the Odoo program (`argv`: interpreter and script) with `--version`, then `--help`, as the server runs. */
+  | ({ readonly step: 'help' } & ProcessSpec)
+  /** Writes the debug runs' sitecustomize (`source`) into the agent's folder for it. */
+  | { readonly step: 'debug-hook'; readonly source: string }
   /** A TCP port free on the container's loopback now, for a run beside the server that needs HTTP. */
   | { readonly step: 'free-port' }
   /** Remember a command for a later plain start: the last one that was ready. */
@@ -200,9 +204,13 @@ export type AgentEvent =
   | { readonly t: 'launch-failed'; readonly message: string }
   | { readonly t: 'free-port'; readonly port: number }
   | { readonly t: 'module'; readonly found: boolean; readonly message?: string }
+  /** What each printed, when it ended well; `message` when the program could not be run. */
+  | { readonly t: 'help'; readonly version?: string; readonly help?: string; readonly message?: string }
   | { readonly t: 'ready'; readonly pid: number; readonly port: number; readonly ms: number }
   /** Right after a `ready` with a port: the server's version, when it told it. */
   | { readonly t: 'version'; readonly pid: number; readonly version?: VersionInfo }
+  /** Where the hook is (`dir`, for PYTHONPATH), or why it could not be written. */
+  | { readonly t: 'debug-hook'; readonly dir?: string; readonly message?: string }
   | { readonly t: 'exited'; readonly pid: number; readonly exitCode: number | null; readonly signal: number | null; readonly ms: number }
   | { readonly t: 'not-ready'; readonly pid: number; readonly ms: number; readonly reason: string }
   | { readonly t: 'remembered' }

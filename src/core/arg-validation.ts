@@ -1,5 +1,6 @@
 import { knownSubcommands, parseCommandLine, type ParsedArg, type ParsedCommandLine } from './command-line';
 import { catalogFor, closestWord, knownSeries, longFlagOf, type OdooOption, type OptionCatalog } from './option-catalog';
+import { containerCatalog, type ContainerOptions } from './option-help';
 import { mask } from './secrets';
 
 /** Something wrong with an argv, on the tokens `[start, end)`. */
@@ -44,9 +45,13 @@ export function validateArgs(argv: readonly string[], catalog: OptionCatalog): A
 /**
  * The problems of these args for a series, or, while the series is not known yet, for any
  * series: an error only where every known series refuses the args, a warning where some would
- * accept them. The engine blocks on the errors; the restart input shows both.
+ * accept them. With the container's own option listing, its options decide (`containerCatalog`).
+ * The engine blocks on the errors; the restart input shows both.
  */
-export function validateArgsForSeries(argv: readonly string[], series: string | undefined): ArgProblem[] {
+export function validateArgsForSeries(argv: readonly string[], series: string | undefined, container?: ContainerOptions): ArgProblem[] {
+  if (container) {
+    return validateArgs(argv, containerCatalog(series, container));
+  }
   if (series !== undefined) {
     return validateArgs(argv, catalogFor(series));
   }

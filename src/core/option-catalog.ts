@@ -68,6 +68,10 @@ export interface OdooOption {
   readonly sourceLine?: number;
   /** Added by optparse itself (`--help`, `--version`), present in every series. */
   readonly builtin?: boolean;
+  /** Odoo's own help text, as the container's `odoo --help` lists it. */
+  readonly help?: string;
+  /** Not in the bundled catalog: only the container's `odoo --help` lists it. */
+  readonly fromContainer?: boolean;
 }
 
 /** What a long option written on a command line stands for. */

@@ -1,5 +1,5 @@
 import type { HttpTarget, ProcessInfo, ProcessSpec } from './agent-protocol';
-import { debugPortOf, underDebugger, withoutDebugger, type DebugRequest } from './debug-launch';
+import { debugEnv, debugPortOf, plainEnv, underDebugger, withoutDebugger, type DebugRequest } from './debug-launch';
 import { OdooDevError } from './errors';
 import { envValue, OdooCommandLine } from './odoo-command-line';
 import { writesToContainerLog, type ContainerProcesses, type OdooServer } from './odoo-processes';
@@ -122,14 +122,16 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     // part runs beside it, then a HUP loads its result.
     const addsOneShotToPid1 = isPid1 && !sameAsReexec && next.persistentArgs.length < next.args.length
       && next.withExactArgs(next.persistentArgs).meansSameAs(reexec.args);
-    if (debug && (next.endsByItself || addsOneShotToPid1)) {
-      throw new OdooDevError('invalid-args', 'Restart and Debug runs a server; these args make a run that ends by itself.', {
-        hint: 'Nothing was stopped; drop --stop-after-init and the test or export options, or run them without --debug.',
-      });
-    }
     if (next.endsByItself || addsOneShotToPid1) {
+      // Under the debugger, the run beside waits for a client on its own debugpy: the server's
+      // may hold the port.
+      if (debug && debugPortOf(running) === debug.port) {
+        throw new OdooDevError('invalid-args', `The server already runs under debugpy on port ${debug.port}, so a run beside it cannot listen there.`, {
+          hint: 'Nothing was stopped; give the run another debug port (--debug-port), or restart the server without the debugger first.',
+        });
+      }
       const reload = changesModules(next) ? reloadPlan() : undefined;
-      return { kind: 'run-beside', server, run: next, spec: readSpec(info), reload };
+      return { kind: 'run-beside', server, run: next, spec: withDebugEnv(readSpec(info), next, debug), reload };
     }
   }
   if (isPid1) {
@@ -149,7 +151,15 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
   if (sameAsReexec && canHup) {
     return hup;
   }
-  return { kind: 'in-place', server, launch: launchOf(next, readSpec(info)) };
+  return { kind: 'in-place', server, launch: launchOf(next, withDebugEnv(readSpec(info), next, debug)) };
+}
+
+/** The environment a launch gets: the debug run's, or without it once debugging is dropped. */
+function withDebugEnv(spec: ProcessSpec, command: OdooCommandLine, debug: DebugRequest | false | undefined): ProcessSpec {
+  if (debug) {
+    return { ...spec, env: debugEnv(spec.env, command, debug) };
+  }
+  return debug === false ? { ...spec, env: plainEnv(spec.env) } : spec;
 }
 
 /** The spec of a server whose environment and directory must be known to run its like. */
@@ -202,9 +212,11 @@ function startLaunch(args: readonly string[] | undefined, context: PlanContext, 
   if (remembered) {
     const command = OdooCommandLine.read(remembered.argv, series)
       ?? OdooCommandLine.compose(remembered.argv.slice(0, 1), remembered.argv.slice(1), series);
-    return launchOf(wrapped(args === undefined ? command : command.withArgs(args)), remembered);
+    const next = wrapped(args === undefined ? command : command.withArgs(args));
+    return launchOf(next, withDebugEnv(remembered, next, debug));
   }
-  return launchOf(wrapped(OdooCommandLine.compose(defaults.argv, args ?? [], series)), defaults);
+  const next = wrapped(OdooCommandLine.compose(defaults.argv, args ?? [], series));
+  return launchOf(next, withDebugEnv(defaults, next, debug));
 }
 
 /** The launch of a command line with the environment, directory and user of `base`. */

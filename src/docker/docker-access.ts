@@ -3,7 +3,7 @@
 // for loading dockerode and ssh2.
 import type { ContainerHints } from '../core/container-choice';
 import { listRunningContainers, type ContainerListing } from './container-list';
-import { createDockerClient, dockerEndpointFromEnvironment } from './docker-client';
+import { closeDockerClient, createDockerClient, dockerEndpointFromEnvironment } from './docker-client';
 import { findOdooContainer, type FoundContainer } from './find-container';
 import { planKeeperRecreate, recreateWithKeeper, type KeeperRecreatePlan, type RecreateOptions, type RecreateResult } from './recreate-container';
 
@@ -25,6 +25,8 @@ export interface DockerAccess {
   planKeeperRecreate(id: string, context?: { isWindowContainer?: boolean }): Promise<KeeperRecreatePlan>;
   /** Recreates it as planned; on failure the old container runs again under its name. */
   recreateWithKeeper(plan: KeeperRecreatePlan, options: RecreateOptions): Promise<RecreateResult>;
+  /** Ends the connection to the engine that it keeps open (over `ssh://`); what is in flight fails. */
+  close(): void;
 }
 
 /** The Docker engine of `dockerHost`, else DOCKER_HOST, the current context, the default socket. */
@@ -39,5 +41,6 @@ export function openDocker(dockerHost: string | undefined, env: NodeJS.ProcessEn
     listRunning: () => listRunningContainers(docker, where),
     planKeeperRecreate: (id, context) => planKeeperRecreate(docker, where, id, context),
     recreateWithKeeper: (plan, options) => recreateWithKeeper(docker, where, plan, options),
+    close: () => closeDockerClient(docker),
   };
 }

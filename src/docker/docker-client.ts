@@ -44,6 +44,17 @@ export function dockerEndpointFromEnvironment(setting?: string, env: NodeJS.Proc
   });
 }
 
+/** How to end the connections of a client that keeps one open (the ssh connection of `ssh://`). */
+const closers = new WeakMap<Dockerode, () => void>();
+
+/**
+ * Ends what a client of createDockerClient keeps open, requests in flight included: over
+ * `ssh://` its ssh connection. Other clients open a connection per request and keep none.
+ */
+export function closeDockerClient(docker: Dockerode): void {
+  closers.get(docker)?.();
+}
+
 /**
  * A dockerode client for an endpoint; TLS material is read here, once. Over `ssh://` the
  * requests go through our own agent (see `SshDockerAgent`): dockerode's would open one ssh
@@ -56,8 +67,11 @@ export function createDockerClient(endpoint: DockerEndpoint, env: NodeJS.Process
   if (endpoint.protocol === 'ssh') {
     const target = sshTargetOf(endpoint, { env, home: env.HOME || os.homedir(), localUser: os.userInfo().username, readFile: readText });
     // dockerode hands `agent` to docker-modem, which gives it to each request; its types omit it.
-    const options = { protocol: 'http', host: 'docker', port: 80, agent: new SshDockerAgent(target) } as Dockerode.DockerOptions;
-    return new Dockerode(options);
+    const agent = new SshDockerAgent(target);
+    const options = { protocol: 'http', host: 'docker', port: 80, agent } as Dockerode.DockerOptions;
+    const docker = new Dockerode(options);
+    closers.set(docker, () => agent.destroy());
+    return docker;
   }
   const options: Dockerode.DockerOptions = {
     host: endpoint.host,

@@ -4,6 +4,7 @@ import type { AgentEvent, AgentStep, Snapshot } from '../core/agent-protocol';
 import { OdooDevError } from '../core/errors';
 import type { ContainerCommandFacts } from '../core/restartable-keeper';
 import { agentSource } from '../agent/agent-source';
+import { tarFolder } from './tar-folder';
 import { AsyncQueue } from '../core/async-queue';
 import type {
   AgentOptions,
@@ -43,6 +44,7 @@ export class DockerOdooContainer implements OdooContainer {
       id: info.Id,
       name: info.Name.replace(/^\//, ''),
       image: info.Config.Image,
+      imageId: info.Image,
       running: info.State.Running,
       state: info.State.Status,
       user: info.Config.User ?? '',
@@ -102,6 +104,13 @@ export class DockerOdooContainer implements OdooContainer {
     }));
     const stream = (await this.call(what, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
     return new DockerRelayChannel(stream);
+  }
+
+  async putFolder(hostDir: string, containerDir: string): Promise<void> {
+    const [root = '', ...rest] = containerDir.split('/').filter(Boolean);
+    // Docker extracts into a folder that exists: the first one of the path, `/tmp`.
+    const archive = tarFolder(hostDir, rest.join('/'));
+    await this.call(`Copying ${hostDir} into container ${this.name}`, () => this.container.putArchive(archive, { path: `/${root}` }));
   }
 
   async start(): Promise<void> {

@@ -75,6 +75,8 @@ export function sshTargetOf(endpoint: DockerEndpoint, inputs: SshInputs): SshTar
  */
 export class SshDockerAgent extends http.Agent {
   private connection: Promise<Client> | undefined;
+  /** The client of `connection`, also while it is still being opened. */
+  private client: Client | undefined;
   private readonly open = new Set<Duplex>();
   private opening = 0;
   private socket: { ref(): void; unref(): void } | undefined;
@@ -88,10 +90,21 @@ export class SshDockerAgent extends http.Agent {
     return undefined;
   }
 
+  /**
+   * Ends the ssh connection now, also one still being opened; its channels end with it. The
+   * process need not wait for the other side to answer the goodbye (a host that went away never
+   * does). A later request opens a new connection.
+   */
   override destroy(): void {
     super.destroy();
-    void this.connection?.then((client) => client.end(), () => undefined);
+    const { client } = this;
+    this.client = undefined;
     this.connection = undefined;
+    this.socket = undefined;
+    if (client) {
+      client.end();
+      socketOf(client)?.unref();
+    }
   }
 
   private async channel(): Promise<Duplex> {
@@ -165,9 +178,11 @@ export class SshDockerAgent extends http.Agent {
     };
     const connected = new Promise<Client>((resolve, reject) => {
       client.once('ready', () => {
-        const sock = (client as unknown as { _sock?: { ref(): void; unref(): void; setKeepAlive?(enable: boolean, delay: number): void } })._sock;
+        const sock = socketOf(client);
         sock?.setKeepAlive?.(true, 5000);
-        this.socket = sock;
+        if (this.client === client) {
+          this.socket = sock;
+        }
         resolve(client);
       });
       client.once('error', (error: Error & { level?: string }) => reject(sshError(target, error, verdict)));
@@ -175,6 +190,7 @@ export class SshDockerAgent extends http.Agent {
     const forget = (error?: Error) => {
       if (this.connection === connected) {
         this.connection = undefined;
+        this.client = undefined;
         this.socket = undefined;
       }
       // Channels of a broken connection end without a word; say why, once, on each.
@@ -193,9 +209,15 @@ export class SshDockerAgent extends http.Agent {
     };
     client.on('error', forget);
     client.on('close', () => forget());
+    this.client = client;
     client.connect(config);
     return connected;
   }
+}
+
+/** The TCP socket under an ssh2 client, which ssh2 does not expose. */
+function socketOf(client: Client): { ref(): void; unref(): void; setKeepAlive?(enable: boolean, delay: number): void } | undefined {
+  return (client as unknown as { _sock?: { ref(): void; unref(): void; setKeepAlive?(enable: boolean, delay: number): void } })._sock;
 }
 
 /** The agent first, then each private key that parses without a passphrase. */

@@ -22,10 +22,16 @@ export const defaultEngineSettings: EngineSettings = {
 
 /** A step of a running restart, for progress lines and notifications. */
 export interface EngineProgress {
+<<<<<<< HEAD
   readonly step: 'plan' | 'overlap' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug';
+=======
+  readonly step: 'plan' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug' | 'debug-wait';
+>>>>>>> main
   readonly message: string;
   /** The server the step is about, where there is one. */
   readonly pid?: number;
+  /** `debug-wait`: the port of the container's loopback where the run's debugpy waits for a client. */
+  readonly debugPort?: number;
 }
 
 export type Progress = (progress: EngineProgress) => void;

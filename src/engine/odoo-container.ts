@@ -28,6 +28,11 @@ export interface OdooContainer {
    * nothing is published; waits up to `waitMs` for something to listen there.
    */
   openRelay?(port: number, options: { readonly waitMs: number }): Promise<RelayChannel>;
+  /**
+   * Copies a host folder into the container as `containerDir` (an absolute path under /tmp,
+   * parents created), root-owned and readable by every user.
+   */
+  putFolder?(hostDir: string, containerDir: string): Promise<void>;
 }
 
 /** Bytes both ways to a port inside the container; `ended` says why it ended, when it failed. */
@@ -53,6 +58,8 @@ export interface ContainerFacts {
   readonly id: string;
   readonly name: string;
   readonly image: string;
+  /** The image's own id (`sha256:...`), which stays when its name is given to a new build. */
+  readonly imageId?: string;
   readonly running: boolean;
   /** Docker's state word: `running`, `exited`, `paused`, ... */
   readonly state: string;

@@ -1,9 +1,12 @@
 import type { AgentEvent, AgentStep, LaunchStep, ProcessSpec, StopStep, VersionInfo } from '../core/agent-protocol';
-import { validateArgsForSeries } from '../core/arg-validation';
-import { debugHost, debugPortOf, scriptsToResolve } from '../core/debug-launch';
+import { validateArgsForSeries, type ArgProblem } from '../core/arg-validation';
+import { debugHookSource } from '../agent/agent-source';
+import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
+import { debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { socketPlan } from '../core/held-socket';
 import { OdooCommandLine } from '../core/odoo-command-line';
+import { containerOptionsOf, type ContainerOptions } from '../core/option-help';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
 import { RestartQueue } from '../core/restart-queue';
 import {
@@ -30,6 +33,7 @@ import type { RunWatch } from './run-watch';
 import { readStatus, type OdooStatus } from './odoo-status';
 import { registryWatchFor, runToEnd, settle, type Starting } from './readiness';
 import { openRun, type RunContext } from './run-context';
+import { helpSpecFor, readSelfDescription } from './self-description';
 
 export type { OdooStatus } from './odoo-status';
 export { defaultEngineSettings } from './engine-types';
@@ -48,6 +52,9 @@ type Operation =
 export class OdooEngine {
   private readonly queue: RestartQueue<Operation, RestartOutcome>;
   private readonly listeners = new Set<(activity: EngineActivity) => void>();
+  private containerOptions: ContainerOptions | undefined;
+  /** Images whose Odoo listed no options for `--help`: not asked again. */
+  private readonly noListing = new Set<string>();
 
   constructor(
     readonly container: OdooContainer,
@@ -55,6 +62,21 @@ export class OdooEngine {
     private readonly log: (line: string) => void = () => undefined,
   ) {
     this.queue = new RestartQueue((operation) => this.reported(operation), log);
+  }
+
+  /**
+   * The options the container's own Odoo lists (`odoo --help`), read elsewhere and kept per
+   * image: new args are checked by them while the container runs that image.
+   */
+  useContainerOptions(options: ContainerOptions | undefined): void {
+    if (options || !this.containerOptions) {
+      this.containerOptions = options;
+    }
+  }
+
+  /** The container's own option list, given or read by a restart whose args needed it. */
+  get knownContainerOptions(): ContainerOptions | undefined {
+    return this.containerOptions;
   }
 
   /** A restart, start or stop is under way. */
@@ -139,6 +161,37 @@ export class OdooEngine {
     }
   }
 
+  /**
+   * Checks new args before anything stops. Args the bundled catalog refuses get a second look
+   * by the container's own option list (an option a patched Odoo or an addon adds): read from
+   * the program's `--help` through the agent already open, once per image, so that args the
+   * catalog accepts never wait for it.
+   */
+  private async checkArgs(run: RunContext, server: OdooServer | undefined, args: readonly string[]): Promise<void> {
+    const { imageId } = run.facts;
+    let known = this.containerOptions && this.containerOptions.imageId === imageId ? this.containerOptions : undefined;
+    let problems = argErrors(args, run.series, known);
+    if (problems.length && !known && imageId !== undefined && !this.noListing.has(imageId)) {
+      const spec = helpSpecFor(server, run.agent.snapshot.remembered, run.facts.env);
+      const said = spec ? await readSelfDescription(run.agent, spec) : undefined;
+      known = said && containerOptionsOf(imageId, said);
+      if (known) {
+        this.containerOptions = known;
+        this.log(`read ${known.options.length} options from odoo --help${known.version ? ` (${known.version})` : ''}`);
+        problems = argErrors(args, run.series, known);
+      } else {
+        this.noListing.add(imageId);
+      }
+    }
+    if (problems.length) {
+      const series = run.series;
+      throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
+        hint: 'Nothing was stopped; fix the args and try again.',
+        details: { problems },
+      });
+    }
+  }
+
   private async runStop(run: RunContext, server: OdooServer | undefined): Promise<RestartOutcome> {
     if (!server) {
       return { plan: 'stopped', pid: 0, argv: [], totalMs: 0 };
@@ -161,21 +214,33 @@ export class OdooEngine {
       });
     }
     if (request.args) {
-      validate(request.args, run.series);
+      await this.checkArgs(run, server, request.args);
     }
-    const plan = planRestart(request, {
+    const context = {
       processes: run.processes,
       ...(run.series !== undefined ? { series: run.series } : {}),
       ...(run.agent.snapshot.remembered ? { remembered: run.agent.snapshot.remembered } : {}),
       defaults: this.startDefaults(run),
-    });
+    };
+    let plan = planRestart(request, context);
     await checkAddonsPaths(run, plan);
     const described = describePlan(plan, watch?.reload === false);
     run.progress({ step: 'plan', message: described });
     this.log(`plan: ${described}`);
-    if (request.debug && plan.kind !== 'hup' && plan.kind !== 'run-beside') {
-      await checkDebugpy(run, plan.launch.spec);
-      run.progress({ step: 'debug', message: debugNotice(request.debug.port) });
+    let debugged = debuggedLaunch(plan);
+    if (debugged) {
+      await writeDebugHook(run);
+      const { debug } = request;
+      if (debug) {
+        if (debug.copyFrom) {
+          // The run's PYTHONPATH gets the copy: the plan is made again with it.
+          const pythonPaths = [await copyDebugpy(run, debug.copyFrom)];
+          plan = planRestart({ ...request, debug: { port: debug.port, ...(debug.clientWaitS !== undefined ? { clientWaitS: debug.clientWaitS } : {}), pythonPaths } }, context);
+          debugged = debuggedLaunch(plan) ?? debugged;
+        }
+        await checkDebugpy(run, debugged.spec);
+        run.progress({ step: 'debug', message: debugNotice(debugged.command, debug) });
+      }
     }
     switch (plan.kind) {
       case 'hup':
@@ -214,6 +279,7 @@ export class OdooEngine {
     const { pid, at } = launched;
     run.progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
     const { command } = launch;
+    reportDebugWait(run, command, pid);
     const endsByItself = command.endsByItself;
     const lastWorking = previous ?? run.agent.snapshot.remembered;
     const starting: Starting = {
@@ -331,6 +397,7 @@ export class OdooEngine {
     }
     const { pid, at } = launched;
     run.progress({ step: 'run-started', message: `Running once beside the server (PID ${pid})`, pid });
+    reportDebugWait(run, plan.run, pid);
     const untouched = plan.reload
       ? `The server (PID ${server}) was not reloaded and still runs as before.`
       : `The server (PID ${server}) was not touched.`;
@@ -456,32 +523,75 @@ interface StopWho { readonly name: string; readonly Name: string }
 const ODOO: StopWho = { name: 'Odoo', Name: 'Odoo' };
 const PREVIOUS: StopWho = { name: 'the previous server', Name: 'The previous server' };
 
-/** Args are checked before anything stops, by the series' rules or what every series refuses. */
-function validate(args: readonly string[], series: string | undefined): void {
-  const problems = validateArgsForSeries(args, series).filter((p) => p.severity === 'error');
-  if (problems.length) {
-    throw new OdooDevError('invalid-args', `The new args are not valid for Odoo${series ? ` ${series}` : ''}: ${problems.map((p) => p.message).join(' ')}`, {
-      hint: 'Nothing was stopped; fix the args and try again.',
-      details: { problems },
-    });
-  }
+/** The errors of new args: by the container's own option list when known, else by the series' rules, else by what every series refuses. */
+function argErrors(args: readonly string[], series: string | undefined, container?: ContainerOptions): ArgProblem[] {
+  return validateArgsForSeries(args, series, container).filter((p) => p.severity === 'error');
 }
 
-/** Odoo's own interpreter must find debugpy, or nothing is stopped. */
+/**
+ * Odoo's own interpreter must find debugpy (its own, or a copy of ours on the run's
+ * PYTHONPATH), or nothing is stopped.
+ */
 async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
   const python = spec.argv[0] ?? 'python3';
   const { env, cwd, uid, gid } = spec;
   const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
   if (!answer.found) {
-    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), then restart with --debug again.`, {
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), or copy one in for the debug run (--debugpy-from DIR, or the Python Debugger extension's in VS Code), then restart with --debug again.`, {
       hint: 'Install debugpy in the container, then Restart and Debug again.',
+      details: { missing: 'debugpy' },
     });
   }
 }
 
+/** Copies a host debugpy into a folder of ours in the container; returns the folder for PYTHONPATH. */
+async function copyDebugpy(run: RunContext, source: DebugpySource): Promise<string> {
+  const dir = debugpyCopyDir(source.version);
+  if (!run.container.putFolder) {
+    throw new OdooDevError('launch-failed', `Container ${run.facts.name} cannot take a copy of debugpy through this engine, so nothing was stopped.`, {
+      hint: 'Install debugpy in the container, then Restart and Debug again.',
+    });
+  }
+  run.progress({ step: 'debug', message: `Copying debugpy ${source.version} into ${dir} in the container, for debug runs only` });
+  await run.container.putFolder(source.hostDir, `${dir}/debugpy`);
+  return dir;
+}
+
+/** The launch of a plan that runs under debugpy: what to check and prepare before it. */
+function debuggedLaunch(plan: RestartPlan): { command: OdooCommandLine; spec: ProcessSpec } | undefined {
+  if (plan.kind === 'hup') {
+    return undefined;
+  }
+  const launch = plan.kind === 'run-beside' ? { command: plan.run, spec: { ...plan.spec, argv: plan.run.argv } } : plan.launch;
+  return debugPortOf(launch.command) !== undefined ? launch : undefined;
+}
+
+/**
+ * The hook that brings debugpy back after Odoo re-executes itself and bounds a run's wait for
+ * a client; without it the run still works, and a re-exec ends the session, as it would anyway.
+ */
+async function writeDebugHook(run: RunContext): Promise<void> {
+  const answer = await run.agent.step({ step: 'debug-hook', source: debugHookSource() }, ['debug-hook']);
+  if (answer.message) {
+    run.log(`The debug hook could not be written (${answer.message}): a HUP or --dev=reload will end the debug session, and a run waiting for a debugger waits for ever.`);
+  }
+}
+
 /** What a debug run changes, said before anything stops. */
-function debugNotice(port: number): string {
-  return `Running Odoo under debugpy on ${debugHost}:${port} inside the container, with --workers 0 (breakpoints need the threaded server)`;
+function debugNotice(command: OdooCommandLine, debug: DebugRequest): string {
+  const where = `under debugpy on ${debugHost}:${debug.port} inside the container`;
+  if (waitsForClient(withoutDebugger(command))) {
+    return `Running Odoo ${where}; it waits up to ${debug.clientWaitS ?? defaultClientWaitS} s for a debugger before it starts`;
+  }
+  return `Running Odoo ${where}, with --workers 0 (breakpoints need the threaded server)`;
+}
+
+/** A run that waits for its debugger: say where to attach, for the editor and the terminal. */
+function reportDebugWait(run: RunContext, command: OdooCommandLine, pid: number): void {
+  const port = debugPortOf(command);
+  if (port !== undefined && waitsForClient(withoutDebugger(command))) {
+    run.progress({ step: 'debug-wait', message: `Odoo (PID ${pid}) waits for a debugger on ${debugHost}:${port} in the container: attach with odoo-dev debug-adapter, or Odoo: Restart and Debug`, pid, debugPort: port });
+  }
 }
 
 function databaseOf(launch: Launch): { database?: string } {

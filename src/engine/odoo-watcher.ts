@@ -67,6 +67,11 @@ export class OdooWatcher implements Disposable {
     this.schedule();
   }
 
+  /**
+   * Ends the watch. A check still waiting for its answer ends without a word: nothing after
+   * this asks the container again or opens a subscription (which would keep a connection, and
+   * with it `odoo-dev status --watch`, alive).
+   */
   dispose(): void {
     this.disposed = true;
     this.activity?.dispose();
@@ -76,6 +81,9 @@ export class OdooWatcher implements Disposable {
 
   /** Asks the container again (one exec); used after a change and by a user's refresh. */
   refresh(): Promise<void> {
+    if (this.disposed) {
+      return Promise.resolve();
+    }
     this.refreshing ??= this.doRefresh().finally(() => { this.refreshing = undefined; });
     return this.refreshing;
   }
@@ -140,6 +148,9 @@ export class OdooWatcher implements Disposable {
   }
 
   private subscribe(): void {
+    if (this.disposed) {
+      return;
+    }
     this.events?.dispose();
     this.events = this.container.events((event) => {
       switch (event.action) {
@@ -171,6 +182,9 @@ export class OdooWatcher implements Disposable {
       return;
     }
     const state = this.state;
+    if (state?.kind === 'container-stopped') {
+      this.log('checking whether the stopped container runs again');
+    }
     if (state?.kind === 'container-gone' || (state?.kind === 'container-stopped' && !(await this.isRunning()))) {
       return;
     }

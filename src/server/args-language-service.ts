@@ -13,6 +13,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseArgsDocument, type ArgsDocument } from '../core/args-document';
 import { catalogFor, type OptionCatalog } from '../core/option-catalog';
+import { containerCatalog, type ContainerOptions, type HelpOption } from '../core/option-help';
 import { diagnosticsOf, quickFixesOf } from './args-diagnostics';
 import { completionsAt, noModules, type ModuleSource } from './args-completion';
 import { hoverAt } from './args-hover';
@@ -37,7 +38,11 @@ export const triggerCharacters = ['-', '=', ','];
  * the entry then starts the document manager and the connection.
  */
 export class ArgsLanguageService {
-  private catalog: OptionCatalog = catalogFor();
+  /** The series the extension asked for; undefined until it says. */
+  private askedSeries: string | undefined;
+  /** The container's own option list, once the extension has sent it. */
+  private containerOptions: ContainerOptions | undefined;
+  private listedText: string | undefined;
   /** The container's modules and databases, once the extension has sent them. */
   private offered: SetServerOfferParams = {};
 
@@ -72,10 +77,15 @@ export class ArgsLanguageService {
     return this.catalog.series;
   }
 
+  /** The series' bundled options, with the container's own list laid over them when it is known. */
+  private get catalog(): OptionCatalog {
+    return this.containerOptions ? containerCatalog(this.askedSeries, this.containerOptions) : catalogFor(this.askedSeries);
+  }
+
   private initialize(params: InitializeParams): InitializeResult {
     const options = params.initializationOptions as ArgsInitializationOptions | undefined;
     if (typeof options?.series === 'string') {
-      this.catalog = catalogFor(options.series);
+      this.askedSeries = options.series;
     }
     return {
       capabilities: {
@@ -92,7 +102,7 @@ export class ArgsLanguageService {
     if (typeof series !== 'string') {
       return;
     }
-    this.catalog = catalogFor(series);
+    this.askedSeries = series;
     this.connection.console.info(`Checking args for Odoo ${this.catalog.series} (asked for ${series}).`);
     for (const document of this.documents.all()) {
       this.publishDiagnostics(document);
@@ -103,6 +113,15 @@ export class ArgsLanguageService {
     const modules = Array.isArray(params?.modules) ? params.modules.filter((m): m is OfferedModule => typeof m?.name === 'string') : undefined;
     const databases = Array.isArray(params?.databases) ? params.databases.filter((d): d is string => typeof d === 'string') : undefined;
     this.offered = { ...(modules ? { modules } : {}), ...(databases ? { databases } : {}) };
+    const listed = params?.options;
+    if (listed === undefined) {
+      this.containerOptions = undefined;
+      this.listedText = undefined;
+    } else if (Array.isArray(listed.options) && JSON.stringify(listed) !== this.listedText) {
+      // Kept as one object while the list is the same, so that its merged catalog is built once.
+      this.listedText = JSON.stringify(listed);
+      this.containerOptions = { imageId: '', ...(typeof listed.version === 'string' ? { version: listed.version } : {}), options: listed.options.filter(isHelpOption) };
+    }
     for (const document of this.documents.all()) {
       this.publishDiagnostics(document);
     }
@@ -131,4 +150,10 @@ export class ArgsLanguageService {
     const diagnostics = diagnosticsOf(parseArgsDocument(document.getText()), this.catalog, this.offer());
     void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   }
+}
+
+function isHelpOption(value: unknown): value is HelpOption {
+  const option = value as HelpOption | undefined;
+  return Array.isArray(option?.flags) && option.flags.every((flag) => typeof flag === 'string') && typeof option.takesValue === 'boolean'
+    && typeof option.help === 'string' && typeof option.group === 'string';
 }

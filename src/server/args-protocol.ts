@@ -1,5 +1,6 @@
 // What the extension and the args language server agree on beyond LSP itself. Plain names and
 // types only, so that the extension can import this file without the server's libraries.
+import type { HelpOption } from '../core/option-help';
 
 /** `initializationOptions` of the args language server. */
 export interface ArgsInitializationOptions {
@@ -32,6 +33,11 @@ export interface SetServerOfferParams {
   /** Undefined: not known (nothing is flagged); empty: known to be none. */
   readonly modules?: readonly OfferedModule[];
   readonly databases?: readonly string[];
+  /**
+   * The options the container's own Odoo lists (`odoo --help`), laid over the bundled catalog
+   * of the series, and what its `--version` said. Undefined: not known; the catalog alone counts.
+   */
+  readonly options?: { readonly version?: string; readonly options: readonly HelpOption[] };
 }
 
 /** Every diagnostic of the server has this source. */

@@ -41,6 +41,8 @@ export function optionDocs(option: OdooOption, catalog: OptionCatalog): MarkupCo
     `**${option.flags.join(', ')}** (Odoo ${catalog.series})`,
     '',
     option.summary,
+    ...(option.help && option.help !== option.summary ? ['', `Odoo: ${option.help}`] : []),
+    ...(option.fromContainer ? ['', 'Listed by the container\'s `odoo --help` (an addon or a patch level adds it).'] : []),
     '',
     `Takes: ${typeText(option)}`,
   ];

@@ -262,6 +262,7 @@ class OdooCommands {
       ...lines,
       ...(lastWorking !== undefined ? { lastWorking } : {}),
       ...(this.deps.offer ? { offer: this.deps.offer.offer } : {}),
+      ...(this.deps.offer?.containerOptions ? { containerOptions: this.deps.offer.containerOptions } : {}),
       profiles: await readProfiles(argsFileUri(settings.argsFile)),
       argsFileName: settings.argsFile,
       series,

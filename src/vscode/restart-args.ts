@@ -4,6 +4,7 @@ import { validateArgsForSeries } from '../core/arg-validation';
 import { ArgsSyntaxError, joinArgs, splitArgs } from '../core/argv-text';
 import { offerProblems, type ServerOffer } from '../core/inventory-validation';
 import { catalogFor } from '../core/option-catalog';
+import { containerCatalog, type ContainerOptions } from '../core/option-help';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { mask } from '../core/secrets';
 
@@ -43,9 +44,10 @@ export interface LineProblem {
 /**
  * Splits the line like a shell without expansion and checks it by the language server's rules
  * for the series. With no known series, as in the engine, only what every known series refuses
- * is an error (`validateArgsForSeries`). A value shown masked (`***`) is an error: it would reach Odoo as three stars.
+ * is an error (`validateArgsForSeries`). With the container's own option list, its options count,
+ * as in the engine. A value shown masked (`***`) is an error: it would reach Odoo as three stars.
  */
-export function checkArgsLine(text: string, series?: string, offer: ServerOffer = {}): ArgsCheck {
+export function checkArgsLine(text: string, series?: string, offer: ServerOffer = {}, container?: ContainerOptions): ArgsCheck {
   let argv: string[];
   try {
     argv = splitArgs(text);
@@ -55,7 +57,8 @@ export function checkArgsLine(text: string, series?: string, offer: ServerOffer 
     }
     throw error;
   }
-  const found = [...validateArgsForSeries(argv, series), ...offerProblems(argv, catalogFor(series), offer)]
+  const catalog = container ? containerCatalog(series, container) : catalogFor(series);
+  const found = [...validateArgsForSeries(argv, series, container), ...offerProblems(argv, catalog, offer)]
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const masked = argv.some((word) => word === mask || word.endsWith(`=${mask}`) || /^-s*w\*\*\*$/.test(word))
     ? [`A value shows as ${mask} because it is secret: type the real value, or remove the option (database connection options are kept by themselves).`]

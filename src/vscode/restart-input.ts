@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ArgsProfile } from '../core/args-document';
 import { joinArgs } from '../core/argv-text';
 import type { ServerOffer } from '../core/inventory-validation';
+import type { ContainerOptions } from '../core/option-help';
 import { maskArgv } from '../core/secrets';
 import { checkArgsLine, type ArgsCheck } from './restart-args';
 
@@ -21,6 +22,8 @@ export interface RestartInputOptions {
   readonly lastWorking?: string;
   /** The container's modules and databases: `-u`, `-i` and `-d` are checked against them. */
   readonly offer?: ServerOffer;
+  /** The options the container's own Odoo lists, when it has been asked. */
+  readonly containerOptions?: ContainerOptions;
 }
 
 interface ArgsItem extends vscode.QuickPickItem {
@@ -81,7 +84,7 @@ export function askRestartArgs(options: RestartInputOptions): Promise<{ argv: st
     isTyped: true,
     alwaysShow: true,
   });
-  const check = (line: string) => checkArgsLine(line, options.series, options.offer);
+  const check = (line: string) => checkArgsLine(line, options.series, options.offer, options.containerOptions);
   const problemItems = (result: ArgsCheck): ArgsItem[] => result.problems.map((problem) => ({
     label: problem.fixedLine !== undefined ? '$(lightbulb)' : problem.severity === 'error' ? '$(error)' : '$(warning)',
     description: problem.fixTitle ? `${problem.fixTitle}: ${problem.message}` : problem.message,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServerOffer } from '../core/inventory-validation';
 import { moduleNameOf, readManifestFields } from '../core/manifest-fields';
+import { containerOptionsOf, type ContainerOptions } from '../core/option-help';
 import { readInventory, type ServerInventory } from '../engine/server-inventory';
 import type { OfferedModule, SetServerOfferParams } from '../server/args-protocol';
 import type { OdooConnection } from './odoo-connection';
@@ -14,7 +15,10 @@ const maxManifests = 2000;
  * addons paths and Odoo's own modules, the databases it lists), read through the agent in one
  * exec when a server is first seen running in a container and again after each restart, and
  * the workspace's `__manifest__.py` modules, read from the editor's files and followed as they
- * change. What fails to be read goes to the log; the lists then stay as they were.
+ * change. The first read in a container of an image also asks the server's program for its
+ * `--version` and `--help` (in the same exec, after a restart, never before one): the options it
+ * lists are kept per image and go to the language server, the restart input and the engine.
+ * What fails to be read goes to the log; the lists then stay as they were.
  */
 export class ServerOfferCache implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SetServerOfferParams>();
@@ -22,6 +26,9 @@ export class ServerOfferCache implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private inventory: ServerInventory | undefined;
   private workspace: OfferedModule[] | undefined;
+  /** Per image id: its Odoo's own option list, or null when it gave none. */
+  private readonly optionsByImage = new Map<string, ContainerOptions | null>();
+  private current: ContainerOptions | undefined;
   /** Which server the inventory is of: `container/pid`, and the state it was read in. */
   private readFor: string | undefined;
   private wasRunning = false;
@@ -52,7 +59,17 @@ export class ServerOfferCache implements vscode.Disposable {
     const onlyWorkspace = (this.workspace ?? []).filter((m) => !known.has(m.name));
     const modules = fromContainer || this.workspace ? [...(fromContainer ?? []), ...onlyWorkspace] : undefined;
     const databases = this.inventory?.databases;
-    return { ...(modules ? { modules } : {}), ...(databases ? { databases } : {}) };
+    const listed = this.current;
+    return {
+      ...(modules ? { modules } : {}),
+      ...(databases ? { databases } : {}),
+      ...(listed ? { options: { ...(listed.version ? { version: listed.version } : {}), options: listed.options } } : {}),
+    };
+  }
+
+  /** The option list of the connected container's image, once its Odoo has been asked. */
+  get containerOptions(): ContainerOptions | undefined {
+    return this.current;
   }
 
   /** The names only, for checking a typed line. */
@@ -84,6 +101,9 @@ export class ServerOfferCache implements vscode.Disposable {
     if (!isRunning || !connected) {
       return Promise.resolve();
     }
+    // A new engine for the same container (a reconnect) knows the list too; the engine applies
+    // it only while the container runs the image it was read from.
+    connected.engine.useContainerOptions(this.current);
     const key = `${connected.container.id}/${state.pid}`;
     if (key === this.readFor && !cameBack) {
       return Promise.resolve();
@@ -92,10 +112,26 @@ export class ServerOfferCache implements vscode.Disposable {
     this.reading = (this.reading ?? Promise.resolve()).then(async () => {
       const started = Date.now();
       try {
-        const inventory = await readInventory(connected.container);
+        const { imageId } = await connected.container.facts();
+        const learned = connected.engine.knownContainerOptions;
+        if (imageId !== undefined && learned?.imageId === imageId && !this.optionsByImage.get(imageId)) {
+          // A restart whose args needed the list has read it already.
+          this.optionsByImage.set(imageId, learned);
+        }
+        const readHelp = imageId !== undefined && !this.optionsByImage.has(imageId);
+        const inventory = await readInventory(connected.container, { readHelp });
         if (this.disposed || this.readFor !== key) {
           return;
         }
+        if (readHelp) {
+          const listed = inventory.selfDescription && containerOptionsOf(imageId, inventory.selfDescription);
+          this.optionsByImage.set(imageId, listed ?? null);
+          this.log.info(listed
+            ? `Read ${listed.options.length} options from odoo --help of image ${imageId.slice(0, 19)}${listed.version ? ` (${listed.version})` : ''}.`
+            : `The Odoo of image ${imageId.slice(0, 19)} listed no options for --help; checking args by the bundled catalog.`);
+        }
+        this.current = (imageId !== undefined ? this.optionsByImage.get(imageId) : undefined) ?? undefined;
+        connected.engine.useContainerOptions(this.current);
         this.inventory = inventory;
         this.log.info(`Read ${inventory.modules.length} modules from ${inventory.addonsPaths.length} addons paths${inventory.databases ? ` and ${inventory.databases.length} databases` : ''} in container ${connected.container.name} (${Date.now() - started} ms).`);
         this.changed.fire(this.params);

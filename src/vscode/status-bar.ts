@@ -5,24 +5,19 @@ import { statusBarView, tooltipCommands } from './status-bar-view';
 /** One left item, `odooDev.status`, that shows the state of Odoo and opens the actions. */
 export class OdooStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly ticker: NodeJS.Timeout;
+  private ticker: NodeJS.Timeout | undefined;
   private model: StatusModel | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('odooDev.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Odoo';
     this.item.command = 'odooDev.showActions';
-    // The uptime in the tooltip ages; a redraw a minute costs nothing.
-    this.ticker = setInterval(() => {
-      if (this.model?.runningSince !== undefined) {
-        this.render(this.model);
-      }
-    }, 60_000);
   }
 
   render(model: StatusModel): void {
     this.model = model;
     if (!model.isVisible) {
+      this.tickAtNextMinute(undefined);
       this.item.hide();
       return;
     }
@@ -37,10 +32,29 @@ export class OdooStatusBar implements vscode.Disposable {
     this.item.backgroundColor = view.isError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.accessibilityInformation = { label: `Odoo status: ${view.accessibleLabel}. Activate for the Odoo actions.`, role: 'button' };
     this.item.show();
+    this.tickAtNextMinute(model.runningSince);
+  }
+
+  /**
+   * The uptime in the tooltip counts in minutes: it is redrawn when the next minute of the
+   * server's run begins, and not at all while nothing runs (near-zero idle cost).
+   */
+  private tickAtNextMinute(runningSince: number | undefined): void {
+    clearTimeout(this.ticker);
+    this.ticker = undefined;
+    if (runningSince === undefined) {
+      return;
+    }
+    const intoMinute = Math.max(0, Date.now() - runningSince) % 60_000;
+    this.ticker = setTimeout(() => {
+      if (this.model) {
+        this.render(this.model);
+      }
+    }, 60_000 - intoMinute + 20);
   }
 
   dispose(): void {
-    clearInterval(this.ticker);
+    clearTimeout(this.ticker);
     this.item.dispose();
   }
 }

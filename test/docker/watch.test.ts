@@ -29,6 +29,7 @@ describe('odoo-dev status --watch on Docker', function () {
       // The server came from an exec, which does not come back with the container.
       const back = await watch.waitFor('the state after the start', (w) => watchLines(w).slice(seen).find((l) => l.kind !== 'container-stopped'));
       assert.equal(back.kind, 'stopped', watch.stdout);
+      assert.equal(await watch.terminate(2000), 0, 'TERM ends the watch');
     } finally {
       watch.stop();
       await shape.remove();

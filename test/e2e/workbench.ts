@@ -106,6 +106,8 @@ export interface Workbench {
   readonly workspace: string;
   /** What the extension's output channel ("Odoo Dev Container") holds so far, from its log file. */
   extensionLog(): string;
+  /** What another output channel of the extension holds so far (`Odoo`, the log view), from its file. */
+  channelLog(channel: string): string;
   /** With `extensionTests`: the run's exit code and the extension host's console output. */
   readonly extensionTests?: Promise<{ code: number; output: string }>;
   /** Saves a PNG of the workbench as ARTEFACTS/NAME.png and returns its path. */
@@ -232,6 +234,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       artefacts,
       workspace: dirs.workspace,
       extensionLog: () => readChannelLog(dirs.userData, 'Odoo Dev Container'),
+      channelLog: (channel) => readChannelLog(dirs.userData, channel),
       ...(extensionTests ? { extensionTests } : {}),
       screenshot: async (name) => {
         const file = join(artefacts, `${name}.png`);

@@ -130,12 +130,40 @@ for (const engine of testEngines()) {
         // The server came from an exec, which does not come back with the container.
         const back = await watch.waitFor('the state after the start', (w) => watchLines(w).slice(seen).find((l) => l.kind !== 'container-stopped'), 20_000);
         assert.equal(back.kind, 'stopped', watch.stdout);
+        assert.equal(await watch.terminate(2000), 0);
       } finally {
         watch.stop();
       }
     });
 
     if (engine.name.startsWith('Docker over ssh')) {
+      it('status --watch ends at once on TERM, also while it asks whether the stopped container runs again', async () => {
+        const shape = await start('keeper');
+        const watch = follow(shape, 'status', '--watch', '--json', '--verbose');
+        try {
+          await watch.waitFor('the stopped state', (w) => watchLines(w).find((l) => l.kind === 'stopped'), 30_000);
+          // After a start from outside, the watcher's check of the stopped container (an
+          // inspect) comes before or after the status that the start event asks for: stop and
+          // start until it comes after, and send TERM while it waits for its answer.
+          let asking = false;
+          for (let round = 0; round < 40 && !asking; round++) {
+            const seen = watchLines(watch).length;
+            await shape.container.stop({ t: 1 });
+            await watch.waitFor('the container-stopped state', (w) => watchLines(w).slice(seen).find((l) => l.kind === 'container-stopped'), 5000);
+            const states = watchLines(watch).length;
+            await shape.container.start();
+            // Only a check that began once the container runs again finds it running.
+            const from = watch.stderr.length;
+            asking = await watch.waitFor('the check of the stopped container or the next state', (w) =>
+              w.stderr.slice(from).includes('checking whether the stopped container runs again') ? true : watchLines(w).length > states ? false : undefined, 20_000);
+          }
+          assert.ok(asking, `the check never came after the start:\n${watch.stderr}`);
+          assert.equal(await watch.terminate(2000), 0);
+        } finally {
+          watch.stop();
+        }
+      });
+
       it('finishes a restart whose ssh connection was dropped during the stop; the next status is right', async () => {
         const shape = await start('keeper-exec', { env: { STANDIN_STOP_DELAY: '1' } });
         const before = await onlyOdooMaster(shape.container);

@@ -5,6 +5,8 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseOptionHelp } from '../../src/core/option-help';
+import { STANDIN_PACKAGES, STANDIN_SCRIPT } from '../support/standin-local';
 import {
   CodeActionRequest,
   CompletionRequest,
@@ -407,5 +409,60 @@ describe('args language server told what the container offers (odooDev/setServer
       context: { diagnostics: [] },
     }), 'code actions') as CodeAction[];
     assert.ok(actions.some((action) => action.title === 'Change to -d dev'), JSON.stringify(actions.map((a) => a.title)));
+  });
+});
+
+describe('args language server told the container\'s own options (odooDev/setServerOffer)', function () {
+  this.timeout(60_000);
+  let server: ServerUnderTest;
+  const uri = 'file:///work/container-options.odoo-args';
+  const offer = new NotificationType<object>('odooDev/setServerOffer');
+  const text = '-d dev --queue-channels root:2\n--queue\n';
+  // What the container's Odoo 18 prints for --help, with an option a patched config.py adds.
+  const help = execFileSync('python3', [STANDIN_SCRIPT, '--help'], {
+    env: {
+      ...process.env,
+      PYTHONPATH: STANDIN_PACKAGES,
+      STANDIN_SERIES: '18.0',
+      STANDIN_EXTRA_OPTIONS: JSON.stringify([{ group: 'Queue Job Configuration', flags: ['--queue-channels'], metavar: 'CHANNELS', help: 'Job channels and their capacity, such as root:2' }]),
+    },
+    encoding: 'utf8',
+  });
+
+  before(async () => {
+    ensureBuilt();
+    server = new ServerUnderTest();
+    await server.initialize({ series: '18.0' });
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  const unknownQueue = (diagnostics: readonly Diagnostic[]) => shown(diagnostics).filter(([severity, where]) => severity === error && where.startsWith('0:7-'));
+
+  it('flags an option the bundled catalog lacks while the container\'s list is not known', async () => {
+    const diagnostics = await server.open(uri, text);
+    assert.equal(unknownQueue(diagnostics).length, 1, JSON.stringify(shown(diagnostics)));
+    assert.ok(!labels(await server.completion(uri, 1, 7)).includes('--queue-channels'));
+  });
+
+  it('completes the container\'s option, shows its help, and does not flag it once told the list', async () => {
+    const diagnostics = server.nextDiagnostics(uri);
+    await server.connection.sendNotification(offer, { options: { version: 'Odoo Server 18.0', options: parseOptionHelp(help) } });
+    assert.deepEqual(unknownQueue(await diagnostics), []);
+    const items = await server.completion(uri, 1, 7);
+    assert.ok(labels(items).includes('--queue-channels'), JSON.stringify(labels(items)));
+    const hover = await withDeadline(server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 10 },
+    }), 'hover');
+    assert.match((hover?.contents as MarkupContent).value, /Job channels and their capacity, such as root:2/);
+  });
+
+  it('forgets the list when told an offer without one', async () => {
+    const diagnostics = server.nextDiagnostics(uri);
+    await server.connection.sendNotification(offer, {});
+    assert.equal(unknownQueue(await diagnostics).length, 1);
   });
 });

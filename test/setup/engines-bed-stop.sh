@@ -87,6 +87,16 @@ remove_test_containers "$ENG/podman.sock"
 remove_test_containers "$ENG/dockerd-tls/docker.sock"
 
 stop_pidfile "podman (rootful)" "$ENG/podman.pid" podman
+# Rootless Podman runs the service as a child in its user namespace; the process we started
+# waits for it, but may end on TERM first and leave the child serving. Stop the child first.
+if [ -f "$ENG/podman-rootless.pid" ]; then
+  rootless_pid=$(cat "$ENG/podman-rootless.pid" 2>/dev/null || true)
+  if [ -n "$rootless_pid" ] && running "$rootless_pid" && [ "$(cat "/proc/$rootless_pid/comm" 2>/dev/null || true)" = podman ]; then
+    for pid in $(ps -o pid= --ppid "$rootless_pid" 2>/dev/null || true); do
+      stop_pid "podman (rootless, in its user namespace)" "$pid" podman
+    done
+  fi
+fi
 stop_pidfile "podman (rootless)" "$ENG/podman-rootless.pid" podman
 # Rootless Podman keeps a pause process that holds its user namespace; it records its pid.
 if [ -n "$ROOTLESS_RUNTIME_DIR" ]; then

@@ -185,6 +185,9 @@ load_image "$PODMAN_SOCK" "Podman (rootful)"
 if ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
   useradd --create-home --shell /bin/bash "$ROOTLESS_USER"
 fi
+# usermod refuses subordinate ids while these files do not exist (Debian's base system has them
+# empty; a trimmed image may not).
+touch /etc/subuid /etc/subgid
 grep -q "^$ROOTLESS_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$ROOTLESS_USER"
 grep -q "^$ROOTLESS_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$ROOTLESS_USER"
 RUID=$(id -u "$ROOTLESS_USER")

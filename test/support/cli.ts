@@ -31,7 +31,7 @@ export class CliProcess {
   readonly exited: Promise<number | null>;
   private readonly listeners = new Set<() => void>();
 
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  constructor(private readonly args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => { this.stdout += chunk.toString('utf8'); this.notify(); });
     this.child.stderr!.on('data', (chunk: Buffer) => { this.stderr += chunk.toString('utf8'); this.notify(); });
@@ -58,8 +58,35 @@ export class CliProcess {
     });
   }
 
-  stop(): void {
+  /**
+   * Sends TERM and resolves the exit code once the process has ended; fails when it has not
+   * ended within `deadlineMs`, and then kills it, so that no test leaves it running.
+   */
+  async terminate(deadlineMs: number): Promise<number | null> {
     this.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        reject(new Error(`odoo-dev ${this.args.join(' ')} did not end within ${deadlineMs} ms of TERM; stderr:\n${this.stderr}`));
+      }, deadlineMs);
+    });
+    try {
+      return await Promise.race([this.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** For `finally`: TERM, and KILL when that did not end it within 5 s (a failure shown elsewhere). */
+  stop(): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      return;
+    }
+    this.child.kill('SIGTERM');
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    kill.unref();
+    void this.exited.then(() => clearTimeout(kill));
   }
 
   private notify(): void {

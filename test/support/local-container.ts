@@ -57,6 +57,8 @@ export interface LocalContainerOptions {
   readonly labels?: Readonly<Record<string, string>>;
   readonly name?: string;
   readonly image?: string;
+  /** What facts() reports as the image's id; none by default, as an engine without one sees it. */
+  readonly imageId?: string;
 }
 
 export interface ExecOptions {
@@ -278,6 +280,7 @@ export class LocalContainer implements OdooContainer {
       id: this.id,
       name: this.name,
       image: this.options.image ?? 'local',
+      ...(this.options.imageId ? { imageId: this.options.imageId } : {}),
       running: this.state === 'running',
       state: this.state,
       user: this.options.user ?? (uid === 0 ? '' : `${uid}:${this.options.gid ?? uid}`),

@@ -42,6 +42,8 @@ export interface LocalShapeOptions {
   readonly odooArgs?: readonly string[];
   /** Wait until Odoo is ready: HTTP, and with `-d` its registry (default: unless `keeper`). */
   readonly wait?: boolean;
+  /** The image id the container's facts report (default none). */
+  readonly imageId?: string;
 }
 
 /** Short phases keep the suite fast; a test that needs longer ones sets them. */
@@ -74,6 +76,7 @@ export async function startLocalShape(shape: LocalShape, options: LocalShapeOpti
     gid: asRoot ? 0 : ODOO_UID,
     image: 'odoo-dev-test/standin (local)',
     labels: { 'odoo-dev-test': '1' },
+    ...(options.imageId ? { imageId: options.imageId } : {}),
   });
   try {
     layOutImage(container);

@@ -56,6 +56,10 @@ export class ScriptedContainer implements OdooContainer {
   /** Every call the watcher or the engine made, failed ones too: a clock of the watcher's polls. */
   calls = 0;
   remembered: ProcessSpec | undefined;
+  /** When set, facts() answers only once it settles: an inspect on a slow connection. */
+  factsHeld: Promise<void> | undefined;
+  /** How many facts() calls wait on factsHeld. */
+  factsWaiting = 0;
   private nextPid = 100;
   /** Exit codes of launched servers that crashed at once, for the readiness wait to report. */
   private readonly exits = new Map<number, number>();
@@ -90,6 +94,11 @@ export class ScriptedContainer implements OdooContainer {
 
   async facts(): Promise<ContainerFacts> {
     this.check();
+    if (this.factsHeld) {
+      this.factsWaiting++;
+      await this.factsHeld;
+      this.factsWaiting--;
+    }
     return {
       id: this.id,
       name: this.name,
@@ -141,6 +150,11 @@ export class ScriptedContainer implements OdooContainer {
     }
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** How many event subscriptions are open: each one is a connection to a real engine. */
+  get subscriptions(): number {
+    return this.listeners.size;
   }
 
   /** The processes as the agent reads them inside the container. */

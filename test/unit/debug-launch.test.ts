@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { ProcessInfo, ProcessSpec } from '../../src/core/agent-protocol';
 import { dapFrame, DapReader, type DapMessage } from '../../src/core/dap-messages';
 import { DapSessionMemory } from '../../src/core/dap-session-memory';
-import { debugPortOf, scriptsToResolve, underDebugger, withoutDebugger } from '../../src/core/debug-launch';
+import { debugEnv, debugHookDir, debugPortOf, defaultClientWaitS, plainEnv, scriptsToResolve, underDebugger, waitsForClient, withoutDebugger } from '../../src/core/debug-launch';
 import { OdooDevError } from '../../src/core/errors';
 import { OdooCommandLine } from '../../src/core/odoo-command-line';
 import { classifyProcesses } from '../../src/core/odoo-processes';
@@ -27,7 +27,7 @@ function launchedArgv(context: PlanContext, request: Parameters<typeof planResta
   return plan.launch.spec.argv;
 }
 
-const debugpy = ['-m', 'debugpy', '--listen', '127.0.0.1:5678'];
+const debugpy = ['-m', 'debugpy', '--listen', '127.0.0.1:5678', '--configure-subProcess', 'False'];
 
 describe('Restart and Debug: the command line under debugpy', () => {
   const cases: Array<{ name: string; argv: string[]; want: string[] }> = [
@@ -58,7 +58,7 @@ describe('Restart and Debug: the command line under debugpy', () => {
   });
 
   it('has a bare script found on the PATH, since debugpy reads it as a file', () => {
-    assert.deepEqual(scriptsToResolve(['python3', ...debugpy, 'odoo', '-d', 'db']), [5]);
+    assert.deepEqual(scriptsToResolve(['python3', ...debugpy, 'odoo', '-d', 'db']), [7]);
     assert.deepEqual(scriptsToResolve(['python3', ...debugpy, '/usr/bin/odoo']), []);
     assert.deepEqual(scriptsToResolve(['python3', ...debugpy, '-m', 'odoo']), []);
     assert.deepEqual(scriptsToResolve(['python3', 'odoo']), []);
@@ -90,11 +90,102 @@ describe('Restart and Debug: the command line under debugpy', () => {
     assert.deepEqual(launchedArgv(context, { debug: { port: 5678 } }), ['python3', ...debugpy, 'odoo', '--workers', '0']);
   });
 
-  it('refuses where Odoo is PID 1, and a run that ends by itself', () => {
+  it('refuses where Odoo is PID 1', () => {
     const pid1: PlanContext = { processes: classifyProcesses([proc(1, 0, ['/usr/bin/python3', '/usr/bin/odoo'])]), series: '17.0', defaults };
     assert.throws(() => planRestart({ debug: { port: 5678 } }, pid1), (e: unknown) => e instanceof OdooDevError && e.code === 'pid1-refused' && /debugger/.test(e.message));
-    const ending = besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db']);
-    assert.throws(() => planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'], debug: { port: 5678 } }, ending), (e: unknown) => e instanceof OdooDevError && e.code === 'invalid-args');
+  });
+
+  it('runs a run that ends by itself beside the server, under debugpy, waiting for a client', () => {
+    const plan = planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'], debug: { port: 5679, clientWaitS: 7 } }, besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db']));
+    assert.equal(plan.kind, 'run-beside');
+    assert.ok(plan.kind === 'run-beside');
+    assert.deepEqual(plan.run.program, ['python3', '-m', 'debugpy', '--listen', '127.0.0.1:5679', '--configure-subProcess', 'False', '--wait-for-client', '/usr/bin/odoo']);
+    assert.ok(plan.spec.env.includes('ODOO_DEV_DEBUGPY=127.0.0.1:5679'), plan.spec.env.join(' '));
+    assert.ok(plan.spec.env.includes('ODOO_DEV_DEBUGPY_WAIT=7'), plan.spec.env.join(' '));
+    assert.ok(plan.spec.env.includes(`PYTHONPATH=${debugHookDir}`), plan.spec.env.join(' '));
+    // Beside PID 1 too: the run is its own process, and the server is not stopped for it.
+    const pid1: PlanContext = { processes: classifyProcesses([proc(1, 0, ['/usr/bin/python3', '/usr/bin/odoo', '-d', 'db'])]), series: '17.0', defaults };
+    assert.equal(planRestart({ args: ['-d', 'db', '--test-enable', '--stop-after-init'], debug: { port: 5678 } }, pid1).kind, 'run-beside');
+  });
+
+  it('refuses a run beside a server whose debugpy holds the port', () => {
+    const context = besideKeeper(['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
+    assert.throws(() => planRestart({ args: ['-d', 'db', '--stop-after-init'], debug: { port: 5678 } }, context), (e: unknown) => e instanceof OdooDevError && e.code === 'invalid-args' && /--debug-port/.test(e.hint ?? ''));
+    assert.equal(planRestart({ args: ['-d', 'db', '--stop-after-init'], debug: { port: 5679 } }, context).kind, 'run-beside');
+  });
+});
+
+describe('Restart and Debug: which runs wait for a client', () => {
+  const cases: Array<[string, string[], boolean]> = [
+    ['a server', ['-d', 'db'], false],
+    ['a server in dev mode', ['-d', 'db', '--dev=reload,xml'], false],
+    ['--stop-after-init', ['-d', 'db', '--stop-after-init'], true],
+    ['a test run', ['-d', 'db', '--test-enable', '--stop-after-init'], true],
+    ['tests on a server (at-install tests run while it loads)', ['-d', 'db', '--test-tags', '/my_module'], true],
+    ['an update on a server (its code runs while it loads)', ['-d', 'db', '-u', 'my_module'], true],
+    ['an install', ['-d', 'db', '-i', 'my_module'], true],
+    ['a translation export', ['-d', 'db', '--i18n-export', '/tmp/x.po', '--language', 'fr_FR', '--modules', 'my_module'], true],
+  ];
+  for (const [name, args, want] of cases) {
+    it(`${name}: ${want ? 'waits' : 'does not wait'}`, () => {
+      const command = OdooCommandLine.compose(['python3', '/usr/bin/odoo'], args, '17.0');
+      assert.equal(waitsForClient(command), want);
+      assert.equal(underDebugger(command, { port: 5678 }).program.includes('--wait-for-client'), want);
+    });
+  }
+});
+
+describe('Restart and Debug: the environment of a debug run', () => {
+  const server = OdooCommandLine.compose(['python3', '/usr/bin/odoo'], ['-d', 'db'], '17.0');
+  const debugged = underDebugger(server, { port: 5678 });
+
+  it('puts the hook first on PYTHONPATH, names the address, and keeps the rest', () => {
+    assert.deepEqual(debugEnv(['PATH=/usr/bin', 'PYTHONPATH=/opt/lib'], debugged, { port: 5678 }), [
+      'PATH=/usr/bin',
+      `PYTHONPATH=${debugHookDir}:/opt/lib`,
+      'ODOO_DEV_DEBUGPY=127.0.0.1:5678',
+    ]);
+    assert.deepEqual(debugEnv(['PATH=/usr/bin'], debugged, { port: 5678 }, ['/tmp/odoo-dev/debugpy/1.8.0']), [
+      'PATH=/usr/bin',
+      `PYTHONPATH=${debugHookDir}:/tmp/odoo-dev/debugpy/1.8.0`,
+      'ODOO_DEV_DEBUGPY=127.0.0.1:5678',
+    ]);
+  });
+
+  it('bounds the wait of a run that waits, with the default or the asked time', () => {
+    const ending = underDebugger(server.withArgs(['-d', 'db', '--stop-after-init']), { port: 5678 });
+    assert.ok(debugEnv([], ending, { port: 5678 }).includes(`ODOO_DEV_DEBUGPY_WAIT=${defaultClientWaitS}`));
+    assert.ok(debugEnv([], ending, { port: 5678, clientWaitS: 3 }).includes('ODOO_DEV_DEBUGPY_WAIT=3'));
+  });
+
+  it('turns on debugpy\'s gevent mode for Odoo\'s gevent process only, and never overrides the user\'s', () => {
+    const gevent = underDebugger(OdooCommandLine.compose(['python3', '/usr/bin/odoo'], ['gevent', '-d', 'db'], '17.0'), { port: 5678 });
+    assert.ok(debugEnv([], gevent, { port: 5678 }).includes('GEVENT_SUPPORT=True'));
+    assert.ok(debugEnv(['GEVENT_SUPPORT=False'], gevent, { port: 5678 }).includes('GEVENT_SUPPORT=False'));
+    assert.equal(debugEnv([], debugged, { port: 5678 }).some((e) => e.startsWith('GEVENT_SUPPORT=')), false);
+  });
+
+  it('is replaced by a new debug run, and taken off by a plain one', () => {
+    const once = debugEnv(['PYTHONPATH=/opt/lib', 'HOME=/x'], debugged, { port: 5678 });
+    const twice = debugEnv(once, debugged, { port: 6000 });
+    assert.deepEqual(twice, ['HOME=/x', `PYTHONPATH=${debugHookDir}:/opt/lib`, 'ODOO_DEV_DEBUGPY=127.0.0.1:6000']);
+    assert.deepEqual(plainEnv(twice), ['HOME=/x', 'PYTHONPATH=/opt/lib']);
+    assert.deepEqual(plainEnv(debugEnv(['HOME=/x'], debugged, { port: 5678 }, ['/tmp/odoo-dev/debugpy/1.8.0'])), ['HOME=/x']);
+  });
+
+  it('reaches the launch: under debugpy with it, and without it once the debugger is dropped', () => {
+    const context = besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db']);
+    const plan = planRestart({ debug: { port: 5678 } }, context);
+    assert.ok(plan.kind === 'in-place');
+    assert.ok(plan.launch.spec.env.includes('ODOO_DEV_DEBUGPY=127.0.0.1:5678'));
+    const underIt: PlanContext = {
+      processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0 }), proc(40, 1, plan.launch.spec.argv, { env: plan.launch.spec.env })]),
+      series: '17.0',
+      defaults,
+    };
+    const dropped = planRestart({ debug: false }, underIt);
+    assert.ok(dropped.kind === 'in-place');
+    assert.deepEqual(dropped.launch.spec.env, env);
   });
 });
 

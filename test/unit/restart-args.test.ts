@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { checkArgsLine, currentArgs, historyOf, inputLines, pushHistory } from '../../src/vscode/restart-args';
+import { catalogFor } from '../../src/core/option-catalog';
 
 describe('currentArgs', () => {
   const entrypoint = ['--db_host', 'db', '--db_port', '5432', '--db_user', 'odoo', '--db_password', '***'];
@@ -157,4 +158,25 @@ describe('inputLines', () => {
   for (const [title, server, lastWorking, history, expected] of cases) {
     it(title, () => assert.deepEqual(inputLines(server, '17.0', lastWorking, history), expected));
   }
+});
+
+describe('checkArgsLine with the container\'s own option list', () => {
+  const container = {
+    imageId: 'sha256:test',
+    version: 'Odoo Server 18.0',
+    options: [
+      ...catalogFor('18.0').all.filter((o) => o.flags.length > 0 && !o.hidden && !o.builtin)
+        .map((o) => ({ flags: o.flags, takesValue: o.type !== 'bool', help: '', group: o.group })),
+      { flags: ['--queue-channels'], takesValue: true, metavar: 'CHANNELS', help: 'Job channels', group: 'Queue Job' },
+    ],
+  };
+
+  it('accepts an option only the container lists, which the bundled catalog refuses', () => {
+    assert.ok(checkArgsLine('-d db --queue-channels root:2', '18.0').errors.length > 0);
+    assert.deepEqual(checkArgsLine('-d db --queue-channels root:2', '18.0', {}, container).errors, []);
+  });
+
+  it('still refuses what the container does not list', () => {
+    assert.ok(checkArgsLine('-d db --queue-channel-typo root:2', '18.0', {}, container).errors.length > 0);
+  });
 });

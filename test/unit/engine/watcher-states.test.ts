@@ -187,6 +187,27 @@ describe('OdooWatcher: each state change (scripted container)', () => {
     });
   }
 
+  it('asks nothing and subscribes to nothing once disposed, also when a check was waiting for its answer', async () => {
+    const { container, states, reported } = await watch((c) => c.startOutside([]));
+    container.emit('die', 0);
+    await reported(2);
+    // The container runs again, and the check of the stopped container waits for its inspect.
+    let answer!: () => void;
+    container.factsHeld = new Promise((resolve) => { answer = resolve; });
+    container.running = true;
+    await waitFor('the check of the stopped container', () => (container.factsWaiting ? true : undefined), 2000);
+    const agents = container.agentsOpened;
+    watchers.splice(0).forEach((w) => w.dispose());
+    assert.equal(container.subscriptions, 0);
+    answer();
+    await waitFor('the held inspect to be answered', () => (container.factsWaiting ? undefined : true), 2000);
+    // The check's remaining steps run in this turn's microtasks: let them run out.
+    await new Promise(setImmediate);
+    assert.equal(container.subscriptions, 0, 'an event subscription was opened after dispose');
+    assert.equal(container.agentsOpened, agents, 'an agent ran after dispose');
+    assert.deepEqual(states, [running(100), { kind: 'container-stopped', exitCode: 0 }]);
+  });
+
   it('runs no agent while nothing changes, and checks only the process list', async () => {
     const { container, states } = await watch((c) => c.startOutside([]));
     assert.deepEqual(states, [running(100)]);
