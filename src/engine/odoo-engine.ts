@@ -329,7 +329,9 @@ export class OdooEngine {
     const { launch, server } = plan;
     const oldPid = server.master.info.pid;
     run.progress({ step: 'overlap', message: `Starting the new server beside the running one (PID ${oldPid} answers meanwhile)`, pid: oldPid });
-    const stop = this.stopStep(server, previous);
+    // The agent stops the old server only once the new one is ready: by then the new command is
+    // the one to remember, and the agent writes it as the stop begins.
+    const stop = this.stopStep(server, launch.remember);
     const launched = await run.agent.step({ step: 'replace', stop, launch: launchStep, overlap: true, readyTimeoutMs: Math.max(0, run.deadline - Date.now()) }, ['launched', 'launch-failed']);
     if (launched.t === 'launch-failed') {
       throw new OdooDevError('launch-failed', `The new args did not start: could not start Odoo: ${launched.message}. Still running the previous args (PID ${oldPid}).`, {
@@ -365,7 +367,6 @@ export class OdooEngine {
     } finally {
       starting.registry?.abort.abort();
     }
-    await this.remember(run, launch.remember);
     const stopped = await this.awaitStop(run, oldPid, PREVIOUS);
     const debugPort = debugPortOf(launch.command);
     return {
