@@ -47,5 +47,4 @@ await build({
 
 mkdirSync('dist', { recursive: true });
 copyFileSync('src/agent/agent.py', 'dist/agent.py');
-copyFileSync('src/agent/warm.py', 'dist/warm.py');
 copyFileSync('src/agent/debugpy_hook.py', 'dist/debugpy_hook.py');

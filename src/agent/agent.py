@@ -510,18 +510,16 @@ def step_help(step):
     return True
 
 
-DEBUG_HOOK_DIR = MEMORY_DIR + '/debug'
-
-
 def step_debug_hook(step):
-    """Writes the debug runs' sitecustomize (the engine sends its source) into a folder of ours,
-    readable by every user: the server's user imports it from PYTHONPATH."""
+    """Writes the debug runs' sitecustomize (the engine sends its source and its folder, one of
+    ours, readable by every user: the server's user imports it from PYTHONPATH)."""
+    folder_of_hook = step['dir']
     try:
-        for folder in (MEMORY_DIR, DEBUG_HOOK_DIR):
+        for folder in (MEMORY_DIR, folder_of_hook):
             if not os.path.isdir(folder):
                 os.makedirs(folder, 0o755)
             os.chmod(folder, 0o755)
-        path = DEBUG_HOOK_DIR + '/sitecustomize.py'
+        path = folder_of_hook + '/sitecustomize.py'
         temp = path + '.tmp'
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         with os.fdopen(fd, 'wb') as f:
@@ -529,9 +527,9 @@ def step_debug_hook(step):
         os.chmod(temp, 0o644)
         os.rename(temp, path)
     except (IOError, OSError) as error:
-        emit({'t': 'debug-hook', 'message': 'cannot write %s: %s' % (DEBUG_HOOK_DIR, error)})
+        emit({'t': 'debug-hook', 'message': 'cannot write %s: %s' % (folder_of_hook, error)})
         return True
-    emit({'t': 'debug-hook', 'dir': DEBUG_HOOK_DIR})
+    emit({'t': 'debug-hook', 'dir': folder_of_hook})
     return True
 
 

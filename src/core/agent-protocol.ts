@@ -125,8 +125,8 @@ export type AgentStep =
   | ({ readonly step: 'module'; readonly python: string; readonly module: string } & Omit<ProcessSpec, 'argv'>)
   /** Runs the Odoo program (`argv`: interpreter and script) with `--version`, then `--help`, as the server runs. */
   | ({ readonly step: 'help' } & ProcessSpec)
-  /** Writes the debug runs' sitecustomize (`source`) into the agent's folder for it. */
-  | { readonly step: 'debug-hook'; readonly source: string }
+  /** Writes the debug runs' sitecustomize (`source`) into `dir`, the folder their PYTHONPATH names first. */
+  | { readonly step: 'debug-hook'; readonly dir: string; readonly source: string }
   /** A TCP port free on the container's loopback now, for a run beside the server that needs HTTP. */
   | { readonly step: 'free-port' }
   /** Remember a command for a later plain start: the last one that was ready. */

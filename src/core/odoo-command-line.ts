@@ -87,9 +87,12 @@ export class OdooCommandLine {
     return [...this.program, ...(this.subcommand === 'server' ? [] : [this.subcommand]), ...this.args];
   }
 
-  /** Odoo's HTTP server, as opposed to `shell`, `gevent`, `scaffold` and the like. */
+  /**
+   * Odoo's HTTP server, as opposed to `shell`, `gevent`, `scaffold` and the like, and to
+   * `odoo --help` / `--version`, which print and exit (the extension reads them beside a server).
+   */
   get isServer(): boolean {
-    return this.subcommand === 'server';
+    return this.subcommand === 'server' && !this.args.some((arg) => arg === '--help' || arg === '-h' || arg === '--version');
   }
 
   /**

@@ -2,7 +2,7 @@ import type { AgentEvent, AgentStep, LaunchStep, ProcessSpec, StopStep, VersionI
 import { validateArgsForSeries, type ArgProblem } from '../core/arg-validation';
 import { debugHookSource } from '../agent/agent-source';
 import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
-import { debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
+import { debugHookDir, debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { socketPlan } from '../core/held-socket';
 import { OdooCommandLine } from '../core/odoo-command-line';
@@ -572,7 +572,7 @@ function debuggedLaunch(plan: RestartPlan): { command: OdooCommandLine; spec: Pr
  * a client; without it the run still works, and a re-exec ends the session, as it would anyway.
  */
 async function writeDebugHook(run: RunContext): Promise<void> {
-  const answer = await run.agent.step({ step: 'debug-hook', source: debugHookSource() }, ['debug-hook']);
+  const answer = await run.agent.step({ step: 'debug-hook', dir: debugHookDir, source: debugHookSource() }, ['debug-hook']);
   if (answer.message) {
     run.log(`The debug hook could not be written (${answer.message}): a HUP or --dev=reload will end the debug session, and a run waiting for a debugger waits for ever.`);
   }

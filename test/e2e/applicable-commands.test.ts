@@ -5,14 +5,12 @@
  * `bash test/setup/docker-bed.sh`. Screenshots: test-results/e2e/applicable-*.
  */
 import * as assert from 'node:assert/strict';
-import { execIn, onlyOdooMaster, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
-import { packagedVsix } from './vsix';
+import { execIn, onlyOdooMaster, startShape, waitFor } from '../support/docker-bed';
+import { workbenchOn } from './workbench-bed';
 import {
   closeQuickInput,
-  endOfTest,
   paletteTitles,
   runCommand,
-  startWorkbench,
   statusBarText,
   typeIntoInput,
   waitForNotification,
@@ -51,109 +49,77 @@ async function tooltipText(workbench: Workbench): Promise<string> {
 
 describe('the palette where Odoo is PID 1, installed from the .vsix', function () {
   this.timeout(120000);
-  let odoo: ShapeContainer | undefined;
-  let workbench: Workbench | undefined;
-
-  before(async function () {
-    const vsix = packagedVsix();
-    odoo = await startShape('official', { odooArgs: ['-d', 'db'] });
-    workbench = await startWorkbench({ name: 'applicable-pid1', vsix, workspaceSettings: { 'odooDev.container': odoo.name }, files: { '.odoo-args': '-d db\n' } });
-  });
-
-  afterEach(async function () {
-    await endOfTest(workbench, this.currentTest?.title);
-  });
-
-  after(async function () {
-    try {
-      await workbench?.stop();
-    } finally {
-      await odoo?.remove();
-    }
-  });
+  const bed = workbenchOn(
+    () => startShape('official', { odooArgs: ['-d', 'db'] }),
+    (odoo) => ({ name: 'applicable-pid1', workspaceSettings: { 'odooDev.container': odoo.name }, files: { '.odoo-args': '-d db\n' } }),
+  );
 
   it('offers Restart, Restart with args and Make Container Restartable, and neither Stop nor Restart and Debug', async function () {
-    await waitForStatusBar(workbench!.page, STATUS, runningOn('db'), 30000);
-    await workbench!.screenshot('state-running-pid1');
-    await paletteOffers(workbench!, ['Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Make Container Restartable'],
+    await waitForStatusBar(bed.workbench.page, STATUS, runningOn('db'), 30000);
+    await bed.workbench.screenshot('state-running-pid1');
+    await paletteOffers(bed.workbench, ['Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Make Container Restartable'],
       ['Odoo: Stop', 'Odoo: Restart and Debug', 'Odoo: Start', 'Odoo: Start Container']);
-    await workbench!.screenshot('palette-pid1');
+    await bed.workbench.screenshot('palette-pid1');
   });
 });
 
 describe('a busy restart, the uptime and a refused start, installed from the .vsix', function () {
   this.timeout(180000);
-  let odoo: ShapeContainer | undefined;
-  let workbench: Workbench | undefined;
-
-  before(async function () {
-    const vsix = packagedVsix();
+  const bed = workbenchOn(
     // Each graceful stop takes 8 s: long enough to look at the palette while a restart runs.
-    odoo = await startShape('keeper-exec', { odooArgs: ['-d', 'db'], env: { STANDIN_STOP_DELAY: '8' } });
-    workbench = await startWorkbench({ name: 'applicable-busy', vsix, workspaceSettings: { 'odooDev.container': odoo.name }, files: { '.odoo-args': '-d db\n' } });
-    await waitForStatusBar(workbench.page, STATUS, runningOn('db'), 30000);
-  });
-
-  afterEach(async function () {
-    await endOfTest(workbench, this.currentTest?.title);
-  });
-
-  after(async function () {
-    try {
-      await workbench?.stop();
-    } finally {
-      await odoo?.remove();
-    }
-  });
+    () => startShape('keeper-exec', { odooArgs: ['-d', 'db'], env: { STANDIN_STOP_DELAY: '8' } }),
+    (odoo) => ({ name: 'applicable-busy', workspaceSettings: { 'odooDev.container': odoo.name }, files: { '.odoo-args': '-d db\n' } }),
+    ({ workbench }) => waitForStatusBar(workbench.page, STATUS, runningOn('db'), 30000),
+  );
 
   it('while a restart runs, the palette offers nothing that acts on Odoo, and all of it again once it is done', async function () {
-    const { page } = workbench!;
+    const { page } = bed.workbench;
     await runCommand(page, 'Odoo: Restart');
     await waitForStatusBar(page, STATUS, /^Odoo restarting$/, 10000);
-    await paletteOffers(workbench!, ['Odoo: Show Logs', 'Odoo: Edit Args'], acting, 6000);
+    await paletteOffers(bed.workbench, ['Odoo: Show Logs', 'Odoo: Edit Args'], acting, 6000);
     // The palette was read while the restart still ran, not after it.
     assert.equal(await statusBarText(page, STATUS), 'Odoo restarting');
-    await workbench!.screenshot('palette-busy');
+    await bed.workbench.screenshot('palette-busy');
     await closeQuickInput(page);
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
-    await paletteOffers(workbench!, ['Odoo: Restart', 'Odoo: Stop', 'Odoo: Restart with args'], ['Odoo: Start']);
+    await paletteOffers(bed.workbench, ['Odoo: Restart', 'Odoo: Stop', 'Odoo: Restart with args'], ['Odoo: Start']);
     await closeQuickInput(page);
   });
 
   it('the tooltip\'s uptime counts on by itself: under a minute after the restart, then 1 min', async function () {
-    assert.match(await tooltipText(workbench!), /up under a minute/);
+    assert.match(await tooltipText(bed.workbench), /up under a minute/);
     let text = '';
     // The server was seen starting in the previous test, so its first minute ends within 60 s.
     await waitFor('the tooltip to say "up 1 min"', async () => {
-      text = await tooltipText(workbench!);
+      text = await tooltipText(bed.workbench);
       return /up 1 min/.test(text) ? true : undefined;
     }, 75000).catch((error: Error) => { throw new Error(`${error.message}; it says ${JSON.stringify(text)}`, { cause: error }); });
-    await workbench!.screenshot('tooltip-uptime');
-    await workbench!.page.mouse.move(0, 0);
+    await bed.workbench.screenshot('tooltip-uptime');
+    await bed.workbench.page.mouse.move(0, 0);
   });
 
   it('a start refused before it began (an addons path gone since the server stopped) writes no "start" marker in the log view', async function () {
-    const { page } = workbench!;
-    const made = await execIn(odoo!.container, ['sh', '-c', 'mkdir -p /tmp/extra/x_mod && touch /tmp/extra/x_mod/__init__.py && echo "{}" > /tmp/extra/x_mod/__manifest__.py && chmod -R a+rwX /tmp/extra'], { user: '0:0' });
+    const { page } = bed.workbench;
+    const made = await execIn(bed.odoo.container, ['sh', '-c', 'mkdir -p /tmp/extra/x_mod && touch /tmp/extra/x_mod/__init__.py && echo "{}" > /tmp/extra/x_mod/__manifest__.py && chmod -R a+rwX /tmp/extra'], { user: '0:0' });
     assert.equal(made.exitCode, 0, made.stderr);
     await runCommand(page, 'Odoo: Restart with args');
     await typeIntoInput(page, '-d db --addons-path=/tmp/extra,/mnt/extra-addons', { title: /^Odoo: Restart with args/ });
     await page.keyboard.press('Enter');
     await waitFor('Odoo to run with the extra addons path', async () => {
-      const master = await onlyOdooMaster(odoo!.container).catch(() => undefined);
+      const master = await onlyOdooMaster(bed.odoo.container).catch(() => undefined);
       return master?.argv.includes('--addons-path=/tmp/extra,/mnt/extra-addons') ? true : undefined;
     }, 30000);
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
     await runCommand(page, 'Odoo: Stop');
     await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 30000);
-    const removed = await execIn(odoo!.container, ['rm', '-rf', '/tmp/extra'], { user: '0:0' });
+    const removed = await execIn(bed.odoo.container, ['rm', '-rf', '/tmp/extra'], { user: '0:0' });
     assert.equal(removed.exitCode, 0, removed.stderr);
 
     await runCommand(page, 'Odoo: Start');
     await waitForNotification(page, /\/tmp\/extra/, 30000);
-    await workbench!.screenshot('start-refused');
+    await bed.workbench.screenshot('start-refused');
     await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 10000);
-    const bench = workbench!;
+    const bench = bed.workbench;
     // The log view has the stop's marker; the refused start must add none after it.
     let log = '';
     await waitFor('the stop marker in the log view', async () => {

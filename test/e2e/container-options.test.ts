@@ -7,9 +7,9 @@
  * Screenshots: test-results/e2e/container-options/.
  */
 import * as assert from 'node:assert/strict';
-import { onlyOdooMaster, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
-import { packagedVsix } from './vsix';
-import { endOfTest, runCommand, startWorkbench, typeIntoInput, waitForStatusBar, type Workbench } from './workbench';
+import { onlyOdooMaster, startShape, waitFor } from '../support/docker-bed';
+import { runCommand, typeIntoInput, waitForStatusBar } from './workbench';
+import { workbenchOn } from './workbench-bed';
 
 const STATUS = 'odooDev.status';
 const help = 'Job channels and their capacity, such as root:2';
@@ -17,39 +17,19 @@ const extraOptions = [{ group: 'Queue Job Configuration', flags: ['--queue-chann
 
 describe('the container\'s own options, installed from the .vsix', function () {
   this.timeout(120000);
-  let odoo: ShapeContainer | undefined;
-  let workbench: Workbench | undefined;
-
-  before(async function () {
-    const vsix = packagedVsix();
-    odoo = await startShape('keeper-exec', { series: '18.0', odooArgs: ['-d', 'db'], env: { STANDIN_EXTRA_OPTIONS: JSON.stringify(extraOptions) } });
-    workbench = await startWorkbench({
-      name: 'container-options',
-      vsix,
-      workspaceSettings: { 'odooDev.container': odoo.name },
-      files: { '.odoo-args': '-d db\n' },
-    });
-    await waitForStatusBar(workbench.page, STATUS, /^Odoo 18\.0 · db$/, 30000);
-    const bench = workbench;
-    await waitFor('the extension to read the options of the container\'s odoo --help', async () =>
-      (/Read \d+ options from odoo --help of image sha256:/.test(bench.extensionLog()) ? true : undefined), 20000)
-      .catch((error: Error) => { throw new Error(`${error.message}; the log holds:\n${bench.extensionLog()}`, { cause: error }); });
-  });
-
-  afterEach(async function () {
-    await endOfTest(workbench, this.currentTest?.title);
-  });
-
-  after(async function () {
-    try {
-      await workbench?.stop();
-    } finally {
-      await odoo?.remove();
-    }
-  });
+  const bed = workbenchOn(
+    () => startShape('keeper-exec', { series: '18.0', odooArgs: ['-d', 'db'], env: { STANDIN_EXTRA_OPTIONS: JSON.stringify(extraOptions) } }),
+    (odoo) => ({ name: 'container-options', workspaceSettings: { 'odooDev.container': odoo.name }, files: { '.odoo-args': '-d db\n' } }),
+    async ({ workbench }) => {
+      await waitForStatusBar(workbench.page, STATUS, /^Odoo 18\.0 · db$/, 30000);
+      await waitFor('the extension to read the options of the container\'s odoo --help', async () =>
+        (/Read \d+ options from odoo --help of image sha256:/.test(workbench.extensionLog()) ? true : undefined), 20000)
+        .catch((error: Error) => { throw new Error(`${error.message}; the log holds:\n${workbench.extensionLog()}`, { cause: error }); });
+    },
+  );
 
   it('completes the option in the args file and does not flag it', async function () {
-    const { page } = workbench!;
+    const { page } = bed.workbench;
     await runCommand(page, 'Odoo: Edit Args');
     const editor = page.locator('.monaco-editor[data-uri$=".odoo-args"]').first();
     await editor.waitFor({ timeout: 15000 });
@@ -59,7 +39,7 @@ describe('the container\'s own options, installed from the .vsix', function () {
     await page.keyboard.press('Control+Space');
     const suggest = page.locator('.editor-widget.suggest-widget');
     await suggest.locator('.monaco-list-row', { hasText: '--queue-channels' }).first().waitFor({ timeout: 20000 });
-    await workbench!.screenshot('completion-container-option');
+    await bed.workbench.screenshot('completion-container-option');
     await page.keyboard.press('Enter');
     await page.keyboard.type(' root:2 --queue-chanels root:3');
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
@@ -68,7 +48,7 @@ describe('the container\'s own options, installed from the .vsix', function () {
     await problems.filter({ hasText: 'did you mean --queue-channels?' }).first().waitFor({ timeout: 20000 });
     const texts = (await problems.allTextContents()).join('\n');
     assert.doesNotMatch(texts, /no option --queue-channels/, texts);
-    await workbench!.screenshot('problems-container-option');
+    await bed.workbench.screenshot('problems-container-option');
     await runCommand(page, 'View: Close All Editors');
     const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ }).first();
     if (await dontSave.isVisible()) {
@@ -77,14 +57,14 @@ describe('the container\'s own options, installed from the .vsix', function () {
   });
 
   it('"Restart with args" accepts it and Odoo restarts with it', async function () {
-    const { page } = workbench!;
-    const before = await onlyOdooMaster(odoo!.container);
+    const { page } = bed.workbench;
+    const before = await onlyOdooMaster(bed.odoo.container);
     await runCommand(page, 'Odoo: Restart with args');
     await typeIntoInput(page, '-d db --queue-channels root:2', { title: /^Odoo: Restart with args/ });
     await page.keyboard.press('Enter');
     let argv: string[] = [];
     await waitFor('Odoo to run with --queue-channels root:2', async () => {
-      const master = await onlyOdooMaster(odoo!.container).catch(() => undefined);
+      const master = await onlyOdooMaster(bed.odoo.container).catch(() => undefined);
       argv = master?.argv ?? [];
       return master && master.pid !== before.pid && argv.includes('--queue-channels') ? true : undefined;
     }, 30000).catch((error: Error) => { throw new Error(`${error.message}; it runs ${JSON.stringify(argv)}`, { cause: error }); });

@@ -5,7 +5,7 @@
  * `bash test/setup/docker-bed.sh` and `node scripts/build.mjs` first.
  */
 import * as assert from 'node:assert/strict';
-import { DB_ARGS, execIn, processesIn, startShape, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
+import { DB_ARGS, execIn, odooMasters, startShape, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
 import {
   endOfTest,
   recordStatusBar,
@@ -29,15 +29,9 @@ const COMMANDS = [
 /** The running state names the database after a middle dot: "Odoo 17.0 · db". */
 const runningOn = (database: string) => new RegExp(`^Odoo .*· ${database}$`);
 
-/** Odoo server masters in the container (the stand-in runs as /usr/bin/odoo). */
-async function odooMasters(odoo: ShapeContainer): Promise<ProcessInfo[]> {
-  const all = (await processesIn(odoo.container)).filter((p) => p.argv.includes('/usr/bin/odoo'));
-  const pids = new Set(all.map((p) => p.pid));
-  return all.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
-}
 
 async function onlyMaster(odoo: ShapeContainer): Promise<ProcessInfo> {
-  const masters = await odooMasters(odoo);
+  const masters = await odooMasters(odoo.container);
   assert.equal(masters.length, 1, `expected one Odoo server, found ${JSON.stringify(masters.map((p) => p.argv))}`);
   return masters[0]!;
 }
@@ -108,7 +102,7 @@ describe('the extension in a real workbench', function () {
     await waitForStatusBar(page, STATUS, runningOn('db'));
     await runCommand(page, 'Odoo: Stop');
     await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 20000);
-    assert.deepEqual(await odooMasters(odoo!), [], 'an Odoo server still runs');
+    assert.deepEqual(await odooMasters(odoo!.container), [], 'an Odoo server still runs');
   });
 
   it('notices within seconds when Odoo is killed from outside', async function () {
@@ -122,7 +116,7 @@ describe('the extension in a real workbench', function () {
       user: '0:0',
     });
     assert.equal(killed.exitCode, 0, killed.stderr);
-    await waitFor(`Odoo ${pid} to exit`, async () => ((await odooMasters(odoo!)).length === 0 ? true : undefined));
+    await waitFor(`Odoo ${pid} to exit`, async () => ((await odooMasters(odoo!.container)).length === 0 ? true : undefined));
     const gone = Date.now();
     await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 5000);
     console.log(`      (status bar showed "stopped" ${Date.now() - gone} ms after Odoo exited)`);

@@ -4,8 +4,11 @@ import * as path from 'node:path';
 import { DapClient } from './dap-client';
 import { httpIn, type ShapeContainer } from './docker-bed';
 
+/** Where the stand-in's routes are in its image, as Odoo's are in dist-packages. */
+export const STANDIN_ROUTES = '/usr/lib/python3/dist-packages/odoo/service/server.py';
+
 /** The stand-in's `/standin/hello` handler line, found by its marker. */
-export const helloLine = readFileSync(path.resolve(__dirname, '../fixtures/standin/odoo'), 'utf8')
+export const helloLine = readFileSync(path.resolve(__dirname, '../fixtures/standin/odoo/service/server.py'), 'utf8')
   .split('\n')
   .findIndex((line) => line.includes('# breakpoint: hello')) + 1;
 
@@ -15,7 +18,7 @@ export async function attachedClient(shape: ShapeContainer, extra: readonly stri
   await client.request('initialize', { clientID: 'odoo-dev-test', adapterID: 'debugpy', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   const attach = client.send('attach', { justMyCode: false });
   await client.event('initialized');
-  const set = await client.request('setBreakpoints', { source: { path: '/usr/bin/odoo' }, breakpoints: [{ line: helloLine }] });
+  const set = await client.request('setBreakpoints', { source: { path: STANDIN_ROUTES }, breakpoints: [{ line: helloLine }] });
   assert.equal((set.body?.breakpoints as Array<{ verified: boolean }>)[0]?.verified, true, JSON.stringify(set));
   await client.request('configurationDone');
   assert.equal((await client.response(attach)).success, true);
@@ -39,7 +42,7 @@ export async function hitHello(client: DapClient, shape: ShapeContainer): Promis
   const threadId = stopped.body?.threadId as number;
   const trace = await client.request('stackTrace', { threadId, startFrame: 0, levels: 5 });
   const [top] = trace.body?.stackFrames as Array<{ name: string; line: number; source?: { path?: string } }>;
-  assert.equal(top?.source?.path, '/usr/bin/odoo');
+  assert.equal(top?.source?.path, STANDIN_ROUTES);
   assert.equal(top?.line, helloLine);
   assert.equal(finished, false, 'the request must wait while its thread is stopped');
   await client.request('continue', { threadId });

@@ -305,7 +305,9 @@ export async function processesIn(container: Dockerode.Container): Promise<Proce
 
 /** Odoo server masters: stand-in processes (not gevent, not zombies) whose parent is not one. */
 export async function odooMasters(container: Dockerode.Container): Promise<ProcessInfo[]> {
-  const odoo = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo') && p.state !== 'Z');
+  // `odoo --help` and `--version` print and exit (the extension reads them beside a server).
+  const odoo = (await processesIn(container)).filter((p) => p.argv.includes('/usr/bin/odoo') && p.state !== 'Z'
+    && !p.argv.some((arg) => arg === '--help' || arg === '--version'));
   const pids = new Set(odoo.map((p) => p.pid));
   return odoo.filter((p) => !pids.has(p.ppid) && !p.argv.includes('gevent'));
 }

@@ -37,6 +37,15 @@ describe('OdooCommandLine', () => {
       assert.equal(shell.isServer, false);
       assert.equal(shell.isLiveServer, false);
     });
+
+    it('`odoo --help` and `odoo --version` print and exit: no server, so never a second one beside PID 1', () => {
+      for (const flag of ['--help', '-h', '--version']) {
+        const printing = OdooCommandLine.read([...program, flag], '17.0');
+        assert.ok(printing);
+        assert.equal(printing.isServer, false, flag);
+      }
+      assert.equal(OdooCommandLine.read([...program, '-d', 'db'], '17.0')?.isServer, true);
+    });
   });
 
   describe('values by destination', () => {
