@@ -687,6 +687,12 @@ def bind_listener(host, port, deadline):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
             sock.listen(128)
+            # Two generations wait on this one socket during an overlap, and only one of them
+            # gets each connection: a blocking accept() in the other would hang until the next
+            # one (and with it Odoo's shutdown, which waits for its HTTP thread). O_NONBLOCK
+            # belongs to the open file, so every generation's copy of the socket has it, and
+            # the loser's accept() fails with EAGAIN, which Werkzeug's serve loop ignores.
+            sock.setblocking(False)
             return sock
         except OSError as error:
             sock.close()

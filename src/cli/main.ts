@@ -189,11 +189,11 @@ function describe(state: WatchState): string {
     case 'running':
       return `running PID ${state.pid}${state.version ? ` Odoo ${state.version.serverVersion}` : ''}${state.database ? ` database ${state.database}` : ''}`;
     case 'starting':
-      return `starting PID ${state.pid}`;
+      return `starting PID ${state.pid}${state.answering !== undefined ? ` — previous server PID ${state.answering} still answering` : ''}`;
     case 'stopping':
       return `stopping PID ${state.pid}`;
     case 'restarting':
-      return `restarting PID ${state.pid}`;
+      return `restarting PID ${state.pid}${state.answering !== undefined ? ' — previous server still answering' : ''}`;
     case 'stopped':
       return 'stopped';
     case 'crashed':

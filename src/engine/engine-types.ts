@@ -22,6 +22,10 @@ export const defaultEngineSettings: EngineSettings = {
 
 /** A step of a running restart, for progress lines and notifications. */
 export interface EngineProgress {
+  /**
+   * `overlap`: with `pid`, the new server boots beside that one, which answers meanwhile;
+   * without, the old server stops first, and the message says why.
+   */
   readonly step: 'plan' | 'overlap' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug' | 'debug-wait';
   readonly message: string;
   /** The server the step is about, where there is one. */

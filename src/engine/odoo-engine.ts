@@ -263,11 +263,16 @@ export class OdooEngine {
     const launchStep: LaunchStep = { step: 'launch', ...launch.spec, ...(resolve.length ? { resolve } : {}), ...(sockets.hold ? { hold: sockets.hold } : {}) };
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
-    if (plan.kind === 'in-place' && sockets.overlap && sockets.hold) {
-      const held = await run.agent.step({ step: 'held', pid: plan.server.master.info.pid, http: sockets.hold }, ['held']);
-      if (held.held) {
-        return this.handOver(run, plan, launchStep, previous);
+    if (plan.kind === 'in-place') {
+      let why = sockets.why;
+      if (sockets.overlap && sockets.hold) {
+        const held = await run.agent.step({ step: 'held', pid: plan.server.master.info.pid, http: sockets.hold }, ['held']);
+        if (held.held) {
+          return this.handOver(run, plan, launchStep, previous);
+        }
+        why = 'the running server has a socket of its own (the next restart overlaps)';
       }
+      run.progress({ step: 'overlap', message: `Stopping PID ${plan.server.master.info.pid} before the new server starts: ${why ?? 'no overlap'}` });
     }
     const stopped = plan.kind === 'in-place' ? await this.stopServer(run, plan.server, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
     const launched = stopped?.launched ?? await run.agent.step(launchStep, ['launched', 'launch-failed']);
@@ -610,7 +615,7 @@ function describePlan(plan: RestartPlan, keepServer = false): string {
     case 'hup':
       return `reload PID ${plan.server.master.info.pid} in place with SIGHUP`;
     case 'in-place':
-      return `stop PID ${plan.server.master.info.pid}, then run ${maskArgv(plan.launch.spec.argv).join(' ')}`;
+      return `replace PID ${plan.server.master.info.pid} with ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'start':
       return `start ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'run-beside':

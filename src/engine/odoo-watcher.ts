@@ -10,9 +10,10 @@ import type { EngineActivity, OdooEngine } from './odoo-engine';
 export type WatchState =
   /** `isPid1`: the server's end ends the container (it is PID 1, or tini's only child). */
   | { readonly kind: 'running'; readonly pid: number; readonly version?: VersionInfo; readonly database?: string; readonly argv: readonly string[]; readonly isPid1?: true }
-  | { readonly kind: 'starting'; readonly pid: number }
+  /** `answering`: the previous server, which still answers while this one boots beside it. */
+  | { readonly kind: 'starting'; readonly pid: number; readonly answering?: number }
   | { readonly kind: 'stopping'; readonly pid: number }
-  | { readonly kind: 'restarting'; readonly pid: number }
+  | { readonly kind: 'restarting'; readonly pid: number; readonly answering?: number }
   | { readonly kind: 'stopped' }
   /** The exit code or signal when the agent saw the exit; else `reason` says what the log tells. */
   | { readonly kind: 'crashed'; readonly exitCode?: number; readonly signal?: number; readonly reason?: string }
@@ -112,8 +113,13 @@ export class OdooWatcher implements Disposable {
   private follow(activity: EngineActivity): void {
     if (activity.kind === 'progress') {
       const { step, pid } = activity.progress;
-      if (step === 'stopping' && pid !== undefined) {
+      const answering = this.state?.kind === 'restarting' || this.state?.kind === 'starting' ? this.state.answering : undefined;
+      if (step === 'stopping' && pid !== undefined && pid === answering) {
+        // The previous server of an overlap stops once the new one is ready: no news for the status.
+      } else if (step === 'stopping' && pid !== undefined) {
         this.set(this.state?.kind === 'restarting' ? { kind: 'restarting', pid } : { kind: 'stopping', pid });
+      } else if (step === 'overlap' && pid !== undefined && this.state?.kind === 'restarting') {
+        this.set({ kind: 'restarting', pid, answering: pid });
       } else if (step === 'plan' && (this.state?.kind === 'running' || this.state?.kind === 'starting')) {
         this.beforePlan = this.state;
         this.set({ kind: 'restarting', pid: this.state.pid });
@@ -121,7 +127,7 @@ export class OdooWatcher implements Disposable {
         // A run beside the server (a test run, an update): the server goes on serving meanwhile.
         this.set(this.beforePlan);
       } else if ((step === 'launched' || step === 'reloading') && pid !== undefined) {
-        this.set({ kind: 'starting', pid });
+        this.set({ kind: 'starting', pid, ...(answering !== undefined ? { answering } : {}) });
       }
       return;
     }

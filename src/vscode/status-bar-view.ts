@@ -112,9 +112,13 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
       };
     }
     case 'starting':
-      return busyView('starting', `Odoo is starting (PID ${state.pid})`);
+      return state.answering !== undefined
+        ? busyView('restarting', `Odoo is restarting: the new server (PID ${state.pid}) is starting`, [previousAnswers(state.answering)])
+        : busyView('starting', `Odoo is starting (PID ${state.pid})`);
     case 'restarting':
-      return busyView('restarting', `Odoo is restarting (PID ${state.pid})`);
+      return state.answering !== undefined
+        ? busyView('restarting', `Odoo is restarting (PID ${state.pid})`, [previousAnswers(state.answering)])
+        : busyView('restarting', `Odoo is restarting (PID ${state.pid})`);
     case 'stopping':
       return busyView('stopping', `Odoo is stopping (PID ${state.pid})`);
     case 'stopped':
@@ -197,8 +201,13 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
   }
 }
 
-function busyView(word: string, heading: string): BaseView {
-  return { text: `$(sync~spin) Odoo ${word}`, heading: `**${heading}**`, details: [], links: busyLinks, isError: false, isBusy: true };
+function busyView(word: string, heading: string, details: readonly string[] = []): BaseView {
+  return { text: `$(sync~spin) Odoo ${word}`, heading: `**${heading}**`, details, links: busyLinks, isError: false, isBusy: true };
+}
+
+/** While the new server boots beside the old one on the same socket, the old one serves. */
+function previousAnswers(pid: number): string {
+  return `The previous server (PID ${pid}) still answers until the new one is ready.`;
 }
 
 function links(commands: readonly TooltipCommand[]): string {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliProcess, runCli } from '../support/cli';
 import { healthIn, containerStartedAt, onlyOdooMaster, odooMasters, STANDIN_IMAGE, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
+import { userEnvironment } from '../support/activation';
 
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
 
@@ -38,7 +39,7 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.deepEqual(after.argv, [...before.argv.slice(0, 2), '-d', 'db', '--dev=xml', '--log-level=debug', ...dbArgs]);
       assert.equal(after.uid, before.uid);
       assert.equal(after.cwd, before.cwd);
-      assert.deepEqual(after.env, before.env);
+      assert.deepEqual(userEnvironment(after.env), userEnvironment(before.env));
       assert.equal(await containerStartedAt(shape.container), since, 'the container restarted');
       const logs = await logsOf(shape.container);
       assert.match(logs, new RegExp(`^\\S+ \\S+ ${after.pid} INFO \\? odoo: Odoo version`, 'm'));

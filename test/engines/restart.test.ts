@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { CliProcess, runCli } from '../support/cli';
 import { healthIn, containerStartedAt, onlyOdooMaster, odooMasters, DB_ARGS, logsOf, processesIn, removeTestContainers, startShape, waitFor, type ShapeContainer, type StartOptions, type Shape } from '../support/docker-bed';
 import { readEngines, testEngines } from './engines';
+import { userEnvironment } from '../support/activation';
 
 // The restart suite's core cases on each engine of test/setup/engines-bed.sh, driven the way a
 // user points odoo-dev at that engine. What only one engine shows is at the end.
@@ -51,7 +52,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(after.argv, [...before.argv.slice(0, 2), ...newArgs, ...DB_ARGS]);
       assert.equal(after.uid, before.uid);
       assert.equal(after.cwd, before.cwd);
-      assert.deepEqual(after.env, before.env);
+      assert.deepEqual(userEnvironment(after.env), userEnvironment(before.env));
       assert.equal(await containerStartedAt(shape.container), since, 'the container restarted');
       const logs = await logsOf(shape.container);
       assert.match(logs, new RegExp(` ${after.pid} INFO \\? odoo: Odoo version`));

@@ -5,6 +5,7 @@ import { OdooEngine, type EngineProgress } from '../../../src/engine/odoo-engine
 import { removeLocalContainers, type LocalContainer } from '../../support/local-container';
 import { DB_ARGS, HOME, httpStatus, isOdoo, ODOO_UID, odooMasters, onlyMaster, startLocalShape } from '../../support/local-standin';
 import { waitFor } from '../../support/wait-for';
+import { userEnvironment } from '../../support/activation';
 
 const settings = { stopTimeoutMs: 10_000, killAfterTimeout: false, readyTimeoutMs: 20_000 };
 
@@ -35,7 +36,7 @@ describe('OdooEngine.restart in a local container', function () {
       assert.equal(after.uid, before.uid);
       assert.equal(after.cwd, HOME);
       assert.equal(after.cwd, before.cwd);
-      assert.deepEqual(after.env, before.env);
+      assert.deepEqual(userEnvironment(after.env), userEnvironment(before.env));
       assert.ok(before.env?.includes('PGPASSWORD=odoo'), 'the environment of the exec that started it');
       assert.equal(container.hostPid1, pid1, 'the container restarted');
       assert.equal(outcome.database, 'db');
@@ -130,7 +131,7 @@ describe('OdooEngine.restart in a local container', function () {
       assert.deepEqual(second.argv, [...first.argv.slice(0, 2), '-d', 'db', '--dev=xml', '--log-level=debug']);
       assert.equal(second.uid, first.uid);
       assert.equal(second.cwd, first.cwd);
-      assert.deepEqual(second.env, first.env);
+      assert.deepEqual(userEnvironment(second.env), userEnvironment(first.env));
       const log = container.logText();
       assert.match(log, new RegExp(` ${second.pid} INFO \\? odoo: Odoo version`));
       assert.match(log, new RegExp(` ${second.pid} INFO db odoo\\.modules\\.registry: Registry loaded`));

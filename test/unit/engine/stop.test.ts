@@ -3,6 +3,7 @@ import type { OdooDevError } from '../../../src/core/errors';
 import { OdooEngine, type EngineProgress } from '../../../src/engine/odoo-engine';
 import { removeLocalContainers, type LocalContainer } from '../../support/local-container';
 import { isOdoo, odooMasters, onlyMaster, startLocalShape } from '../../support/local-standin';
+import { userEnvironment } from '../../support/activation';
 
 const settings = { stopTimeoutMs: 10_000, killAfterTimeout: false, readyTimeoutMs: 20_000 };
 
@@ -27,7 +28,7 @@ describe('OdooEngine.stop in a local container', function () {
     assert.deepEqual(again.argv, running.argv);
     assert.equal(again.uid, running.uid);
     assert.equal(again.cwd, running.cwd);
-    assert.deepEqual(again.env, running.env);
+    assert.deepEqual(userEnvironment(again.env), userEnvironment(running.env));
   });
 
   it('stops nothing when nothing runs', async () => {

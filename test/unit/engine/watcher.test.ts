@@ -102,9 +102,13 @@ describe('OdooWatcher on a local container', function () {
       assert.deepEqual(states, [{ kind: 'stopped' }]);
       const started = await engine.start({ args: ['-d', 'db'] });
       const restarted = await engine.restart({ args: ['-d', 'db', '--dev=xml'] });
-      assert.deepEqual(states.map((s) => s.kind), ['stopped', 'starting', 'running', 'restarting', 'starting', 'running']);
+      // The new server boots beside the old one, which answers until the new one is ready.
+      assert.equal(restarted.overlapped, true);
+      assert.deepEqual(states.map((s) => s.kind), ['stopped', 'starting', 'running', 'restarting', 'restarting', 'starting', 'running']);
       assert.deepEqual(states[2], { kind: 'running', pid: started.pid, argv: started.argv, version: started.version, database: 'db' });
-      assert.equal((states[5] as { pid: number }).pid, restarted.pid);
+      assert.deepEqual(states[4], { kind: 'restarting', pid: started.pid, answering: started.pid });
+      assert.deepEqual(states[5], { kind: 'starting', pid: restarted.pid, answering: started.pid });
+      assert.equal((states[6] as { pid: number }).pid, restarted.pid);
       await engine.stop();
       assert.deepEqual(states.slice(-2).map((s) => s.kind), ['stopping', 'stopped']);
       await assert.rejects(engine.start({ args: ['--with-demo'] }), /exited with exit code 2/);
