@@ -1,0 +1,154 @@
+/**
+ * Restarts that overlap, against a real Docker engine and the stand-in: the new server boots on
+ * the socket our holder keeps while the old one still answers, so a steady loop of requests
+ * inside the container sees no refused connection; a new server that crashes leaves the old one
+ * serving; nothing of ours is left after `odoo-dev stop`.
+ * Needs `bash test/setup/docker-bed.sh`. Removes only the containers it made.
+ */
+import * as assert from 'node:assert/strict';
+import { runCli } from '../support/cli';
+import { DB_ARGS, execIn, healthIn, odooMasters, onlyOdooMaster, processesIn, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
+
+/**
+ * A bounded loop of HTTP requests on the container's loopback: one connection a request, until
+ * the stop file appears (or the limit passes). It says which server PIDs answered and what
+ * failed, as one JSON line. It writes the ready file after its first answer.
+ */
+const LOAD_LOOP = `
+import json, os, socket, sys, time
+port, ready_file, stop_file, limit = int(sys.argv[1]), sys.argv[2], sys.argv[3], time.monotonic() + float(sys.argv[4])
+answered, failures = {}, {}
+while not os.path.exists(stop_file) and time.monotonic() < limit:
+    try:
+        sock = socket.create_connection(('127.0.0.1', port), timeout=10)
+        try:
+            sock.sendall(b'GET /standin/process HTTP/1.0\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n')
+            data = b''
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            sock.close()
+        head, _, body = data.partition(b'\\r\\n\\r\\n')
+        status = head.split(b' ')[1].decode() if head.count(b' ') else 'no answer'
+        if status == '200':
+            pid = str(json.loads(body.decode())['pid'])
+            answered[pid] = answered.get(pid, 0) + 1
+            if not os.path.exists(ready_file):
+                open(ready_file, 'w').close()
+        else:
+            failures['HTTP ' + status] = failures.get('HTTP ' + status, 0) + 1
+    except (OSError, ValueError) as error:
+        name = type(error).__name__
+        failures[name] = failures.get(name, 0) + 1
+    time.sleep(0.005)
+print(json.dumps({'answered': answered, 'failures': failures, 'stopped': os.path.exists(stop_file)}))
+`;
+
+interface LoadReport {
+  readonly answered: Record<string, number>;
+  readonly failures: Record<string, number>;
+  readonly stopped: boolean;
+}
+
+function cli(shape: ShapeContainer, ...args: string[]) {
+  return runCli(['--container', shape.name, ...args]);
+}
+
+async function exists(shape: ShapeContainer, file: string): Promise<boolean> {
+  return (await execIn(shape.container, ['test', '-e', file])).exitCode === 0;
+}
+
+/** Processes of ours in the container: the agent, its holder. */
+async function oursIn(shape: ShapeContainer) {
+  return (await processesIn(shape.container)).filter((p) => p.argv.join(' ').includes('in-container agent of Odoo Dev Container'));
+}
+
+describe('overlapping restarts (real Docker engine)', function () {
+  this.timeout(120_000);
+
+  describe('a keeper container whose Odoo odoo-dev started', () => {
+    let shape: ShapeContainer;
+    beforeEach(async () => {
+      shape = await startShape('keeper', { wait: false });
+      const started = await cli(shape, 'start', '--', '-d', 'db', ...DB_ARGS);
+      assert.equal(started.code, 0, started.stderr);
+    });
+    afterEach(() => shape?.remove());
+
+    it('three restarts with new args under a steady request loop: no request fails, one master with the last args, nothing of ours left after stop', async () => {
+      const first = await onlyOdooMaster(shape.container);
+      const load = execIn(shape.container, ['python3', '-c', LOAD_LOOP, '8069', '/tmp/load-ready', '/tmp/load-stop', '90']);
+      await waitFor('the request loop to get its first answer', async () => ((await exists(shape, '/tmp/load-ready')) ? true : undefined));
+      const argSets = [
+        ['-d', 'db', '--log-level=info'],
+        ['-d', 'db', '--db-filter', '^db$'],
+        ['-d', 'db', '--dev=xml', '--log-level=warn'],
+      ];
+      const pids = [first.pid];
+      for (const args of argSets) {
+        const restarted = await cli(shape, 'restart', '--', ...args, ...DB_ARGS);
+        assert.equal(restarted.code, 0, restarted.stderr);
+        assert.match(restarted.stderr, /Starting the new server beside the running one \(PID \d+ answers meanwhile\)/);
+        assert.match(restarted.stderr, /Stopped the previous server in \d+ ms/);
+        pids.push((await onlyOdooMaster(shape.container)).pid);
+      }
+      await execIn(shape.container, ['touch', '/tmp/load-stop']);
+      const result = await load;
+      assert.equal(result.exitCode, 0, result.stderr);
+      const report = JSON.parse(result.stdout) as LoadReport;
+      assert.equal(report.stopped, true, 'the loop ran until the test stopped it');
+      assert.deepEqual(report.failures, {}, `requests failed during the restarts: ${result.stdout}`);
+      // Every generation answered some of the requests: the loop ran across all three restarts.
+      assert.deepEqual(Object.keys(report.answered).map(Number).sort((a, b) => a - b), [...new Set(pids)].sort((a, b) => a - b));
+
+      const [master, ...more] = await odooMasters(shape.container);
+      assert.equal(more.length, 0, 'one Odoo master');
+      assert.deepEqual(master!.argv.slice(2), [...argSets[2]!, ...DB_ARGS]);
+      assert.equal(await healthIn(shape.container), 200);
+
+      const stopped = await cli(shape, 'stop');
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.deepEqual(await odooMasters(shape.container), []);
+      // The holder lets the port go once no server and no agent needs it.
+      await waitFor('the socket holder to end after the stop', async () => ((await oursIn(shape)).length === 0 ? true : undefined));
+      assert.equal(await exists(shape, '/tmp/odoo-dev/holder-8069.sock'), false, 'the holder removed its socket');
+      const listening = await execIn(shape.container, ['cat', '/proc/net/tcp', '/proc/net/tcp6']);
+      assert.doesNotMatch(listening.stdout, /:1F95 [0-9A-F:]+ 0A /, 'nothing listens on 8069 any more');
+    });
+
+    it('a new server that crashes at once: the old one still serves, and the error is Odoo\'s', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const restarted = await cli(shape, 'restart', '--', '-d', 'db', '--db_user', 'postgres');
+      assert.notEqual(restarted.code, 0);
+      assert.match(restarted.stderr, /The new args did not start: .*Using the database user 'postgres' is a security risk, aborting\./);
+      assert.match(restarted.stderr, new RegExp(`Still running the previous args \\(PID ${before.pid}\\)`));
+      const after = await onlyOdooMaster(shape.container);
+      assert.equal(after.pid, before.pid, 'the old server never stopped');
+      assert.equal(await healthIn(shape.container), 200);
+      const status = await cli(shape, 'status', '--json');
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal((JSON.parse(status.stdout) as { server?: { pid: number } }).server?.pid, before.pid);
+    });
+
+    it('a same-args restart (HUP) keeps the held socket: the next new-args restart overlaps again', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const reloaded = await cli(shape, 'restart');
+      assert.equal(reloaded.code, 0, reloaded.stderr);
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'HUP re-executes in place');
+      const restarted = await cli(shape, 'restart', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, /beside the running one/);
+      assert.notEqual((await onlyOdooMaster(shape.container)).pid, before.pid);
+    });
+
+    it('modules to update stop the old server first, and the progress says why', async () => {
+      const restarted = await cli(shape, 'restart', '--', '-d', 'db', '-u', 'base', ...DB_ARGS);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.doesNotMatch(restarted.stderr, /beside the running one/);
+      assert.match(restarted.stderr, /before the new server starts: modules are installed or updated/);
+    });
+  });
+});
