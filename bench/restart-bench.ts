@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { agentSource } from '../src/agent/agent-source';
 import { DockerOdooContainer } from '../src/docker/docker-odoo-container';
+import { defaultEngineSettings } from '../src/engine/engine-types';
 import { OdooEngine } from '../src/engine/odoo-engine';
 import {
   BENCH_LABEL,
@@ -97,6 +98,8 @@ async function main(): Promise<number> {
 
   const oursTracer = new TracingContainer(new DockerOdooContainer(docker, ours.id, ours.name, ENDPOINT));
   const oursEngineInstance = new OdooEngine(oursTracer);
+  // The same container, with the stop-then-start path: what overlapping saves.
+  const oursStopFirst = new OdooEngine(oursTracer, { ...defaultEngineSettings, noOverlap: true });
   const officialTracer = new TracingContainer(new DockerOdooContainer(docker, official.id, official.name, ENDPOINT));
   const officialEngine = new OdooEngine(officialTracer);
   const oursArgs = new ArgToggle(oursSets);
@@ -131,6 +134,7 @@ async function main(): Promise<number> {
     const steps: Array<[string, () => Promise<void>]> = [
       ['ours-engine', async () => { samples.push(await oursEngine('ours-engine', oursEngineInstance, oursTracer, ours, oursArgs.next(), round, warmup)); }],
       ['ours-cli', async () => { samples.push(await oursCli('ours-cli', ours, oursArgs.next(), round, warmup)); }],
+      ['ours-stop-first', async () => { samples.push(await oursEngine('ours-stop-first', oursStopFirst, oursTracer, ours, oursArgs.next(), round, warmup)); }],
       ['ours-hup', async () => { samples.push(await oursEngine('ours-hup', oursEngineInstance, oursTracer, ours, undefined, round, warmup)); }],
       ['docker-restart', async () => { samples.push(await dockerRestart('docker-restart', official, round, warmup)); }],
       ['ours-hup-pid1', async () => { samples.push(await oursEngine('ours-hup-pid1', officialEngine, officialTracer, official, undefined, round, warmup)); }],
@@ -156,9 +160,9 @@ async function main(): Promise<number> {
       await run();
       await sleep(config.settleMs);
     }
-    const last = samples.slice(-6).map((s) => `${s.method} ${s.error ? 'FAILED' : Math.round(s.hostReadyMs ?? NaN)}`).join(', ');
+    const last = samples.slice(-7).map((s) => `${s.method} ${s.error ? 'FAILED' : Math.round(s.hostReadyMs ?? NaN)}`).join(', ');
     say(`${warmup ? 'warm-up' : `round ${round}/${config.rounds}`}: ${last}`);
-    for (const s of samples.slice(-6).filter((x) => x.error)) {
+    for (const s of samples.slice(-7).filter((x) => x.error)) {
       say(`  ${s.method}: ${s.error}`);
     }
   }

@@ -77,7 +77,7 @@ export async function oursEngine(method: string, engine: OdooEngine, tracer: Tra
       doneMs,
       progress,
       trace: relative(tracer.marks, cmdAt),
-      detail: { plan: outcome.plan, pid: outcome.pid, stopMs: outcome.stopMs, totalMs: outcome.totalMs },
+      detail: { plan: outcome.plan, pid: outcome.pid, stopMs: outcome.stopMs, totalMs: outcome.totalMs, overlapped: outcome.overlapped === true },
     };
   } catch (error) {
     watch.cancel();
@@ -86,9 +86,10 @@ export async function oursEngine(method: string, engine: OdooEngine, tracer: Tra
 }
 
 const cliSteps: ReadonlyArray<[string, RegExp]> = [
-  ['plan', /odoo-dev: (stop PID|reload PID|start )/],
-  ['stopping', /Stopping Odoo/],
-  ['stopped', /Stopped in/],
+  ['plan', /odoo-dev: (replace PID|reload PID|start )/],
+  ['overlap', /beside the running one|before the new server starts/],
+  ['stopping', /Stopping (Odoo|the previous server)/],
+  ['stopped', /Stopped (the previous server )?in/],
   ['reloading', /Reloading Odoo/],
   ['launched', /Started Odoo/],
   ['http-ready', /answers HTTP/],
@@ -135,7 +136,7 @@ export async function oursCli(method: string, target: BenchContainer, args: read
     ...downOf(watch.downAt(), cmdAt), requests: watch.requests(),
     doneMs,
     progress,
-    detail: { plan: outcome.plan, pid: outcome.pid, stopMs: outcome.stopMs, totalMs: outcome.totalMs },
+    detail: { plan: outcome.plan, pid: outcome.pid, stopMs: outcome.stopMs, totalMs: outcome.totalMs, overlapped: outcome.overlapped === true },
   };
 }
 

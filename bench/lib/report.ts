@@ -10,6 +10,7 @@ import { ms, round, summarize, table, type Summary } from './stats';
 export const METHODS: ReadonlyArray<{ id: string; label: string; shape: string }> = [
   { id: 'ours-engine', label: 'ours: engine in-process, new args', shape: 'keeper' },
   { id: 'ours-cli', label: 'ours: odoo-dev CLI, new args', shape: 'keeper' },
+  { id: 'ours-stop-first', label: 'ours: engine, new args, no overlap', shape: 'keeper' },
   { id: 'ours-hup', label: 'ours: engine, same args (HUP)', shape: 'keeper' },
   { id: 'ours-hup-pid1', label: 'ours: engine, same args (HUP)', shape: 'PID 1' },
   { id: 'docker-restart', label: 'docker restart (same args)', shape: 'PID 1' },
@@ -83,7 +84,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   };
   const requestsJson: Record<string, unknown> = {};
   const headRows: string[][] = [];
-  for (const id of ['ours-engine', 'ours-cli', 'docker-restart']) {
+  for (const id of ['ours-engine', 'ours-cli', 'ours-stop-first', 'docker-restart']) {
     const method = METHODS.find((m) => m.id === id)!;
     const samples = of(id);
     const sent = samples.reduce((n, s) => n + (s.requests?.sent ?? 0), 0);
@@ -119,7 +120,18 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     oursCliVsDockerRestart: ratio('ours-cli', 'docker-restart'),
     oursCliVsOriginalScript: ratio('ours-cli', 'original-script'),
     oursHupPid1VsDockerRestart: ratio('ours-hup-pid1', 'docker-restart'),
+    oursStopFirstVsDockerRestart: ratio('ours-stop-first', 'docker-restart'),
   };
+  // The goals: no failed request during our restart; the engine within 0.45x and the CLI within
+  // 0.6x of docker restart.
+  const oursFailed = (id: string) => of(id).reduce((n, s) => n + (s.requests?.failed ?? 0), 0);
+  const verdict = (value: number | undefined, limit: number) => (value === undefined ? 'not measured' : value <= limit ? 'met' : 'missed');
+  const targets = {
+    failedRequests: { engine: oursFailed('ours-engine'), cli: oursFailed('ours-cli'), goal: 0 },
+    engineRatio: { value: ratios.oursEngineVsDockerRestart, goal: 0.45, verdict: verdict(ratios.oursEngineVsDockerRestart, 0.45) },
+    cliRatio: { value: ratios.oursCliVsDockerRestart, goal: 0.6, verdict: verdict(ratios.oursCliVsDockerRestart, 0.6) },
+  };
+  say(`Goals: 0 failed requests (ours: engine ${targets.failedRequests.engine}, CLI ${targets.failedRequests.cli}); engine <= 0.45x docker restart (${fmt(targets.engineRatio.value)}: ${targets.engineRatio.verdict}); CLI <= 0.6x (${fmt(targets.cliRatio.value)}: ${targets.cliRatio.verdict})`);
   say(`Ratios of medians: ours (engine) / docker restart ${fmt(ratios.oursEngineVsDockerRestart)}, ours (engine) / original script ${fmt(ratios.oursEngineVsOriginalScript)}, ours (CLI) / docker restart ${fmt(ratios.oursCliVsDockerRestart)}, ours (CLI) / original script ${fmt(ratios.oursCliVsOriginalScript)}, ours HUP on PID 1 / docker restart ${fmt(ratios.oursHupPid1VsDockerRestart)}`);
   say();
 
@@ -259,6 +271,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     load: data.load,
     methods: methodsJson,
     ratios,
+    targets,
     requests: requestsJson,
     standin: { stopMs: calStop, bootMs: calBoot, termToSocketClosedMs: calClosed, listenMs: calListen, knobsMs: { stop: config.stopDelay * 1000, exit: config.exitDelay * 1000, import: config.importDelay * 1000, boot: config.bootDelay * 1000, registry: config.registryDelay * 1000, firstRoute: config.firstRouteDelay * 1000 } },
     overhead: overheadJson,
@@ -284,8 +297,15 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
 /** Why a sample does not count, if it does not: the wrong plan, or a 200 that the log says came too early. */
 function invalidity(s: Sample, m: RestartMarks | undefined): string | undefined {
   const plan = s.detail?.plan;
-  if ((s.method === 'ours-engine' || s.method === 'ours-cli') && plan !== 'in-place') {
+  if ((s.method === 'ours-engine' || s.method === 'ours-cli' || s.method === 'ours-stop-first') && plan !== 'in-place') {
     return `expected an in-place restart, got ${String(plan)}`;
+  }
+  const overlapped = s.detail?.overlapped === true;
+  if ((s.method === 'ours-engine' || s.method === 'ours-cli') && !overlapped) {
+    return 'expected the new server to boot beside the old one';
+  }
+  if (s.method === 'ours-stop-first' && overlapped) {
+    return 'expected a stop before the new server started';
   }
   if ((s.method === 'ours-hup' || s.method === 'ours-hup-pid1') && plan !== 'hup') {
     return `expected a HUP reload, got ${String(plan)}`;

@@ -52,6 +52,13 @@ export interface RestartOutcome {
   readonly stopMs?: number;
   /** The new server booted beside the old one, which answered until the new one was ready. */
   readonly overlapped?: boolean;
+  /**
+   * From the command to the new server ready, where that came before the end (an overlap:
+   * the old server's stop follows, off the critical path); `totalMs` is the whole.
+   */
+  readonly readyMs?: number;
+  /** When the new server was ready, in ms since the epoch; the engine turns it into `readyMs`. */
+  readonly readyAt?: number;
   /** The server runs under debugpy, listening on this port of the container's loopback. */
   readonly debugPort?: number;
   readonly totalMs: number;

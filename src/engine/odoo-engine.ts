@@ -131,7 +131,8 @@ export class OdooEngine {
     try {
       const started = Date.now();
       const outcome = await this.run(operation, progress);
-      const done = { ...outcome, totalMs: Date.now() - started };
+      const { readyAt, ...rest } = outcome;
+      const done: RestartOutcome = { ...rest, totalMs: Date.now() - started, ...(readyAt !== undefined ? { readyMs: readyAt - started } : {}) };
       emit({ kind: 'finished', outcome: done });
       return done;
     } catch (error) {
@@ -372,6 +373,7 @@ export class OdooEngine {
     } finally {
       starting.registry?.abort.abort();
     }
+    const readyAt = Date.now();
     const stopped = await this.awaitStop(run, oldPid, PREVIOUS);
     const debugPort = debugPortOf(launch.command);
     return {
@@ -382,6 +384,7 @@ export class OdooEngine {
       ...databaseOf(launch),
       stopMs: stopped.ms,
       overlapped: true,
+      readyAt,
       ...(debugPort !== undefined ? { debugPort } : {}),
       totalMs: 0,
     };

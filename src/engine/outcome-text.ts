@@ -11,7 +11,7 @@ const serverText = {
  * "Odoo restarted (PID 35) and ready in 0.84 s, Odoo 17.0, database demo".
  */
 export function describeOutcome(outcome: RestartOutcome, digits = 2): string {
-  const took = `${(outcome.totalMs / 1000).toFixed(digits)} s`;
+  const took = `${((outcome.readyMs ?? outcome.totalMs) / 1000).toFixed(digits)} s`;
   const pid = outcome.pid ? ` (PID ${outcome.pid})` : '';
   const text = {
     hup: `Odoo reloaded in place${pid} and ready in ${took}`,
@@ -24,5 +24,6 @@ export function describeOutcome(outcome: RestartOutcome, digits = 2): string {
   const server = outcome.server ? `; ${serverText[outcome.server.how]} (PID ${outcome.server.pid})` : '';
   const version = outcome.version ? `, Odoo ${outcome.version.serverVersion}` : '';
   const database = outcome.database ? `, database ${outcome.database}` : '';
-  return `${text}${tests}${server}${version}${database}`;
+  const overlap = outcome.overlapped ? '; the previous server answered until then' : '';
+  return `${text}${tests}${server}${version}${database}${overlap}`;
 }
