@@ -749,11 +749,60 @@ def start_holder(listener, port):
             os.closerange(3, keep[0])
             os.closerange(keep[0] + 1, keep[1])
             os.closerange(keep[1] + 1, 65536)
+            program = holder_program()
+            if program:
+                # A fresh interpreter on a file of ours, so that `ps` and `docker top` show
+                # what this process is instead of the agent's whole source.
+                listener.set_inheritable(True)
+                server.set_inheritable(True)
+                try:
+                    os.execv(sys.executable, [sys.executable, program, str(port), str(listener.fileno()),
+                                              str(server.fileno()), str(bound)])
+                except OSError:
+                    pass
             serve_holder(listener, server, path, bound)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
     server.close()
+
+
+HOLDER_PROGRAM = MEMORY_DIR + '/holder.py'
+
+
+def holder_program():
+    """This agent's source as a file the holder runs (`python3 /tmp/odoo-dev/holder.py PORT
+    ...`), written when it differs; None when there is no source to write or no place for it."""
+    try:
+        with open('/proc/self/cmdline', 'rb') as f:
+            argv = f.read().split(b'\0')
+        source = argv[argv.index(b'-c') + 1] if b'-c' in argv else None
+        if not source:
+            return None
+        try:
+            with open(HOLDER_PROGRAM, 'rb') as f:
+                if f.read() == source:
+                    return HOLDER_PROGRAM
+        except (IOError, OSError):
+            pass
+        temp = '%s.%d.tmp' % (HOLDER_PROGRAM, os.getpid())
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(source)
+        os.rename(temp, HOLDER_PROGRAM)
+        return HOLDER_PROGRAM
+    except (IOError, OSError, ValueError):
+        return None
+
+
+def holder_main(argv):
+    """The holder run as its own program: PORT LISTENER_FD CONTROL_FD CONTROL_INODE."""
+    port, listener_fd, control_fd, bound = [int(word) for word in argv]
+    listener = socket.socket(fileno=listener_fd)
+    server = socket.socket(fileno=control_fd)
+    listener.set_inheritable(False)
+    server.set_inheritable(False)
+    serve_holder(listener, server, holder_path(port), bound)
 
 
 def serve_holder(listener, server, path, bound):
@@ -1577,6 +1626,9 @@ def relay(port, wait_ms):
 
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    if len(sys.argv) == 5 and sys.argv[1].isdigit():
+        holder_main(sys.argv[1:])
+        return
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     if options.get('relay'):
         sys.exit(relay(int(options['relay']), int(options.get('waitMs', 0))))

@@ -61,9 +61,9 @@ async function exists(shape: ShapeContainer, file: string): Promise<boolean> {
   return (await execIn(shape.container, ['test', '-e', file])).exitCode === 0;
 }
 
-/** Processes of ours in the container: the agent, its holder. */
+/** Processes of ours in the container: an agent, the socket holder. */
 async function oursIn(shape: ShapeContainer) {
-  return (await processesIn(shape.container)).filter((p) => p.argv.join(' ').includes('in-container agent of Odoo Dev Container'));
+  return (await processesIn(shape.container)).filter((p) => p.argv[1] === '/tmp/odoo-dev/holder.py' || p.argv.join(' ').includes('in-container agent of Odoo Dev Container'));
 }
 
 describe('overlapping restarts (real Docker engine)', function () {
@@ -80,6 +80,9 @@ describe('overlapping restarts (real Docker engine)', function () {
 
     it('three restarts with new args under a steady request loop: no request fails, one master with the last args, nothing of ours left after stop', async () => {
       const first = await onlyOdooMaster(shape.container);
+      const holders = (await oursIn(shape)).filter((p) => p.argv[1] === '/tmp/odoo-dev/holder.py');
+      assert.equal(holders.length, 1, 'one socket holder, shown by its own file');
+      assert.deepEqual(holders[0]!.argv.slice(2, 3), ['8069']);
       const load = execIn(shape.container, ['python3', '-c', LOAD_LOOP, '8069', '/tmp/load-ready', '/tmp/load-stop', '90']);
       await waitFor('the request loop to get its first answer', async () => ((await exists(shape, '/tmp/load-ready')) ? true : undefined));
       const argSets = [
