@@ -43,11 +43,17 @@ export const enginesFile = path.join(process.env.ODOO_DEV_WORK ?? '/tmp/odoo-dev
 
 /** The set-up's description; a missing file is an error that says what to run. */
 export function readEngines(): EnginesFile {
+  let file: Partial<EnginesFile>;
   try {
-    return JSON.parse(readFileSync(enginesFile, 'utf8')) as EnginesFile;
+    file = JSON.parse(readFileSync(enginesFile, 'utf8')) as Partial<EnginesFile>;
   } catch (error) {
     throw new Error(`${enginesFile} is missing or unreadable: run bash test/setup/engines-bed.sh first`, { cause: error });
   }
+  const missing = (['podmanRootful', 'podmanRootless', 'tls', 'dockerRootless', 'noAccess', 'ssh'] as const).filter((key) => !file[key]);
+  if (missing.length) {
+    throw new Error(`${enginesFile} has no ${missing.join(', ')}: an older set-up wrote it; run bash test/setup/engines-bed.sh again`);
+  }
+  return file as EnginesFile;
 }
 
 /** Nothing of the machine's own engine settings may leak into a run against another engine. */
