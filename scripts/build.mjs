@@ -48,3 +48,4 @@ await build({
 mkdirSync('dist', { recursive: true });
 copyFileSync('src/agent/agent.py', 'dist/agent.py');
 copyFileSync('src/agent/debugpy_hook.py', 'dist/debugpy_hook.py');
+copyFileSync('src/agent/warm.py', 'dist/warm.py');

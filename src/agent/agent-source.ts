@@ -16,3 +16,11 @@ export function debugHookSource(): string {
   hookSource ??= readFileSync(path.join(__dirname, 'debugpy_hook.py'), 'utf8');
   return hookSource;
 }
+
+let warmSourceText: string | undefined;
+
+/** The warm process's program (see warm.py); it ships next to the agent. */
+export function warmSource(): string {
+  warmSourceText ??= readFileSync(path.join(__dirname, 'warm.py'), 'utf8');
+  return warmSourceText;
+}

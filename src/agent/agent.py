@@ -92,10 +92,11 @@ def read_argv(pid):
             data = f.read()
     except (IOError, OSError):
         return []
+    # A server a warm process started rewrote its command line in place, and the room left
+    # over reads as trailing NULs (see warm.py): no argv ends with empty strings here.
+    data = data.rstrip(b'\0')
     if not data:
         return []
-    if data.endswith(b'\0'):
-        data = data[:-1]
     return [fs_decode(part) for part in data.split(b'\0')]
 
 
@@ -890,9 +891,37 @@ def step_launch(step):
     # Socket activation is ours to give: never what the previous server was given.
     env = [e for e in step['env'] if e.split('=', 1)[0] not in ACTIVATION_VARIABLES]
     uid, gid = step['uid'], step['gid']
-    pid1_uid = read_ids(1)[0]
     held_port = http_port(step['hold']) if step.get('hold') and not binds_own_socket(step['hold']) else None
     listen_fd = hold(held_port, step['hold'].get('host')) if held_port else None
+    at = time.time()
+    warm = take_warm(held_port, step, env) if listen_fd is not None else None
+    if warm is not None and warm[0] == 'started':
+        pid, log_to = warm[1], warm[2]
+        launched_at[pid] = mono()
+        event = {'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to, 'warm': True}
+    else:
+        spawned = spawn(argv, cwd, env, uid, gid, listen_fd, step.get('resolve', []))
+        if isinstance(spawned, str):
+            emit({'t': 'launch-failed', 'message': 'could not run %s: %s' % (argv[0], spawned)})
+            return False
+        pid, log_to = spawned
+        event = {'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to}
+        if warm is not None:
+            event['cold'] = warm[1]
+    if log_to == 'docker-logs':
+        logs_to_pid1[pid] = (uid, gid)
+    if listen_fd is not None:
+        register_generation(held_port, pid)
+        event['held'] = held_port
+    emit(event)
+    return pid
+
+
+def spawn(argv, cwd, env, uid, gid, listen_fd, resolve=()):
+    """Starts ARGV detached in its own session, as uid:gid in CWD with ENV, its output where
+    `docker logs` reads it (else our fallback log), LISTEN_FD as fd 3 with socket activation
+    when given. (pid, where its output goes), or the reason it could not start."""
+    pid1_uid = read_ids(1)[0]
     status_read, status_write = os.pipe()
     os.set_inheritable(status_write, False)
     log_read, log_write = os.pipe()
@@ -941,7 +970,7 @@ def step_launch(step):
                 env = env + ['LISTEN_FDS=1', 'LISTEN_PID=%d' % os.getpid()]
             program = resolve_program(argv[0], env, cwd)
             # A script run by an interpreter (debugpy in front) is found on the PATH too.
-            for index in step.get('resolve', []):
+            for index in resolve:
                 argv = argv[:index] + [resolve_program(argv[index], env, cwd)] + argv[index + 1:]
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
             os.execve(fs_encode(program), [fs_encode(a) for a in argv],
@@ -956,7 +985,6 @@ def step_launch(step):
     os.close(log_write)
     children[pid] = None
     launched_at[pid] = mono()
-    at = time.time()
     log_to = os.read(log_read, 4096).decode('utf-8', 'replace')
     os.close(log_read)
     failure = b''
@@ -969,20 +997,193 @@ def step_launch(step):
     if failure:
         os.waitpid(pid, 0)
         del children[pid]
-        emit({'t': 'launch-failed', 'message': 'could not run %s: %s' % (argv[0], failure.decode('utf-8', 'replace'))})
-        return False
-    if log_to == 'docker-logs':
-        logs_to_pid1[pid] = (uid, gid)
-    event = {'t': 'launched', 'pid': pid, 'at': at, 'logTo': log_to}
-    if listen_fd is not None:
-        register_generation(held_port, pid)
-        event['held'] = held_port
-    emit(event)
-    return pid
+        return failure.decode('utf-8', 'replace')
+    return pid, log_to
+
+
+# ---------------------------------------------------------------------------------------------
+# The warm generation: Odoo's imports done ahead of the next restart (see warm.py)
+
+WARM_PROGRAM = MEMORY_DIR + '/warm.py'
+# Room in the warm process's command line for the server's own (rewritten in place).
+WARM_ROOM = 8192
+# Servers a warm process forked for us: the connection that tells how each ended.
+adopted = {}
+
+
+def warm_digest(argv, cwd, env, uid, gid):
+    """What a warm process must have been made for: the same user, directory, environment,
+    interpreter and script as the server it replaces."""
+    import hashlib
+    try:
+        # `python3` as a HUP re-exec names it, or its full path: the same interpreter.
+        interpreter = os.path.realpath(resolve_program(argv[0], env, cwd))
+    except OSError:
+        interpreter = argv[0]
+    script = argv[1:3] if argv[1:2] == ['-m'] else [os.path.join(cwd, argv[1])]
+    shape = [interpreter, script, cwd, sorted(env), uid, gid]
+    return hashlib.sha1(json.dumps(shape).encode('utf-8', 'surrogateescape')).hexdigest()
+
+
+def warm_entry(argv):
+    """('path', script) or ('module', 'odoo') for the shapes a warm process can take (see
+    warm.py: the same rule), else None."""
+    if len(argv) < 2 or not os.path.basename(argv[0]).startswith('python'):
+        return None
+    if argv[1] == '-m':
+        rest = argv[3:]
+        return ('module', 'odoo') if len(argv) >= 3 and argv[2] == 'odoo' and not is_subcommand(rest) else None
+    if argv[1].startswith('-') or is_subcommand(argv[2:]):
+        return None
+    return ('path', argv[1])
+
+
+def is_subcommand(args):
+    return bool(args) and not args[0].startswith('-') and args[0] != 'server'
+
+
+def by_interpreter(argv, env, cwd):
+    """A script started by its name (`odoo`, `odoo-bin`) as the kernel runs it: its `#!`
+    interpreter, then its path, as /proc shows the server and as the next restart relaunches it."""
+    if os.path.basename(argv[0]).startswith('python'):
+        return argv
+    try:
+        path = resolve_program(argv[0], env, cwd)
+        with open(path, 'rb') as f:
+            first = f.readline(256)
+    except (IOError, OSError):
+        return argv
+    words = first[2:].split() if first.startswith(b'#!') else []
+    if len(words) == 1 and os.path.basename(words[0]).startswith(b'python'):
+        return [fs_decode(words[0]), path] + list(argv[1:])
+    return argv
+
+
+def warm_state_path(port):
+    return '%s/warm-%d.json' % (MEMORY_DIR, port)
+
+
+def take_warm(port, step, env):
+    """Hands the launch's args to the warm process of PORT. ('started', pid, log_to) when it
+    forked the server; (None, why) when the server must start cold; None when none waits."""
+    argv = step['argv']
+    entry = warm_entry(argv)
+    if entry is None or step.get('noWarm'):
+        return None
+    try:
+        with open(warm_state_path(port), 'rb') as f:
+            state = json.loads(f.read().decode('utf-8'))
+    except (IOError, OSError, ValueError):
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect('\0odoo-dev-warm-%d' % port)
+    except OSError:
+        conn.close()
+        return None
+    args = argv[3:] if entry[0] == 'module' else argv[2:]
+    request = {'digest': warm_digest(argv, step['cwd'], env, step['uid'], step['gid']), 'argv': argv, 'args': args}
+    try:
+        conn.settimeout(5.0)
+        conn.sendall((json.dumps(request) + '\n').encode('utf-8', 'surrogateescape'))
+        answer = b''
+        while b'\n' not in answer:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        answer = b''
+    words = answer.split(b'\n', 1)[0].decode('utf-8', 'replace').split(' ', 1)
+    if words[0] == 'started' and len(words) == 2 and words[1].isdigit():
+        conn.settimeout(None)
+        adopted[int(words[1])] = conn
+        return ('started', int(words[1]), state.get('logTo', 'docker-logs'))
+    conn.close()
+    if words[0] == 'stale':
+        return (None, 'a file Odoo imported changed: %s' % (words[1] if len(words) > 1 else '?'))
+    if words[0] == 'mismatch':
+        return (None, 'the warm process was made for another user, directory or environment')
+    return (None, 'the warm process did not answer')
+
+
+def adopted_exit(pid):
+    """(exit code, signal) of a server a warm process forked, as it reports them, or Nones."""
+    conn = adopted.pop(pid, None)
+    if conn is None:
+        return None, None
+    try:
+        conn.settimeout(2.0)
+        data = b''
+        while b'\n' not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        data = b''
+    finally:
+        conn.close()
+    words = data.split(b'\n', 1)[0].split()
+    if len(words) == 3 and words[0] == b'exited':
+        code, sig = int(words[1]), int(words[2])
+        return (code if code >= 0 else None), (sig if sig >= 0 else None)
+    return None, None
+
+
+def step_warm(step):
+    """Starts the warm process for the next restart of the server just launched: its imports
+    run now, off any restart's critical path. Where the server cannot be warmed, nothing."""
+    launch = step['launch']
+    argv, cwd = launch['argv'], launch['cwd']
+    env = [e for e in launch['env'] if e.split('=', 1)[0] not in ACTIVATION_VARIABLES]
+    argv = by_interpreter(argv, env, cwd)
+    entry = warm_entry(argv)
+    port = http_port(launch['hold']) if launch.get('hold') else None
+    if entry is None or port is None or port not in leases:
+        emit({'t': 'warm', 'started': False})
+        return True
+    try:
+        if not os.path.isdir(MEMORY_DIR):
+            os.makedirs(MEMORY_DIR, 0o755)
+        temp = '%s.%d.tmp' % (WARM_PROGRAM, os.getpid())
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(step['source'].encode('utf-8'))
+        os.chmod(temp, 0o644)
+        os.rename(temp, WARM_PROGRAM)
+    except (IOError, OSError) as error:
+        emit({'t': 'warm', 'started': False, 'message': str(error)})
+        return True
+    digest = warm_digest(argv, cwd, env, launch['uid'], launch['gid'])
+    python = argv[0]
+    target = 'odoo' if entry[0] == 'module' else argv[1] if argv[1].startswith('/') else os.path.join(cwd, argv[1])
+    warm_argv = [python, WARM_PROGRAM, str(port), entry[0], target, digest, ' ' * WARM_ROOM]
+    try:
+        spawned = spawn(warm_argv, cwd, env, launch['uid'], launch['gid'], leases[port][1])
+    except OSError as error:
+        spawned = str(error)
+    if isinstance(spawned, str):
+        emit({'t': 'warm', 'started': False, 'message': spawned})
+        return True
+    pid, log_to = spawned
+    # Not a server: its end is no news for this agent.
+    children.pop(pid, None)
+    launched_at.pop(pid, None)
+    try:
+        temp = warm_state_path(port) + '.tmp'
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(json.dumps({'pid': pid, 'logTo': log_to}).encode('ascii'))
+        os.rename(temp, warm_state_path(port))
+    except (IOError, OSError):
+        pass
+    emit({'t': 'warm', 'started': True, 'pid': pid})
+    return True
 
 
 def exited_event(pid, started):
-    code, sig = children.get(pid) or (None, None)
+    code, sig = children.get(pid) or adopted_exit(pid)
     ids = logs_to_pid1.pop(pid, None)
     if ids is not None and code != 0:
         end_partial_line(ids[0], ids[1])
@@ -1547,7 +1748,7 @@ def step_state(step):
 
 STEPS = {'probe': step_probe, 'free-port': step_free_port, 'remember': step_remember, 'stop': step_stop, 'launch': step_launch, 'replace': step_replace,
          'ready': step_ready, 'hup': step_hup, 'inventory': step_inventory, 'paths': step_paths}
-STEPS.update({'held': step_held, 'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module,
+STEPS.update({'warm': step_warm, 'held': step_held, 'end-run': step_end_run, 'checksums': step_checksums, 'state': step_state, 'module': step_module,
               'help': step_help, 'debug-hook': step_debug_hook})
 
 

@@ -1,32 +1,48 @@
 """A warm generation of Odoo: a process with Odoo's imports done, waiting for its args.
 
-The socket holder starts one after each generation, with the same user, cwd, environment,
-interpreter and script as the server it just started (so it inherits the held socket as fd 3),
-and gives the next restart's args to it instead of starting a new interpreter. It is used only
-when no file of the modules it imported changed on disk since: otherwise it says "stale" and
-exits, and the holder starts the generation cold. The user's addons are imported after the
-args, so they are always fresh.
+The agent starts one after each server it launches on the held socket, with the same user,
+cwd, environment, interpreter and script as that server (so it has the held socket as fd 3
+and writes where the server writes), and gives the next restart's args to it instead of
+starting a new interpreter:
 
-    entry = warm_entry(server_argv)          # None: this shape starts cold
-    warm = WarmProcess.start(python, entry, env=..., cwd=..., pass_fds=(3,))
-    outcome = take_warm(warm, args)           # 'started', 'stale' or 'not-warmable'
+    python3 /tmp/odoo-dev/warm.py PORT KIND TARGET DIGEST PADDING
 
-Run as a program (`python3 warm.py FD KIND TARGET`), it is the warm process itself: KIND is
-`path` (a script run as __main__: odoo-bin, /usr/bin/odoo, a venv console script) or `module`
-(`python3 -m odoo`); FD is the control pipe, one line each way.
+KIND is `path` (a script run as __main__: odoo-bin, /usr/bin/odoo, a venv console script) or
+`module` (`python3 -m odoo`); DIGEST names the launch it was made for (user, directory,
+environment, interpreter, script), and PADDING is room for the server's command line.
+
+It listens on the abstract Unix socket `odoo-dev-warm-PORT` (only root and its own user may
+talk to it) for one line, `{"digest": ..., "argv": [...], "args": [...]}`, and answers:
+
+- `started PID`: it forked the server, which runs the script with these args (its command
+  line rewritten to ARGV, as `ps` and our agent read it); then `exited CODE SIGNAL` once that
+  server ends, while the asker still listens. It reaps the server, nothing more.
+- `stale FILE`: a file of the modules it imported changed on disk since; it exits, and the
+  server starts cold (so it runs the changed code). The user's addons are imported after the
+  args, so they are always fresh.
+- `mismatch`: it was made for another launch; it exits.
+
+It also exits when the holder of PORT is gone (the last server stopped), so that nothing of
+ours keeps the port. Where odoo cannot be imported it exits with status 2 at once.
 """
 
 import importlib
 import json
 import os
 import runpy
+import select
 import socket
-import subprocess
+import struct
 import sys
 
 # What the server script imports before its first log line, in import order; those that do not
 # exist in a series are skipped.
 ODOO_MODULES = ('odoo', 'odoo.cli', 'odoo.cli.server', 'odoo.service.server', 'odoo.http')
+HOLDER = '/tmp/odoo-dev/holder-%d.sock'
+
+
+def control_address(port):
+    return '\0odoo-dev-warm-%d' % port
 
 
 def warm_entry(argv):
@@ -51,72 +67,7 @@ def is_subcommand(args):
 
 
 # ---------------------------------------------------------------------------------------
-# The holder's side.
-
-
-class WarmProcess:
-    """A warm process the holder started, and its end of the control pipe."""
-
-    def __init__(self, process, control):
-        self.process = process
-        self.control = control
-        self.reply = b''
-
-    @classmethod
-    def start(cls, python, entry, env=None, cwd=None, pass_fds=(), user=None, group=None, output=None):
-        """Starts the warm process; its stdout and stderr go to OUTPUT (a file descriptor), or
-        where the holder's go."""
-        kind, target, _args = entry
-        ours, theirs = socket.socketpair()
-        process = subprocess.Popen(
-            [python, os.path.abspath(__file__), str(theirs.fileno()), kind, target],
-            env=env, cwd=cwd, pass_fds=tuple(pass_fds) + (theirs.fileno(),), user=user, group=group,
-            stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True)
-        theirs.close()
-        return cls(process, ours)
-
-    def read_line(self, timeout):
-        self.control.settimeout(timeout)
-        while b'\n' not in self.reply:
-            try:
-                chunk = self.control.recv(4096)
-            except OSError:
-                chunk = b''
-            if not chunk:
-                return None
-            self.reply += chunk
-        line, _, self.reply = self.reply.partition(b'\n')
-        return line.decode('utf-8', 'replace')
-
-    def close(self):
-        try:
-            self.control.close()
-        except OSError:
-            pass
-
-
-def take_warm(warm, args, timeout=30.0):
-    """Gives the args to a warm process. 'started': it now runs the server with these args
-    (its pid is warm.process.pid); 'stale' or 'not-warmable': it has exited, start cold."""
-    ready = warm.read_line(timeout)
-    if ready != 'ready':
-        warm.close()
-        warm.process.wait()
-        return 'not-warmable'
-    try:
-        warm.control.sendall((json.dumps({'args': list(args)}) + '\n').encode('utf-8'))
-    except OSError:
-        return 'not-warmable'
-    answer = warm.read_line(timeout)
-    warm.close()
-    if answer == 'started':
-        return 'started'
-    warm.process.wait()
-    return 'stale' if answer and answer.startswith('stale') else 'not-warmable'
-
-
-# ---------------------------------------------------------------------------------------
-# The warm process's side.
+# What was imported, and whether it changed since.
 
 
 def loaded_files():
@@ -157,37 +108,139 @@ def import_odoo():
     return True
 
 
-def serve_warm(fd, kind, target):
-    control = os.fdopen(fd, 'r+b', buffering=0)
+# ---------------------------------------------------------------------------------------
+# The command line, as /proc/PID/cmdline shows it
+
+
+def set_command_line(argv):
+    """Rewrites this process's command line in place (the kernel shows the bytes between its
+    arg_start and arg_end): the server's own, so that `ps`, `docker top` and our agent read
+    what runs. False when it does not fit or the memory cannot be written."""
+    try:
+        with open('/proc/self/stat', 'rb') as f:
+            stat = f.read()
+        fields = stat[stat.rindex(b')') + 2:].split()
+        # Fields 48 and 49 of proc(5); `fields` starts at field 3.
+        start, end = int(fields[45]), int(fields[46])
+        data = b'\0'.join(os.fsencode(a) for a in argv) + b'\0'
+        if len(data) > end - start:
+            return False
+        with open('/proc/self/mem', 'r+b', buffering=0) as mem:
+            mem.seek(start)
+            mem.write(data + b'\0' * (end - start - len(data)))
+        return True
+    except (IOError, OSError, ValueError, IndexError):
+        return False
+
+
+# ---------------------------------------------------------------------------------------
+# The warm process
+
+
+def allowed(conn):
+    """Only root and this process's own user may hand it args."""
+    credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize('3i'))
+    _pid, uid, _gid = struct.unpack('3i', credentials)
+    return uid in (0, os.getuid())
+
+
+def read_request(conn):
+    conn.settimeout(10.0)
+    data = b''
+    while b'\n' not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    return json.loads(data.split(b'\n', 1)[0].decode('utf-8'))
+
+
+def send(conn, line):
+    try:
+        conn.sendall((line + '\n').encode('utf-8'))
+    except OSError:
+        pass
+
+
+def serve_warm(port, kind, target, digest):
     # The sys.path the cold process would have: the script's folder, or the cwd for -m.
     sys.path[0] = os.path.dirname(os.path.realpath(target)) if kind == 'path' else os.getcwd()
+    control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        control.bind(control_address(port))
+    except OSError:
+        os._exit(0)  # another warm process serves this port
+    control.listen(4)
     if not import_odoo():
-        control.write(b'not-warmable\n')
         os._exit(2)
     files = loaded_files()
-    control.write(b'ready\n')
-    line = b''
-    while not line.endswith(b'\n'):
-        chunk = control.read(65536)
-        if not chunk:
-            os._exit(0)  # the holder gave up on this one
-        line += chunk
-    args = json.loads(line.decode('utf-8'))['args']
-    changed = changed_file(files)
-    if changed:
-        control.write(('stale %s\n' % changed).encode('utf-8'))
-        os._exit(3)
-    if 'LISTEN_FDS' in os.environ:
-        os.environ['LISTEN_PID'] = str(os.getpid())
-    control.write(b'started\n')
-    control.close()
-    if kind == 'module':
-        sys.argv = [''] + args
-        runpy.run_module(target, run_name='__main__', alter_sys=True)
-    else:
-        sys.argv = [target] + args
-        runpy.run_path(target, run_name='__main__')
+    holder = HOLDER % port
+    while True:
+        readable, _, _ = select.select([control], [], [], 0.25)
+        if not os.path.exists(holder):
+            os._exit(0)  # the last server stopped: nothing may keep the port
+        if not readable:
+            continue
+        try:
+            conn, _ = control.accept()
+        except OSError:
+            continue
+        try:
+            request = read_request(conn) if allowed(conn) else None
+        except (OSError, ValueError):
+            request = None
+        if request is None:
+            conn.close()
+            continue
+        if request.get('digest') != digest:
+            send(conn, 'mismatch')
+            os._exit(0)
+        changed = changed_file(files)
+        if changed:
+            send(conn, 'stale %s' % changed)
+            os._exit(3)
+        control.close()
+        run_server(conn, kind, target, request['argv'], request['args'])
+
+
+def run_server(conn, kind, target, argv, args):
+    """Forks the server with ARGS; this process reaps it and tells the asker how it ended."""
+    pid = os.fork()
+    if pid == 0:
+        conn.close()
+        if 'LISTEN_FDS' in os.environ:
+            os.environ['LISTEN_PID'] = str(os.getpid())
+        set_command_line(argv)
+        if kind == 'module':
+            sys.argv = [''] + list(args)
+            runpy.run_module(target, run_name='__main__', alter_sys=True)
+        else:
+            sys.argv = [target] + list(args)
+            runpy.run_path(target, run_name='__main__')
+        sys.exit(0)
+    # The socket is the server's now: this process keeps none of it.
+    try:
+        os.close(3)
+    except OSError:
+        pass
+    send(conn, 'started %d' % pid)
+    import signal
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            status = 0
+            break
+        except InterruptedError:
+            continue
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else -1
+    send(conn, 'exited %d %d' % (code, sig))
+    os._exit(0)
 
 
 if __name__ == '__main__':
-    serve_warm(int(sys.argv[1]), sys.argv[2], sys.argv[3])
+    serve_warm(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4])

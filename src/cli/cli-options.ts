@@ -12,6 +12,7 @@ export interface CliOptions {
   readonly readyTimeoutMs?: number;
   readonly killAfterTimeout: boolean;
   readonly noOverlap: boolean;
+  readonly noWarm: boolean;
   /** Engine log lines on stderr. */
   readonly verbose: boolean;
   /** `keeper --compose-service NAME`: print the compose form for this service. */
@@ -99,6 +100,8 @@ Options:
   --kill-after-timeout   When the stop times out, force it (second TERM, then KILL) instead of failing.
   --no-overlap           Stop the old server before the new one starts, even where the new one
                          could boot beside it on the held socket.
+  --no-warm              Start the new server cold, not from the warm process that has Odoo's
+                         imports done.
   --ready-timeout SECONDS  How long the new server may take to be ready (default 120); for
                          test and update, how long their run may take (default 3600).
   --pid PID              Which server, when the container runs several.
@@ -129,7 +132,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const own = dashDash >= 0 ? argv.slice(0, dashDash) : argv;
   const odooArgs = dashDash >= 0 ? argv.slice(dashDash + 1) : undefined;
   let command: CliOptions['command'] | undefined;
-  const options: { -readonly [K in keyof CliOptions]?: CliOptions[K] } = { json: false, watch: false, follow: false, killAfterTimeout: false, noOverlap: false, verbose: false };
+  const options: { -readonly [K in keyof CliOptions]?: CliOptions[K] } = { json: false, watch: false, follow: false, killAfterTimeout: false, noOverlap: false, noWarm: false, verbose: false };
   for (let i = 0; i < own.length; i++) {
     const arg = own[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -193,6 +196,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case '--no-overlap':
         noValue();
         options.noOverlap = true;
+        break;
+      case '--no-warm':
+        noValue();
+        options.noWarm = true;
         break;
       case '--devcontainer':
         noValue();

@@ -80,6 +80,7 @@ async function run(options: CliOptions): Promise<number> {
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     killAfterTimeout: options.killAfterTimeout,
     ...(options.noOverlap ? { noOverlap: true } : {}),
+    ...(options.noWarm ? { noWarm: true } : {}),
   }, log);
   const progress = (p: EngineProgress) => process.stderr.write(`odoo-dev: ${p.message}\n`);
   const request = {

@@ -85,6 +85,8 @@ export interface LaunchStep extends ProcessSpec {
    * holder, when none keeps it yet), passed as systemd passes it: fd 3, LISTEN_FDS, LISTEN_PID.
    */
   readonly hold?: HoldTarget;
+  /** Start it cold even where a warm process waits (see warm.py). */
+  readonly noWarm?: boolean;
 }
 
 export type AgentStep =
@@ -106,6 +108,11 @@ export type AgentStep =
       readonly overlap?: boolean;
       readonly readyTimeoutMs?: number;
     }
+  /**
+   * Starts the warm process for the next restart of the server just launched by `launch`
+   * (its imports run now, off the critical path); `source` is warm.py.
+   */
+  | { readonly step: 'warm'; readonly source: string; readonly launch: LaunchStep }
   /** Whether server `pid` serves on the socket our holder keeps for the target's port (taking a lease on it). */
   | { readonly step: 'held'; readonly pid: number; readonly http: HoldTarget }
   | {
@@ -195,7 +202,9 @@ export type AgentEvent =
   | { readonly t: 'stop-timeout'; readonly pid: number; readonly ms: number }
   | { readonly t: 'hup-sent'; readonly pid: number; readonly at: number }
   /** `held`: the port of the held socket it was started on. */
-  | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string; readonly held?: number }
+  /** `warm`: a warm process took the args; `cold`: why one that waited could not. */
+  | { readonly t: 'launched'; readonly pid: number; readonly at: number; readonly logTo: string; readonly held?: number; readonly warm?: boolean; readonly cold?: string }
+  | { readonly t: 'warm'; readonly started: boolean; readonly pid?: number; readonly message?: string }
   | { readonly t: 'held'; readonly held: boolean }
   /** Whether a replace overlaps: `pid` is the old server that answers meanwhile. */
   | { readonly t: 'overlap'; readonly on: boolean; readonly pid?: number; readonly reason?: string }

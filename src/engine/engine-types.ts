@@ -12,6 +12,8 @@ export interface EngineSettings {
   readonly startProgram?: readonly string[];
   /** Always stop the old server before the new one starts, even where they could overlap. */
   readonly noOverlap?: boolean;
+  /** Always start the new server cold, never from the warm process. */
+  readonly noWarm?: boolean;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -57,6 +59,8 @@ export interface RestartOutcome {
    * the old server's stop follows, off the critical path); `totalMs` is the whole.
    */
   readonly readyMs?: number;
+  /** The new server came from the warm process: Odoo's imports were done before the restart. */
+  readonly warm?: boolean;
   /** When the new server was ready, in ms since the epoch; the engine turns it into `readyMs`. */
   readonly readyAt?: number;
   /** The server runs under debugpy, listening on this port of the container's loopback. */

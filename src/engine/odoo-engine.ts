@@ -1,6 +1,6 @@
 import type { AgentEvent, AgentStep, LaunchStep, ProcessSpec, StopStep, VersionInfo } from '../core/agent-protocol';
 import { validateArgsForSeries, type ArgProblem } from '../core/arg-validation';
-import { debugHookSource } from '../agent/agent-source';
+import { debugHookSource, warmSource } from '../agent/agent-source';
 import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
 import { debugHookDir, debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
@@ -261,7 +261,13 @@ export class OdooEngine {
       ...(plan.kind === 'in-place' ? { previous: plan.server.master.command } : {}),
       ...(this.settings.noOverlap ? { noOverlap: true } : {}),
     });
-    const launchStep: LaunchStep = { step: 'launch', ...launch.spec, ...(resolve.length ? { resolve } : {}), ...(sockets.hold ? { hold: sockets.hold } : {}) };
+    const launchStep: LaunchStep = {
+      step: 'launch',
+      ...launch.spec,
+      ...(resolve.length ? { resolve } : {}),
+      ...(sockets.hold ? { hold: sockets.hold } : {}),
+      ...(this.settings.noWarm ? { noWarm: true } : {}),
+    };
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
     if (plan.kind === 'in-place') {
@@ -283,7 +289,7 @@ export class OdooEngine {
       });
     }
     const { pid, at } = launched;
-    run.progress({ step: 'launched', message: `Started Odoo (PID ${pid})`, pid });
+    run.progress({ step: 'launched', message: `Started Odoo (PID ${pid})${howStarted(launched)}`, pid });
     const { command } = launch;
     reportDebugWait(run, command, pid);
     const endsByItself = command.endsByItself;
@@ -309,7 +315,9 @@ export class OdooEngine {
       }
       const ready = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
       const version = await settle(run, starting, ready);
+      const readyAt = Date.now();
       await this.remember(run, launch.remember);
+      await this.prepareWarm(run, launchStep);
       const debugPort = debugPortOf(command);
       return {
         plan: plan.kind,
@@ -318,6 +326,8 @@ export class OdooEngine {
         ...(version ? { version } : {}),
         ...databaseOf(launch),
         ...stopMs,
+        ...(launched.warm ? { warm: true } : {}),
+        ...(launchStep.hold ? { readyAt } : {}),
         ...(debugPort !== undefined ? { debugPort } : {}),
         totalMs: 0,
       };
@@ -345,7 +355,7 @@ export class OdooEngine {
       });
     }
     const { pid, at } = launched;
-    run.progress({ step: 'launched', message: `Started Odoo (PID ${pid}) beside PID ${oldPid}`, pid });
+    run.progress({ step: 'launched', message: `Started Odoo (PID ${pid}) beside PID ${oldPid}${howStarted(launched)}`, pid });
     const starting: Starting = {
       pid,
       at,
@@ -375,6 +385,7 @@ export class OdooEngine {
     }
     const readyAt = Date.now();
     const stopped = await this.awaitStop(run, oldPid, PREVIOUS);
+    await this.prepareWarm(run, launchStep);
     const debugPort = debugPortOf(launch.command);
     return {
       plan: plan.kind,
@@ -384,6 +395,7 @@ export class OdooEngine {
       ...databaseOf(launch),
       stopMs: stopped.ms,
       overlapped: true,
+      ...(launched.warm ? { warm: true } : {}),
       readyAt,
       ...(debugPort !== undefined ? { debugPort } : {}),
       totalMs: 0,
@@ -470,6 +482,18 @@ export class OdooEngine {
     };
   }
 
+  /**
+   * After a server started on the held socket is ready, the agent starts the warm process for
+   * the next restart: its imports run now, while nothing waits for them.
+   */
+  private async prepareWarm(run: RunContext, launchStep: LaunchStep): Promise<void> {
+    if (!launchStep.hold || this.settings.noWarm) {
+      return;
+    }
+    const warm = await run.agent.step({ step: 'warm', source: warmSource(), launch: launchStep }, ['warm']);
+    run.log(warm.started ? `warm process ${warm.pid} prepares the next restart` : `no warm process${warm.message ? `: ${warm.message}` : ''}`);
+  }
+
   /** Follows a stop the agent runs (the usual timeout policy) to its end. */
   private async awaitStop(run: RunContext, pid: number, who: StopWho, send?: AgentStep): Promise<{ ms: number }> {
     const onEvent = (e: AgentEvent) => {
@@ -525,6 +549,11 @@ export class OdooEngine {
       gid: user?.gid ?? 0,
     };
   }
+}
+
+/** How the launch went: from the warm process, or cold and why, when one waited. */
+function howStarted(launched: { readonly warm?: boolean; readonly cold?: string }): string {
+  return launched.warm ? ' from the warm process (Odoo imported before the restart)' : launched.cold ? ` cold: ${launched.cold}` : '';
 }
 
 /** How a stop's progress names what stops. */

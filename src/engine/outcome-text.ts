@@ -24,6 +24,6 @@ export function describeOutcome(outcome: RestartOutcome, digits = 2): string {
   const server = outcome.server ? `; ${serverText[outcome.server.how]} (PID ${outcome.server.pid})` : '';
   const version = outcome.version ? `, Odoo ${outcome.version.serverVersion}` : '';
   const database = outcome.database ? `, database ${outcome.database}` : '';
-  const overlap = outcome.overlapped ? '; the previous server answered until then' : '';
+  const overlap = `${outcome.warm ? ', warm' : ''}${outcome.overlapped ? '; the previous server answered until then' : ''}`;
   return `${text}${tests}${server}${version}${database}${overlap}`;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseCliOptions, UsageError, usage, type CliOptions } from '../../src/cli/cli-options';
 
-const plain = { json: false, watch: false, follow: false, killAfterTimeout: false, noOverlap: false, verbose: false };
+const plain = { json: false, watch: false, follow: false, killAfterTimeout: false, noOverlap: false, noWarm: false, verbose: false };
 
 describe('parseCliOptions', () => {
   const cases: Array<[string[], CliOptions]> = [
@@ -26,6 +26,7 @@ describe('parseCliOptions', () => {
     [['restart', '--verbose'], { ...plain, command: 'restart', verbose: true }],
     [['stop', '--kill-after-timeout'], { ...plain, command: 'stop', killAfterTimeout: true }],
     [['restart', '--no-overlap', '--', '-d', 'x'], { ...plain, command: 'restart', noOverlap: true, odooArgs: ['-d', 'x'] }],
+    [['restart', '--no-warm', '--', '-d', 'x'], { ...plain, command: 'restart', noWarm: true, odooArgs: ['-d', 'x'] }],
     [['stop', '--container', 'project-web-1'], { ...plain, command: 'stop', container: 'project-web-1' }],
     [['stop', '--container=project-web-1'], { ...plain, command: 'stop', container: 'project-web-1' }],
     [['status', '--docker-host', 'unix:///x.sock'], { ...plain, command: 'status', dockerHost: 'unix:///x.sock' }],
