@@ -1158,7 +1158,8 @@ def step_warm(step):
     digest = warm_digest(argv, cwd, env, launch['uid'], launch['gid'])
     python = argv[0]
     target = 'odoo' if entry[0] == 'module' else argv[1] if argv[1].startswith('/') else os.path.join(cwd, argv[1])
-    warm_argv = [python, WARM_PROGRAM, str(port), entry[0], target, digest, ' ' * WARM_ROOM]
+    # KIND=TARGET in one word: no argv entry of it is Odoo's script, which would read as Odoo.
+    warm_argv = [python, WARM_PROGRAM, str(port), '%s=%s' % (entry[0], target), digest, ' ' * WARM_ROOM]
     try:
         spawned = spawn(warm_argv, cwd, env, launch['uid'], launch['gid'], leases[port][1])
     except OSError as error:

@@ -5,14 +5,14 @@ cwd, environment, interpreter and script as that server (so it has the held sock
 and writes where the server writes), and gives the next restart's args to it instead of
 starting a new interpreter:
 
-    python3 /tmp/odoo-dev/warm.py PORT KIND TARGET DIGEST PADDING
+    python3 /tmp/odoo-dev/warm.py PORT KIND=TARGET DIGEST PADDING
 
 KIND is `path` (a script run as __main__: odoo-bin, /usr/bin/odoo, a venv console script) or
 `module` (`python3 -m odoo`); DIGEST names the launch it was made for (user, directory,
 environment, interpreter, script), and PADDING is room for the server's command line.
 
-It listens on the abstract Unix socket `odoo-dev-warm-PORT` (only root and its own user may
-talk to it) for one line, `{"digest": ..., "argv": [...], "args": [...]}`, and answers:
+Once its imports are done it listens on the abstract Unix socket `odoo-dev-warm-PORT` (only
+root and its own user may talk to it) for one line, `{"digest": ..., "argv": [...], "args": [...]}`, and answers:
 
 - `started PID`: it forked the server, which runs the script with these args (its command
   line rewritten to ARGV, as `ps` and our agent read it); then `exited CODE SIGNAL` once that
@@ -165,15 +165,17 @@ def send(conn, line):
 def serve_warm(port, kind, target, digest):
     # The sys.path the cold process would have: the script's folder, or the cwd for -m.
     sys.path[0] = os.path.dirname(os.path.realpath(target)) if kind == 'path' else os.getcwd()
+    if not import_odoo():
+        os._exit(2)
+    files = loaded_files()
+    # Bound once the imports are done: a restart that comes earlier starts cold at once
+    # instead of waiting for them.
     control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         control.bind(control_address(port))
     except OSError:
         os._exit(0)  # another warm process serves this port
     control.listen(4)
-    if not import_odoo():
-        os._exit(2)
-    files = loaded_files()
     holder = HOLDER % port
     while True:
         readable, _, _ = select.select([control], [], [], 0.25)
@@ -243,4 +245,5 @@ def run_server(conn, kind, target, argv, args):
 
 
 if __name__ == '__main__':
-    serve_warm(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4])
+    kind, _, target = sys.argv[2].partition('=')
+    serve_warm(int(sys.argv[1]), kind, target, sys.argv[3])

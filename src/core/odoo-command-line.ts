@@ -212,6 +212,10 @@ function scriptIndex(argv: readonly string[]): number | undefined {
     if (isModule || scriptName.test(basename(token))) {
       return index;
     }
+    if (token.endsWith('.py') && !token.startsWith('-')) {
+      // Another Python program runs (our warm process names Odoo's script among its args).
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -73,7 +73,8 @@ export function isOdooTopCommand(command: string): boolean {
 
 /** `docker top` rows as listed processes: argv is the command split at spaces, exact enough here. */
 export function listedFromTop(rows: readonly { pid: number; ppid: number; command: string }[]): ListedProcess[] {
-  return rows.map((row) => ({ pid: row.pid, ppid: row.ppid, argv: row.command.split(' ') }));
+  // trimEnd: a server our warm process forked has room left after its argv, which ps shows as spaces.
+  return rows.map((row) => ({ pid: row.pid, ppid: row.ppid, argv: row.command.trimEnd().split(' ') }));
 }
 
 /**

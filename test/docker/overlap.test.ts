@@ -61,9 +61,38 @@ async function exists(shape: ShapeContainer, file: string): Promise<boolean> {
   return (await execIn(shape.container, ['test', '-e', file])).exitCode === 0;
 }
 
-/** Processes of ours in the container: an agent, the socket holder. */
+/** Processes of ours in the container: an agent, the socket holder, a warm process. */
 async function oursIn(shape: ShapeContainer) {
-  return (await processesIn(shape.container)).filter((p) => p.argv[1] === '/tmp/odoo-dev/holder.py' || p.argv.join(' ').includes('in-container agent of Odoo Dev Container'));
+  const files = ['/tmp/odoo-dev/holder.py', '/tmp/odoo-dev/warm.py'];
+  return (await processesIn(shape.container)).filter((p) => files.includes(p.argv[1] ?? '') || p.argv.join(' ').includes('in-container agent of Odoo Dev Container'));
+}
+
+/** What the server on port 8069 says of its process: its PID, and whether it imported odoo before its args. */
+async function processAnswer(shape: ShapeContainer): Promise<{ pid: number; warm: boolean; edited?: boolean }> {
+  const result = await execIn(shape.container, ['python3', '-c', PROCESS_REQUEST]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  return JSON.parse(result.stdout) as { pid: number; warm: boolean; edited?: boolean };
+}
+
+const PROCESS_REQUEST = `
+import socket, sys
+sock = socket.create_connection(('127.0.0.1', 8069), timeout=10)
+sock.sendall(b'GET /standin/process HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
+data = b''
+while True:
+    chunk = sock.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(data.partition(b'\\r\\n\\r\\n')[2].decode())
+`;
+
+/** Until a warm process waits for the next restart: it listens once its imports are done. */
+async function warmWaiting(shape: ShapeContainer): Promise<void> {
+  await waitFor('a warm process to wait for the next restart', async () => {
+    const sockets = await execIn(shape.container, ['cat', '/proc/net/unix']);
+    return sockets.stdout.includes('@odoo-dev-warm-8069') ? true : undefined;
+  });
 }
 
 describe('overlapping restarts (real Docker engine)', function () {
@@ -145,6 +174,46 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal(restarted.code, 0, restarted.stderr);
       assert.match(restarted.stderr, /beside the running one/);
       assert.notEqual((await onlyOdooMaster(shape.container)).pid, before.pid);
+    });
+
+    it('the next restart starts from the warm process, Odoo\'s imports done before it; the server shows its own command line', async () => {
+      await warmWaiting(shape);
+      const args = ['-d', 'db', '--log-level=info', ...DB_ARGS];
+      const restarted = await cli(shape, 'restart', '--', ...args);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, /Started Odoo \(PID \d+\) beside PID \d+ from the warm process/);
+      assert.match(restarted.stdout, /, warm; the previous server answered until then/);
+      const master = await onlyOdooMaster(shape.container);
+      assert.deepEqual(master.argv.slice(2), args, 'ps shows the args the server runs with');
+      const answer = await processAnswer(shape);
+      assert.equal(answer.pid, master.pid);
+      assert.equal(answer.warm, true, 'the server imported odoo before it was given its args');
+      // The one after it is warm again: a new warm process waits once the restart is done.
+      await warmWaiting(shape);
+      const again = await cli(shape, 'restart', '--', '-d', 'db', ...DB_ARGS);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /from the warm process/);
+    });
+
+    it('a file the warm process imported changed: the next restart starts cold and runs the changed code', async () => {
+      await warmWaiting(shape);
+      const server = '/usr/lib/python3/dist-packages/odoo/service/server.py';
+      const edit = await execIn(shape.container, ['sed', '-i', `s/'pid': os.getpid(), 'warm'/'pid': os.getpid(), 'edited': True, 'warm'/`, server], { user: 'root' });
+      assert.equal(edit.exitCode, 0, edit.stderr);
+      const restarted = await cli(shape, 'restart', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, new RegExp(`cold: a file Odoo imported changed: ${server.replace(/[./]/g, '\\$&')}`));
+      const answer = await processAnswer(shape);
+      assert.equal(answer.edited, true, 'the new server runs the changed code');
+      assert.equal(answer.warm, false);
+    });
+
+    it('--no-warm starts cold, and the warm process waits on for the next restart', async () => {
+      await warmWaiting(shape);
+      const restarted = await cli(shape, 'restart', '--no-warm', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.doesNotMatch(restarted.stderr, /warm process/);
+      assert.equal((await processAnswer(shape)).warm, false);
     });
 
     it('modules to update stop the old server first, and the progress says why', async () => {

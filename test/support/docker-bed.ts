@@ -250,8 +250,8 @@ for name in os.listdir('/proc'):
             cmdline = f.read()
     except OSError:
         continue
-    if cmdline.endswith(b'\\0'):
-        cmdline = cmdline[:-1]
+    # As the agent reads it: a server our warm process forked leaves NULs after its argv.
+    cmdline = cmdline.rstrip(b'\\0')
     p = {'pid': pid, 'ppid': int(status['PPid']), 'uid': int(status['Uid'].split()[0]),
          'gid': int(status['Gid'].split()[0]), 'state': status['State'].split()[0],
          'argv': [text(a) for a in cmdline.split(b'\\0')] if cmdline else []}

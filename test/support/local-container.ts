@@ -658,7 +658,7 @@ function details(hostPid: number): { cwd?: string; env?: string[] } {
 
 function splitNul(data: Buffer): string[] {
   const text = data.toString('utf8');
-  return text ? text.replace(/\0$/, '').split('\0') : [];
+  return text ? text.replace(/\0+$/, '').split('\0') : [];
 }
 
 function eachLine(stream: Readable, onLine: (line: string) => void): void {

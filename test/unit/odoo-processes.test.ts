@@ -104,6 +104,12 @@ describe('classifyProcesses', () => {
       { pid1: 1, servers: [[30, [], undefined]], commands: [] }],
     ['Odoo started from a shell', [proc(1, 0, keeperArgv), proc(20, 1, ['bash']), proc(30, 20, ['python3', './odoo-bin'])],
       { pid1: 1, servers: [[30, [], undefined]], commands: [] }],
+    ['a warm process is no Odoo; the server it forked is the master', [
+      proc(1, 0, keeperArgv),
+      proc(20, 1, ['/usr/bin/python3', '/tmp/odoo-dev/warm.py', '8069', 'path=/usr/bin/odoo', 'c0ffee', '    ']),
+      proc(30, 20, ['/usr/bin/python3', '/usr/bin/odoo', '-d', 'x']),
+      proc(31, 1, ['/usr/bin/python3', '/tmp/odoo-dev/warm.py', '8069', 'path=/usr/bin/odoo', 'c0ffee', '    ']),
+    ], { pid1: 1, servers: [[30, [], undefined]], commands: [] }],
     ['prefork: master, workers with the same argv, and gevent', [
       proc(1, 0, preforkArgv),
       proc(11, 1, preforkArgv),
