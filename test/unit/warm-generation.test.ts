@@ -14,45 +14,107 @@ import { freePort, request } from '../support/standin-local';
 const WARM = path.resolve(__dirname, '../../src/agent/warm.py');
 const FIXTURE = path.resolve(__dirname, '../fixtures/standin');
 
-/** Starts a warm process for ENTRY, gives it ARGS, and prints the outcome and its pid. */
+/**
+ * Starts a warm process for ENTRY as the agent does (fd 3 the held socket when HELD, a holder
+ * file for its port), waits until it listens, then hands it ARGV/ARGS and prints its answer
+ * and its PID. With `entries`, prints warm_entry of each instead.
+ */
 const DRIVER = `
-import json, os, sys
-sys.path.insert(0, os.path.dirname(sys.argv[1]))
-import warm
+import json, os, socket, subprocess, sys, time
+WARM = sys.argv[1]
 spec = json.loads(sys.argv[2])
+sys.path.insert(0, os.path.dirname(WARM))
+import warm
 if spec.get('entries') is not None:
     print(json.dumps([warm.warm_entry(argv) for argv in spec['entries']]))
     sys.exit(0)
+port = spec['port']
+os.makedirs('/tmp/odoo-dev', exist_ok=True)
+open(warm.HOLDER % port, 'w').close()
+env = spec['env']
 pass_fds = ()
 if spec.get('held'):
-    # The holder's socket, as fd 3, announced by socket activation for the holder's own pid.
-    import socket
     held = socket.socket()
     held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    held.bind(('127.0.0.1', spec['held']))
+    held.bind(('127.0.0.1', port))
     held.listen(64)
+    held.setblocking(False)
     os.dup2(held.fileno(), 3)
     pass_fds = (3,)
-    spec['env'].update(LISTEN_FDS='1', LISTEN_PID=str(os.getpid()))
-log = os.open(os.path.join(spec['cwd'], 'server.log'), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-process = warm.WarmProcess.start(sys.executable, spec['entry'], env=spec['env'], cwd=spec['cwd'], output=log, pass_fds=pass_fds)
+    env['LISTEN_FDS'] = '1'
+log = open(os.path.join(spec['cwd'], 'server.log'), 'ab')
+kind, target = spec['entry']
+process = subprocess.Popen([sys.executable, WARM, str(port), '%s=%s' % (kind, target), 'c0ffee', ' ' * 4096],
+                           env=env, cwd=spec['cwd'], pass_fds=pass_fds, stdout=log, stderr=log, start_new_session=True)
+deadline = time.time() + 30
+while True:
+    if process.poll() is not None:
+        print(json.dumps({'answer': 'exited %d' % process.returncode, 'warm': process.pid}))
+        sys.exit(0)
+    with open('/proc/net/unix') as f:
+        if '@odoo-dev-warm-%d' % port in f.read():
+            break
+    if time.time() > deadline:
+        sys.exit('the warm process never listened')
+    time.sleep(0.02)
 if spec.get('touch'):
-    assert process.read_line(30) == 'ready'
-    process.reply = b'ready\\n' + process.reply
-    with open(spec['touch'][0]) as handle:
-        text = handle.read()
-    with open(spec['touch'][0], 'w') as handle:
-        handle.write(text.replace(spec['touch'][1], spec['touch'][2]))
-print(json.dumps({'outcome': warm.take_warm(process, spec['args']), 'pid': process.process.pid}))
+    name, old, new = spec['touch']
+    with open(name) as f:
+        text = f.read()
+    with open(name, 'w') as f:
+        f.write(text.replace(old, new))
+if spec.get('noRequest'):
+    print(json.dumps({'answer': 'waiting', 'warm': process.pid}))
+    sys.exit(0)
+conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+conn.connect('\\0odoo-dev-warm-%d' % port)
+request = {'digest': spec.get('digest', 'c0ffee'), 'argv': spec.get('argv', []), 'args': spec.get('args', [])}
+conn.sendall((json.dumps(request) + '\\n').encode())
+answer = b''
+while b'\\n' not in answer:
+    chunk = conn.recv(4096)
+    if not chunk:
+        break
+    answer += chunk
+print(json.dumps({'answer': answer.decode().strip(), 'warm': process.pid}))
 `;
 
-function drive(spec: unknown): Promise<{ outcome: string; pid: number } & unknown[]> {
+interface Driven {
+  readonly answer: string;
+  /** The warm process; with `started PID`, PID is the server it forked. */
+  readonly warm: number;
+}
+
+function drive<T = Driven>(spec: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     execFile('python3', ['-B', '-c', DRIVER, WARM, JSON.stringify(spec)], { timeout: 60000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`the warm driver failed: ${stderr}`, { cause: error }));
-      else resolve(JSON.parse(stdout));
+      else resolve(JSON.parse(stdout) as T);
     });
   });
+}
+
+function startedPid(driven: Driven): number {
+  const match = /^started (\d+)$/.exec(driven.answer);
+  assert.ok(match, `expected the warm process to start the server, got: ${driven.answer}`);
+  return Number(match[1]);
+}
+
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function untilGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (!gone(pid)) {
+    assert.ok(Date.now() < deadline, `process ${pid} did not end`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('warm generation (local stand-in)', function () {
@@ -77,6 +139,13 @@ describe('warm generation (local stand-in)', function () {
       }
     }
     fs.rmSync(dir, { recursive: true, force: true });
+    // The holder files the driver made (plain files; a real holder's are sockets).
+    for (const name of fs.existsSync('/tmp/odoo-dev') ? fs.readdirSync('/tmp/odoo-dev') : []) {
+      const file = path.join('/tmp/odoo-dev', name);
+      if (/^holder-\d+\.sock$/.test(name) && fs.statSync(file).isFile()) {
+        fs.rmSync(file);
+      }
+    }
   });
 
   function env(extra: Record<string, string> = {}): Record<string, string> {
@@ -124,27 +193,37 @@ describe('warm generation (local stand-in)', function () {
   });
 
   for (const shape of ['script', 'python -m odoo'] as const) {
-    it(`a warm process (${shape}) takes its args and serves without paying the imports again`, async () => {
+    it(`a warm process (${shape}) forks the server with its args, which serves without paying the imports again and shows its own command line`, async () => {
       const port = await freePort();
-      const entry = shape === 'script' ? ['path', path.join(dir, 'bin', 'odoo'), []] : ['module', 'odoo', []];
-      const result = await drive({ entry, env: env({ STANDIN_IMPORT_DELAY: '0.3' }), cwd: dir, args: ['-p', String(port), '--http-interface', '127.0.0.1'] });
-      pids.push(result.pid);
-      assert.equal(result.outcome, 'started');
+      const script = path.join(dir, 'bin', 'odoo');
+      const entry = shape === 'script' ? ['path', script] : ['module', 'odoo'];
+      const args = ['-p', String(port), '--http-interface', '127.0.0.1'];
+      const argv = shape === 'script' ? ['python3', script, ...args] : ['python3', '-m', 'odoo', ...args];
+      const driven = await drive({ port, entry, env: env({ STANDIN_IMPORT_DELAY: '0.3' }), cwd: dir, argv, args });
+      const pid = startedPid(driven);
+      pids.push(pid, driven.warm);
       const answer = (await served(port, '/standin/process')) as { pid: number; warm: boolean };
-      assert.deepEqual({ pid: answer.pid, warm: answer.warm }, { pid: result.pid, warm: true });
+      assert.deepEqual({ pid: answer.pid, warm: answer.warm }, { pid, warm: true });
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').split('\0');
+      assert.deepEqual(cmdline, argv);
+      // The warm process stays as the server's parent, and goes with it.
+      process.kill(pid, 'SIGTERM');
+      await untilGone(driven.warm);
     });
   }
 
-  it('a warm process serves on the held socket, and its HUP re-execs the same server cold, same PID', async () => {
+  it('the server it forked serves on the held socket, and its HUP re-execs the same server cold, same PID', async () => {
     const port = await freePort();
-    const result = await drive({ entry: ['path', path.join(dir, 'bin', 'odoo'), []], env: env(), cwd: dir, held: port, args: ['--http-interface', '127.0.0.1', '--dev=xml'] });
-    pids.push(result.pid);
-    assert.equal(result.outcome, 'started');
+    const script = path.join(dir, 'bin', 'odoo');
+    const args = ['--http-interface', '127.0.0.1', '--dev=xml'];
+    const driven = await drive({ port, entry: ['path', script], env: env(), cwd: dir, held: true, argv: ['python3', script, ...args], args });
+    const pid = startedPid(driven);
+    pids.push(pid, driven.warm);
     const before = (await served(port, '/standin/process')) as { pid: number; warm: boolean; generation: string };
-    assert.deepEqual({ pid: before.pid, warm: before.warm }, { pid: result.pid, warm: true });
+    assert.deepEqual({ pid: before.pid, warm: before.warm }, { pid, warm: true });
     const log = () => fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
     assert.match(log(), /HTTP service \(werkzeug\) running through socket activation/);
-    process.kill(result.pid, 'SIGHUP');
+    process.kill(pid, 'SIGHUP');
     const deadline = Date.now() + 30000;
     let after = before;
     while (after.generation === before.generation) {
@@ -152,25 +231,42 @@ describe('warm generation (local stand-in)', function () {
       await new Promise((resolve) => setTimeout(resolve, 50));
       after = (await served(port, '/standin/process').catch(() => before)) as typeof before;
     }
-    assert.deepEqual({ pid: after.pid, warm: after.warm }, { pid: result.pid, warm: false });
-    const cmdline = fs.readFileSync(`/proc/${result.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    assert.deepEqual(cmdline.slice(1), [path.join(dir, 'bin', 'odoo'), '--http-interface', '127.0.0.1', '--dev=xml']);
+    assert.deepEqual({ pid: after.pid, warm: after.warm }, { pid, warm: false });
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    assert.deepEqual(cmdline.slice(1), [script, ...args]);
   });
 
-  it('says stale when a file it imported changed, and the cold start runs the changed code', async () => {
+  it('says stale when a file it imported changed, and exits: the cold start runs the changed code', async () => {
     const port = await freePort();
     const server = path.join(dir, 'odoo', 'service', 'server.py');
     const args = ['-p', String(port), '--http-interface', '127.0.0.1'];
-    const result = await drive({ entry: ['path', path.join(dir, 'bin', 'odoo'), []], env: env(), cwd: dir, args, touch: [server, "{'hello': SERIES,", "{'hello': 'changed',"] });
-    assert.equal(result.outcome, 'stale');
-    assert.throws(() => process.kill(result.pid, 0), /ESRCH/);
+    const driven = await drive({ port, entry: ['path', path.join(dir, 'bin', 'odoo')], env: env(), cwd: dir, args, touch: [server, "{'hello': SERIES,", "{'hello': 'changed',"] });
+    assert.equal(driven.answer, `stale ${server}`);
+    await untilGone(driven.warm);
     const cold = execFile('python3', [path.join(dir, 'bin', 'odoo'), ...args], { env: env() });
     pids.push(cold.pid ?? 0);
     assert.deepEqual(await served(port, '/standin/hello'), { hello: 'changed', pid: cold.pid });
   });
 
-  it('is not warmable where odoo cannot be imported', async () => {
-    const result = await drive({ entry: ['path', path.join(dir, 'bin', 'odoo'), []], env: env({ PYTHONPATH: path.join(dir, 'options') }), cwd: dir, args: [] });
-    assert.equal(result.outcome, 'not-warmable');
+  it('says mismatch to a launch it was not made for, and exits', async () => {
+    const port = await freePort();
+    const driven = await drive({ port, entry: ['path', path.join(dir, 'bin', 'odoo')], env: env(), cwd: dir, digest: 'another', args: [] });
+    assert.equal(driven.answer, 'mismatch');
+    await untilGone(driven.warm);
+  });
+
+  it('exits once the holder of its port is gone, so that nothing keeps the port', async () => {
+    const port = await freePort();
+    const driven = await drive({ port, entry: ['path', path.join(dir, 'bin', 'odoo')], env: env(), cwd: dir, noRequest: true });
+    assert.equal(driven.answer, 'waiting');
+    pids.push(driven.warm);
+    fs.rmSync(`/tmp/odoo-dev/holder-${port}.sock`);
+    await untilGone(driven.warm);
+  });
+
+  it('is not warmable where odoo cannot be imported: it exits with 2', async () => {
+    const port = await freePort();
+    const driven = await drive({ port, entry: ['path', path.join(dir, 'bin', 'odoo')], env: env({ PYTHONPATH: path.join(dir, 'options') }), cwd: dir, args: [] });
+    assert.equal(driven.answer, 'exited 2');
   });
 });
