@@ -33,6 +33,7 @@ export function readSettings(isTrusted: boolean = vscode.workspace.isTrusted): E
       stopTimeoutMs: seconds(read('odooDev.restart.stopTimeout'), 30) * 1000,
       killAfterTimeout: read('odooDev.restart.killAfterTimeout') === true,
       ...(read('odooDev.restart.overlap') === false ? { noOverlap: true } : {}),
+      ...(read('odooDev.restart.warm') === false ? { noWarm: true } : {}),
       readyTimeoutMs: seconds(read('odooDev.restart.readyTimeout'), 120) * 1000,
       ...(isCommand(startCommand) ? { startProgram: startCommand } : {}),
     },
