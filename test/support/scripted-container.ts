@@ -188,6 +188,9 @@ export class ScriptedContainer implements OdooContainer {
         return [{ t: 'remembered' }];
       case 'free-port':
         return [{ t: 'free-port', port: 18069 }];
+      case 'warm':
+        // No warm process here: every launch of the script starts cold.
+        return [{ t: 'warm', started: false }];
       case 'held':
         // The scripted server binds its own socket: no holder keeps it, so a restart stops first.
         return [{ t: 'held', held: false }];
