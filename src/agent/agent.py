@@ -894,7 +894,7 @@ def step_launch(step):
     held_port = http_port(step['hold']) if step.get('hold') and not binds_own_socket(step['hold']) else None
     listen_fd = hold(held_port, step['hold'].get('host')) if held_port else None
     at = time.time()
-    warm = take_warm(held_port, step, env) if listen_fd is not None else None
+    warm = take_warm(held_port, listen_fd, step, env) if listen_fd is not None else None
     if warm is not None and warm[0] == 'started':
         pid, log_to = warm[1], warm[2]
         launched_at[pid] = mono()
@@ -1063,7 +1063,7 @@ def warm_state_path(port):
     return '%s/warm-%d.json' % (MEMORY_DIR, port)
 
 
-def take_warm(port, step, env):
+def take_warm(port, listen_fd, step, env):
     """Hands the launch's args to the warm process of PORT. ('started', pid, log_to) when it
     forked the server; (None, why) when the server must start cold; None when none waits."""
     argv = step['argv']
@@ -1084,8 +1084,11 @@ def take_warm(port, step, env):
     args = argv[3:] if entry[0] == 'module' else argv[2:]
     request = {'digest': warm_digest(argv, step['cwd'], env, step['uid'], step['gid']), 'argv': argv, 'args': args}
     try:
+        import array
         conn.settimeout(5.0)
-        conn.sendall((json.dumps(request) + '\n').encode('utf-8', 'surrogateescape'))
+        # The held socket goes with the request: the warm process never holds the port itself.
+        conn.sendmsg([(json.dumps(request) + '\n').encode('utf-8', 'surrogateescape')],
+                     [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [listen_fd]))])
         answer = b''
         while b'\n' not in answer:
             chunk = conn.recv(4096)
@@ -1161,7 +1164,7 @@ def step_warm(step):
     # KIND=TARGET in one word: no argv entry of it is Odoo's script, which would read as Odoo.
     warm_argv = [python, WARM_PROGRAM, str(port), '%s=%s' % (entry[0], target), digest, ' ' * WARM_ROOM]
     try:
-        spawned = spawn(warm_argv, cwd, env, launch['uid'], launch['gid'], leases[port][1])
+        spawned = spawn(warm_argv, cwd, env, launch['uid'], launch['gid'], None)
     except OSError as error:
         spawned = str(error)
     if isinstance(spawned, str):

@@ -1,9 +1,9 @@
 """A warm generation of Odoo: a process with Odoo's imports done, waiting for its args.
 
 The agent starts one after each server it launches on the held socket, with the same user,
-cwd, environment, interpreter and script as that server (so it has the held socket as fd 3
-and writes where the server writes), and gives the next restart's args to it instead of
-starting a new interpreter:
+cwd, environment, interpreter and script as that server (so it writes where the server
+writes), and gives the next restart's args, with the held socket, to it instead of starting
+a new interpreter. It never holds the port itself while it waits:
 
     python3 /tmp/odoo-dev/warm.py PORT KIND=TARGET DIGEST PADDING
 
@@ -12,10 +12,12 @@ KIND is `path` (a script run as __main__: odoo-bin, /usr/bin/odoo, a venv consol
 environment, interpreter, script), and PADDING is room for the server's command line.
 
 Once its imports are done it listens on the abstract Unix socket `odoo-dev-warm-PORT` (only
-root and its own user may talk to it) for one line, `{"digest": ..., "argv": [...], "args": [...]}`, and answers:
+root and its own user may talk to it) for one line, `{"digest": ..., "argv": [...], "args": [...]}`, with the held
+listening socket passed along (SCM_RIGHTS), and answers:
 
 - `started PID`: it forked the server, which runs the script with these args (its command
-  line rewritten to ARGV, as `ps` and our agent read it); then `exited CODE SIGNAL` once that
+  line rewritten to ARGV, as `ps` and our agent read it; the socket as fd 3 with LISTEN_FDS
+  and LISTEN_PID); then `exited CODE SIGNAL` once that
   server ends, while the asker still listens. It reaps the server, nothing more.
 - `stale FILE`: a file of the modules it imported changed on disk since; it exits, and the
   server starts cold (so it runs the changed code). The user's addons are imported after the
@@ -145,14 +147,22 @@ def allowed(conn):
 
 
 def read_request(conn):
+    """The request line, and the listening socket that came with it (the held one), if any."""
+    import array
     conn.settimeout(10.0)
     data = b''
+    listener = None
     while b'\n' not in data:
-        chunk = conn.recv(65536)
+        fds = array.array('i')
+        chunk, ancillary, _flags, _address = conn.recvmsg(65536, socket.CMSG_LEN(fds.itemsize))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+                listener = fds[0] if listener is None and fds else listener
         if not chunk:
-            return None
+            return None, listener
         data += chunk
-    return json.loads(data.split(b'\n', 1)[0].decode('utf-8'))
+    return json.loads(data.split(b'\n', 1)[0].decode('utf-8')), listener
 
 
 def send(conn, line):
@@ -188,10 +198,12 @@ def serve_warm(port, kind, target, digest):
         except OSError:
             continue
         try:
-            request = read_request(conn) if allowed(conn) else None
+            request, listener = read_request(conn) if allowed(conn) else (None, None)
         except (OSError, ValueError):
-            request = None
+            request, listener = None, None
         if request is None:
+            if listener is not None:
+                os.close(listener)
             conn.close()
             continue
         if request.get('digest') != digest:
@@ -202,15 +214,27 @@ def serve_warm(port, kind, target, digest):
             send(conn, 'stale %s' % changed)
             os._exit(3)
         control.close()
-        run_server(conn, kind, target, request['argv'], request['args'])
+        run_server(conn, kind, target, request['argv'], request['args'], listener)
 
 
-def run_server(conn, kind, target, argv, args):
-    """Forks the server with ARGS; this process reaps it and tells the asker how it ended."""
+def forward(pid, number):
+    try:
+        os.kill(pid, number)
+    except OSError:
+        pass
+
+
+def run_server(conn, kind, target, argv, args, listener):
+    """Forks the server with ARGS, on LISTENER as fd 3 by socket activation when one came;
+    this process reaps it and tells the asker how it ended."""
     pid = os.fork()
     if pid == 0:
         conn.close()
-        if 'LISTEN_FDS' in os.environ:
+        if listener is not None:
+            os.dup2(listener, 3)
+            if listener != 3:
+                os.close(listener)
+            os.environ['LISTEN_FDS'] = '1'
             os.environ['LISTEN_PID'] = str(os.getpid())
         set_command_line(argv)
         if kind == 'module':
@@ -220,15 +244,15 @@ def run_server(conn, kind, target, argv, args):
             sys.argv = [target] + list(args)
             runpy.run_path(target, run_name='__main__')
         sys.exit(0)
-    # The socket is the server's now: this process keeps none of it.
-    try:
-        os.close(3)
-    except OSError:
-        pass
+    # The socket is the server's: this process keeps none of it.
+    if listener is not None:
+        os.close(listener)
     send(conn, 'started %d' % pid)
+    # This process stands where the server would: signals meant for it (a keeper's TERM to
+    # every child of PID 1 on `docker stop`, a HUP) go on to the server.
     import signal
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(sig, lambda number, _frame: forward(pid, number))
     while True:
         try:
             _, status = os.waitpid(pid, 0)

@@ -266,7 +266,8 @@ export class OdooEngine {
       ...launch.spec,
       ...(resolve.length ? { resolve } : {}),
       ...(sockets.hold ? { hold: sockets.hold } : {}),
-      ...(this.settings.noWarm ? { noWarm: true } : {}),
+      // A run that ends by itself is followed to its exit by the agent that launched it.
+      ...(this.settings.noWarm || launch.command.endsByItself ? { noWarm: true } : {}),
     };
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;

@@ -15,9 +15,9 @@ const WARM = path.resolve(__dirname, '../../src/agent/warm.py');
 const FIXTURE = path.resolve(__dirname, '../fixtures/standin');
 
 /**
- * Starts a warm process for ENTRY as the agent does (fd 3 the held socket when HELD, a holder
- * file for its port), waits until it listens, then hands it ARGV/ARGS and prints its answer
- * and its PID. With `entries`, prints warm_entry of each instead.
+ * Starts a warm process for ENTRY as the agent does (a holder file for its port), waits until
+ * it listens, then hands it ARGV/ARGS (with a listening socket as the holder's when HELD) and
+ * prints its answer and its PID. With `entries`, prints warm_entry of each instead.
  */
 const DRIVER = `
 import json, os, socket, subprocess, sys, time
@@ -32,20 +32,18 @@ port = spec['port']
 os.makedirs('/tmp/odoo-dev', exist_ok=True)
 open(warm.HOLDER % port, 'w').close()
 env = spec['env']
-pass_fds = ()
+held = None
 if spec.get('held'):
+    # The holder's socket: it goes to the warm process with the request, as the agent sends it.
     held = socket.socket()
     held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     held.bind(('127.0.0.1', port))
     held.listen(64)
     held.setblocking(False)
-    os.dup2(held.fileno(), 3)
-    pass_fds = (3,)
-    env['LISTEN_FDS'] = '1'
 log = open(os.path.join(spec['cwd'], 'server.log'), 'ab')
 kind, target = spec['entry']
 process = subprocess.Popen([sys.executable, WARM, str(port), '%s=%s' % (kind, target), 'c0ffee', ' ' * 4096],
-                           env=env, cwd=spec['cwd'], pass_fds=pass_fds, stdout=log, stderr=log, start_new_session=True)
+                           env=env, cwd=spec['cwd'], stdout=log, stderr=log, start_new_session=True)
 deadline = time.time() + 30
 while True:
     if process.poll() is not None:
@@ -69,7 +67,12 @@ if spec.get('noRequest'):
 conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 conn.connect('\\0odoo-dev-warm-%d' % port)
 request = {'digest': spec.get('digest', 'c0ffee'), 'argv': spec.get('argv', []), 'args': spec.get('args', [])}
-conn.sendall((json.dumps(request) + '\\n').encode())
+line = (json.dumps(request) + '\\n').encode()
+if held is None:
+    conn.sendall(line)
+else:
+    import array
+    conn.sendmsg([line], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [held.fileno()]))])
 answer = b''
 while b'\\n' not in answer:
     chunk = conn.recv(4096)
