@@ -20,6 +20,7 @@ import type { ServerOfferCache } from './server-offer';
 import { startContainer } from './start-container';
 import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
 import type { OdooDebugging } from './odoo-debug';
+import { isTrustedFor } from './workspace-trust';
 
 const historyKey = 'odooDev.argsHistory';
 /** How long Restart with args waits for the first status to prefill the current args. */
@@ -101,7 +102,7 @@ class OdooCommands {
    */
   async restartAndDebug(): Promise<void> {
     const { debugging } = this.deps;
-    if (!debugging) {
+    if (!debugging || !isTrustedFor('Restart and Debug', 'in Restricted Mode VS Code starts no debug session')) {
       return;
     }
     const port = debugging.restartDebug ? debugging.restartDebug.port : defaultDebugPort;
@@ -236,7 +237,7 @@ class OdooCommands {
 
   async showActions(): Promise<void> {
     // The same rules as the palette's `when` clauses: only what applies now.
-    const items = actionsFor(this.deps.connection.status, readSettings().argsFile);
+    const items = actionsFor(this.deps.connection.status, readSettings().argsFile, vscode.workspace.isTrusted);
     const picked = await vscode.window.showQuickPick(items, { title: 'Odoo', placeHolder: 'What to do with Odoo' });
     if (picked) {
       await vscode.commands.executeCommand(picked.command);

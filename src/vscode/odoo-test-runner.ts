@@ -10,6 +10,7 @@ import type { OdooTestTree } from './odoo-test-tree';
 import type { ErrorReporter } from './report-error';
 import { readTestSettings } from './test-settings';
 import { chooseDatabase } from './test-database';
+import { isTrustedFor } from './workspace-trust';
 
 /**
  * Runs what the Test Explorer, the gutter or a CodeLens asks for: one Odoo run beside the live
@@ -28,8 +29,15 @@ export class OdooTestRunner {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** The run profile's handler; also the one of `odooDev.runTests`. */
+  /**
+   * The run profile's handler; also the one of `odooDev.runTests` (the CodeLenses) and of
+   * "Run Their Tests", which VS Code does not ask to trust the folder first as it does for the
+   * Testing view's runs.
+   */
   run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    if (!isTrustedFor('Running Odoo tests', 'in Restricted Mode VS Code runs no tests of the workspace')) {
+      return Promise.resolve();
+    }
     const next = this.queue.then(() => this.runNow(request, token));
     this.queue = next.catch(() => undefined);
     return next;

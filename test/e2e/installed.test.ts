@@ -6,7 +6,7 @@
  * `bash test/setup/docker-bed.sh`. Screenshots of each state: test-results/e2e/installed*.
  */
 import * as assert from 'node:assert/strict';
-import { onlyOdooMaster, odooMasters, execIn, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
+import { onlyOdooMaster, execIn, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 import { packagedVsix } from './vsix';
 import {
   clearNotifications,
@@ -264,59 +264,6 @@ describe('the extension installed from its .vsix, in code-server', function () {
     await page.keyboard.press('Enter');
     // The keeper comes back; Odoo, started by an exec before, does not.
     await waitForStatusBar(page, STATUS, /^Odoo stopped$/, 30000);
-  });
-});
-
-describe('Restricted Mode, installed from the .vsix', function () {
-  this.timeout(120000);
-  let odoo: ShapeContainer | undefined;
-  let workbench: Workbench | undefined;
-
-  after(async function () {
-    try {
-      await workbench?.screenshot('restricted-end').catch(() => undefined);
-      await workbench?.stop();
-    } finally {
-      await odoo?.remove();
-    }
-  });
-
-  it('nothing runs by itself, and the folder\'s Docker host and start command are ignored: commands use the user settings', async function () {
-    // A keeper with no Odoo: a start runs odooDev.start.command, the workspace's if it counted.
-    odoo = await startShape('keeper');
-    workbench = await startWorkbench({
-      name: 'installed-restricted',
-      vsix: packagedVsix(),
-      untrusted: true,
-      userSettings: { 'odooDev.container': odoo.name },
-      workspaceSettings: {
-        'odooDev.container': 'no-such-container',
-        'odooDev.docker.host': 'tcp://127.0.0.1:9',
-        'odooDev.start.command': ['/bin/false'],
-      },
-      files: { '.odoo-args': '-d db\n' },
-    });
-    const { page } = workbench;
-    await waitForStatusBar(page, STATUS, /^Odoo$/, 30000);
-    await page.locator(`.statusbar-item[id$="${STATUS}"] .codicon-shield`).waitFor({ timeout: 15000 });
-    const bench = workbench;
-    // The output channel's file is written a moment after the line is logged.
-    await waitFor('the extension to log that it runs in Restricted Mode', async () =>
-      (/activated in Restricted Mode/.test(bench.extensionLog()) && /Restricted Mode: nothing starts by itself/.test(bench.extensionLog()) ? true : undefined), 15000)
-      .catch((error: Error) => { throw new Error(`${error.message}; the log holds:\n${bench.extensionLog()}`, { cause: error }); });
-    await workbench.screenshot('state-restricted');
-    // Nothing ran in the container: no exec at all.
-    const execs = (await testDocker().getContainer(odoo.id).inspect()).ExecIDs ?? [];
-    assert.deepEqual(execs, [], 'an exec ran in the container by itself');
-
-    await runCommand(page, 'Odoo: Restart with args');
-    await typeIntoInput(page, '-d db', { title: /^Odoo: Restart with args/ });
-    await page.keyboard.press('Enter');
-    // The user's container setting, the default Docker socket and `odoo` on the PATH: running.
-    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
-    const [master] = await odooMasters(odoo.container);
-    assert.ok(master, 'Odoo does not run');
-    assert.deepEqual(master.argv.slice(0, 2), ['/usr/bin/python3', '/usr/bin/odoo']);
   });
 });
 
