@@ -16,6 +16,7 @@ import {
   paletteTitles,
   runCommand,
   startWorkbench,
+  statusBarItem,
   typeIntoInput,
   waitForNotification,
   waitForStatusBar,
@@ -107,6 +108,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
     // The module, with its manifest's summary: from the container's addons path, not the editor's words.
     await suggest.locator('.monaco-list-row', { hasText: 'my_module' }).filter({ hasText: 'A fake addon of the Odoo stand-in' }).first().waitFor({ timeout: 20000 });
     await workbench!.screenshot('completion-modules');
+    await workbench!.picture('args-completion', [page.locator('.tabs-container .tab.active'), suggest]);
     await page.keyboard.press('Escape');
     await page.keyboard.type('module -d de');
     await page.keyboard.press('Control+Space');
@@ -152,6 +154,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
     await waitFor('the title to say why Enter did nothing', async () => (/fix the 2 errors first$/.test((await title.textContent()) ?? '') ? true : undefined), 10000)
       .catch(async (error: Error) => { throw new Error(`${error.message}; the title reads ${JSON.stringify(await title.textContent())}`, { cause: error }); });
     await workbench!.screenshot('restart-input-errors');
+    await workbench!.picture('restart-input-errors', [page.locator('.quick-input-widget')]);
     // The first problem is now the active entry: Enter applies its fix to the line.
     await input.press('Enter');
     await waitFor('the first fix in the input', async () => ((await input.inputValue()) === '-d db --log-level=debug --workrs=2' ? true : undefined), 10000)
@@ -178,6 +181,7 @@ describe('the extension installed from its .vsix, in code-server', function () {
     // The toast slides in: its button shows once it is in place.
     await page.locator('.notification-toast .monaco-button', { hasText: 'Restart with Last Working Args' }).first().waitFor({ state: 'visible' });
     await workbench!.screenshot('state-crashed');
+    await workbench!.picture('status-crashed', [statusBarItem(page, STATUS), page.locator('.notification-toast').filter({ hasText: 'security risk' })]);
 
     await clickNotificationButton(page, /security risk, aborting/, 'Restart with Last Working Args');
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);

@@ -141,6 +141,7 @@ describe('Odoo tests in a real workbench', function () {
     // The editor draws spaces as no-break spaces.
     assert.equal(((await line.jsonValue()) as string).replace(/\u00a0/g, ' ').trim(), "self.assertEqual(total, 5, 'arithmetic is broken')");
     await workbench!.screenshot('failure-at-its-line');
+    await workbench!.picture('test-explorer', [page.locator('.part.sidebar .composite.title'), page.locator('.test-explorer .monaco-list-row')]);
 
     assert.deepEqual(await serverPids(odoo!), before);
     assert.equal(await isAnswering(odoo!.container), true);
