@@ -1,9 +1,10 @@
 /**
  * A test profile of the args file (`--test-enable --stop-after-init`), run from its CodeLens in
  * the installed extension (from its `.vsix`, in code-server): the run ends by itself and is
- * reported, and the development server is what runs afterwards, never the tests again. Needs
+ * reported, and the development server is what runs afterwards, never the tests again; where
+ * Odoo is PID 1 and the profile updates a module, the server reloads in place to load it. Needs
  * `bash test/e2e/setup.sh` and `bash test/setup/docker-bed.sh`. Screenshots:
- * test-results/e2e/test-profile/.
+ * test-results/e2e/test-profile/ and test-results/e2e/test-profile-pid1/.
  */
 import * as assert from 'node:assert/strict';
 import { onlyOdooMaster, odooMasters, processesIn, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
@@ -74,6 +75,37 @@ describe('a test profile of the args file, installed from the .vsix', function (
     // The dev server's own command line, byte for byte: not the test profile's.
     assert.deepEqual(back.argv, dev.argv);
     await bed.workbench.screenshot('test-profile-dev-back');
+    await runCommand(page, 'View: Close All Editors');
+  });
+});
+
+describe('a test profile that updates a module where Odoo is PID 1, installed from the .vsix', function () {
+  this.timeout(120000);
+  const bed = workbenchOn(
+    () => startShape('official', { odooArgs: ['-d', 'db'] }),
+    (odoo) => ({
+      name: 'test-profile-pid1',
+      workspaceSettings: { 'odooDev.container': odoo.name },
+      files: { '.odoo-args': '# The development server is PID 1, with -d db.\n[tests]\n-d db -u my_module --test-enable --stop-after-init\n' },
+    }),
+    ({ workbench }) => waitForStatusBar(workbench.page, STATUS, runningOn('db'), 30000),
+  );
+
+  it('runs beside PID 1, and the dev server then reloads in place with its own args to load the update', async function () {
+    const { page } = bed.workbench;
+    const before = await onlyOdooMaster(bed.odoo.container);
+    assert.equal(before.pid, 1);
+    await runTestProfile(bed.workbench);
+    const text = await waitForNotification(page, /ran once .*3 tests, none failed; the server reloaded in place with SIGHUP \(PID 1\)/, 30000);
+    assert.match(text, /exited with code 0/);
+    await bed.workbench.screenshot('test-profile-pid1-reloaded');
+    await noTestRunLeft(bed.odoo);
+    await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
+    // The same PID 1, with the args it had: the profile's one-shot args applied to the run only.
+    // Odoo re-executes itself as `basename(sys.executable)`, so only argv[0] may differ.
+    const after = await onlyOdooMaster(bed.odoo.container);
+    assert.equal(after.pid, 1);
+    assert.deepEqual(after.argv.slice(1), before.argv.slice(1));
     await runCommand(page, 'View: Close All Editors');
   });
 });
