@@ -445,8 +445,8 @@ async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
   const { env, cwd, uid, gid } = spec;
   const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
   if (!answer.found) {
-    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), or copy one in for the debug run (--debugpy-from DIR, or the Python Debugger extension's in VS Code), then restart with --debug again.`, {
-      hint: 'Install debugpy in the container, then Restart and Debug again.',
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped.`, {
+      hint: 'Install it there (apt-get install python3-debugpy, or pip install debugpy in Odoo\'s environment), or copy one in for debug runs only: restart --debug --debugpy-from DIR, or in VS Code the Python Debugger extension\'s.',
       details: { missing: 'debugpy' },
     });
   }
