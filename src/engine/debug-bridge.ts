@@ -172,6 +172,16 @@ export class DebugBridge {
       return;
     }
     if (message.type === 'event' && (message.event === 'exited' || message.event === 'terminated') && !this.disconnecting) {
+      if (this.options.reconnectWaitMs <= 0) {
+        // A run that ends by itself: its end is the session's, even while debugpy's adapter
+        // still holds the connection open.
+        this.toClient(dapFrame(message));
+        if (message.event === 'terminated') {
+          this.failUnanswered('The run ended.');
+          this.finish(0);
+        }
+        return;
+      }
       this.held.push(message);
       return;
     }

@@ -24,11 +24,13 @@ class ScriptedDebugpy implements RelayChannel {
     this.end({});
   }
 
-  /** The debugged process ends: debugpy says so, and its side of the relay closes. */
-  exit(): void {
+  /** The debugged process ends: debugpy says so, and its side of the relay closes (unless kept open, as its adapter may). */
+  exit(how: { keepOpen?: boolean } = {}): void {
     this.send({ type: 'event', event: 'exited', body: { exitCode: 0 } });
     this.send({ type: 'event', event: 'terminated' });
-    this.end({});
+    if (!how.keepOpen) {
+      this.end({});
+    }
   }
 
   private fromBridge(message: DapMessage): void {
@@ -102,6 +104,18 @@ describe('DebugBridge: the end of the debugged process', () => {
     assert.deepEqual(events.slice(-2), ['exited', 'terminated']);
     assert.deepEqual(opened, [40123], 'no second connection is tried');
     assert.equal(messages.some((m) => m.event === 'output' && /waiting for it to run under debugpy again/.test(String(m.body?.output))), false);
+  });
+
+  it('a session on a run ends at debugpy\'s terminated, even while its adapter keeps the connection open', async () => {
+    const debugpy = new ScriptedDebugpy();
+    const { container } = containerWith([debugpy]);
+    const messages: DapMessage[] = [];
+    const reader = new DapReader((m) => messages.push(m));
+    const bridge = new DebugBridge(container, 40123, (data) => reader.push(data), { firstWaitMs: 1000, reconnectWaitMs: 0, log: () => undefined });
+    await attach(bridge, messages);
+    debugpy.exit({ keepOpen: true });
+    assert.equal(await bridge.done, 0);
+    assert.deepEqual(messages.filter((m) => m.type === 'event').map((m) => m.event).slice(-2), ['exited', 'terminated']);
   });
 
   it('a session on a server waits for the next one after its debugpy went away', async () => {
