@@ -13,7 +13,7 @@
  * VS Code's own logs with the extension's output channel) to test-results/e2e/NAME/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { format } from 'util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -84,6 +84,8 @@ export interface WorkbenchOptions {
    * `extensionKind`, and notification toasts show.
    */
   vsix?: string;
+  /** More `.vsix` files installed beside `vsix` (other extensions the test needs). */
+  otherVsix?: readonly string[];
   /** Workspace trust on and the folder not trusted: the window opens in Restricted Mode. */
   untrusted?: boolean;
   /**
@@ -147,6 +149,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     writeFileSync(join(dirs.workspace, file), text);
   }
   if (options.vsix) installVsix(options.vsix, dirs, artefacts);
+  for (const other of options.otherVsix ?? []) installVsix(other, dirs, artefacts);
   writeFileSync(join(run, 'config.yaml'), 'auth: none\n');
 
   const groups: number[] = [];
@@ -324,7 +327,7 @@ function installVsix(vsix: string, dirs: { userData: string; extensions: string 
     timeout: 60000,
     env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' },
   });
-  writeFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  appendFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.status !== 0 || !/was successfully installed/.test(result.stdout ?? '')) {
     throw new Error(`installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
   }
