@@ -4,7 +4,7 @@
  * real one keeps its own, packaged as a `.vsix` the way the real one is installed.
  */
 import { spawnSync } from 'child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 const WORK = join(process.env.ODOO_DEV_WORK ?? '/tmp/odoo-dev-test', 'e2e', 'vsix');
@@ -30,6 +30,7 @@ export function pythonDebuggerStandinVsix(debugpyDir: string): string {
   writeFileSync(join(dir, 'README.md'), '# Python Debugger stand-in\n\nA test fixture: a debugpy in bundled/libs.\n');
   const file = join(dir, 'python-debugger-standin.vsix');
   const result = spawnSync('npx', ['--yes', '@vscode/vsce@3', 'package', '--no-dependencies', '-o', file], { cwd: dir, encoding: 'utf8', timeout: 120000 });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   if (result.status !== 0 || !existsSync(file)) {
     throw new Error(`packaging the Python Debugger stand-in failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
   }
