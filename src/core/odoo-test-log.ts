@@ -281,6 +281,29 @@ export class OdooTestLogReader {
   }
 }
 
+/**
+ * Whether the log shows tests that failed or errored: Odoo's end-of-run count where it logged
+ * one (a threaded server does, per database), else the per-module counts and the per-test and
+ * per-class records, because a run with `--workers` > 0 ends without that count.
+ */
+export function hasFailedTests(summary: TestLogSummary): boolean {
+  if (summary.counts.length) {
+    return summary.counts.some((count) => count.failed + count.errors > 0);
+  }
+  return summary.moduleCounts.some((count) => count.failed + count.errors > 0)
+    || summary.results.some((result) => result.outcome === 'failed' || result.outcome === 'errored')
+    || summary.classProblems.some((problem) => problem.outcome === 'errored');
+}
+
+/**
+ * Whether a `--stop-after-init` run that exited with `exitCode` failed only because some of its
+ * tests did: Odoo then exits with the number of databases whose tests failed (1 to 254), and
+ * with 255 when loading raised; any other end is a failed run, whatever the log says of tests.
+ */
+export function failedByTests(summary: TestLogSummary, exitCode: number | null | undefined): boolean {
+  return typeof exitCode === 'number' && exitCode > 0 && exitCode < 255 && hasFailedTests(summary);
+}
+
 /** Reads a whole log at once. */
 export function readTestLog(lines: readonly string[]): TestLogSummary {
   const reader = new OdooTestLogReader();

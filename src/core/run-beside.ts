@@ -18,14 +18,15 @@ export function needsOwnHttp(command: OdooCommandLine): boolean {
  * The command line of a run beside the live server, in the same container: it must end by
  * itself, must not take the live server's port, and must not fork workers. What is added comes
  * last, so it wins over the same options earlier in the args, as optparse lets the last one win:
- * `--stop-after-init` unless the run ends by itself anyway, `--workers=0` (a prefork run binds the
- * port even with `--stop-after-init`), and `--no-http`, or a free loopback port of its own for a
- * test run (`httpPort`).
+ * `--stop-after-init` unless the run ends by itself anyway, `--workers=0` unless the args already
+ * end with it (a prefork run binds the port even with `--stop-after-init`, and logs no end-of-run
+ * test count; the config file may set `workers` where the command line does not show it), and
+ * `--no-http`, or a free loopback port of its own for a test run (`httpPort`).
  */
 export function besideCommand(command: OdooCommandLine, httpPort?: number): OdooCommandLine {
   const added = [
     ...(command.endsByItself ? [] : ['--stop-after-init']),
-    ...(Number(command.value('workers') ?? 0) > 0 ? ['--workers=0'] : []),
+    ...(command.value('workers') === '0' ? [] : ['--workers=0']),
     ...(httpPort !== undefined ? [`--http-port=${httpPort}`, '--http-interface=127.0.0.1'] : ['--no-http']),
   ];
   return command.withExactArgs([...command.args, ...added]);

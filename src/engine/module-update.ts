@@ -2,7 +2,7 @@ import { besideRunArgs } from '../core/beside-run-args';
 import { envValue, OdooCommandLine } from '../core/odoo-command-line';
 import { isOdooDevError, OdooDevError } from '../core/errors';
 import { afterUpdate, changedModules, checksumExclude, checksumsKey, readRecordedChecksums, type RecordedChecksums } from '../core/module-checksums';
-import { OdooTestLogReader, type TestLogSummary } from '../core/odoo-test-log';
+import { failedByTests, OdooTestLogReader, type TestLogSummary } from '../core/odoo-test-log';
 import { classifyProcesses } from '../core/odoo-processes';
 import { testTagsFor } from '../core/test-selection';
 import { openConversation } from './agent-conversation';
@@ -117,9 +117,7 @@ export async function updateChangedModules(
   } catch (error) {
     const tests = reader.end();
     const exitCode = isOdooDevError(error, 'run-failed') ? error.details.exitCode : undefined;
-    const failedTests = request.runTests && typeof exitCode === 'number' && exitCode > 0 && exitCode < 255
-      && tests.counts.some((count) => count.failed + count.errors > 0);
-    if (!failedTests) {
+    if (!request.runTests || !failedByTests(tests, typeof exitCode === 'number' ? exitCode : undefined)) {
       throw error;
     }
     // The modules were updated; only their tests failed. The server loads their code as it

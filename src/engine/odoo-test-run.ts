@@ -1,6 +1,7 @@
 import { besideRunArgs } from '../core/beside-run-args';
+import type { DebugRequest } from '../core/debug-launch';
 import { isOdooDevError, OdooDevError } from '../core/errors';
-import { OdooTestLogReader, type TestLogEvent, type TestLogSummary } from '../core/odoo-test-log';
+import { failedByTests, OdooTestLogReader, type TestLogEvent, type TestLogSummary } from '../core/odoo-test-log';
 import { modulesOf, testTagsFor, type TestTarget } from '../core/test-selection';
 import type { Progress } from './engine-types';
 import type { OdooEngine, OdooStatus } from './odoo-engine';
@@ -13,6 +14,8 @@ export interface OdooTestRunRequest {
   readonly update?: boolean;
   /** How long the run may take. */
   readonly timeoutMs?: number;
+  /** Run under debugpy: the run waits for a debugger before Odoo starts (see `debug-wait` progress). */
+  readonly debug?: DebugRequest;
 }
 
 export interface OdooTestRunHooks {
@@ -60,7 +63,7 @@ export async function runOdooTests(engine: OdooEngine, request: OdooTestRunReque
     reader.push(line);
   };
   try {
-    await engine.runOnce({ args }, hooks.progress, {
+    await engine.runOnce({ args, ...(request.debug ? { debug: request.debug } : {}) }, hooks.progress, {
       onLog,
       reload: false,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
@@ -73,13 +76,8 @@ export async function runOdooTests(engine: OdooEngine, request: OdooTestRunReque
     }
     const summary = reader.end();
     const exitCode = typeof error.details.exitCode === 'number' ? error.details.exitCode : -1;
-    return { database, args, summary, exitCode, ...(testsFailed(summary, exitCode) ? {} : { failure: error }) };
+    return { database, args, summary, exitCode, ...(failedByTests(summary, exitCode) ? {} : { failure: error }) };
   }
-}
-
-/** Odoo exits with the number of databases whose tests failed; 255 is a load that raised. */
-function testsFailed(summary: TestLogSummary, exitCode: number): boolean {
-  return exitCode > 0 && exitCode < 255 && summary.counts.some((count) => count.failed + count.errors > 0);
 }
 
 /** The database of the running server, when it loads exactly one. */

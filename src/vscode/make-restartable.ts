@@ -64,9 +64,13 @@ export async function makeRestartable(deps: MakeRestartableDeps): Promise<void> 
     await vscode.window.showTextDocument(document, { preview: false });
     return;
   }
-  const docker = await loadDocker(readSettings().dockerHost);
   if (picked.way === 'recreate') {
-    await recreate(container, docker, deps);
+    const docker = await loadDocker(readSettings().dockerHost);
+    try {
+      await recreate(container, docker, deps);
+    } finally {
+      docker.close();
+    }
   } else {
     await writeFiles(container);
   }

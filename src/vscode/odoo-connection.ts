@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isOdooDevError, OdooDevError } from '../core/errors';
-import type { FoundContainer } from '../docker/docker-access';
+import type { DockerAccess, FoundContainer } from '../docker/docker-access';
 import type { WatchState } from '../engine/odoo-watcher';
 import { BackoffTimer } from './backoff-timer';
 import { connectTo, type Connected, type ConnectedContainer } from './connected-container';
@@ -170,23 +170,27 @@ export class OdooConnection implements vscode.Disposable {
   private async doOpen(generation: number): Promise<Connected> {
     this.apply({ kind: 'looking' });
     let settings: ExtensionSettings;
+    let docker: DockerAccess | undefined;
     let found: FoundContainer;
     try {
       settings = readSettings();
-      const docker = await loadDocker(settings.dockerHost);
+      docker = await loadDocker(settings.dockerHost);
       found = await findWindowContainer(docker, settings, this.selection, this.log);
       this.log.info(`Using container ${found.container.name} (${found.how}); Docker at ${docker.address} (from ${docker.source}).`);
     } catch (error) {
+      docker?.close();
       if (generation === this.generation) {
         this.apply({ kind: 'connect-failed', error });
       }
       throw error;
     }
     if (generation !== this.generation || this.disposed) {
+      docker.close();
       throw new OdooDevError('cancelled', 'The container changed while connecting; try again.');
     }
     const { container } = found;
-    const connected = connectTo(container, settings.engine, this.log, {
+    // From here the connection owns the access: a reset (a changed setting) closes it.
+    const connected = connectTo(container, docker, settings.engine, this.log, {
       watched: (state) => this.watched(state),
       engineDid: (activity) => this.apply({ kind: 'engine', activity }),
     });
@@ -200,7 +204,11 @@ export class OdooConnection implements vscode.Disposable {
   private async choose(): Promise<boolean> {
     const settings = readSettings();
     const docker = await loadDocker(settings.dockerHost);
-    return this.selection.ask(docker, this.current?.container.name, settings.container);
+    try {
+      return await this.selection.ask(docker, this.current?.container.name, settings.container);
+    } finally {
+      docker.close();
+    }
   }
 
   private watched(state: WatchState): void {

@@ -1,8 +1,9 @@
 /**
  * `odoo-dev test` and `odoo-dev update --changed` against the Odoo stand-in in real containers:
  * the fixture addon my_tests really runs beside the live server, which keeps its PID and keeps
- * answering throughout; Ctrl+C stops the run and leaves nothing of it in the container; only
- * modules whose files changed are updated. Needs `bash test/setup/docker-bed.sh` and a build.
+ * answering throughout, also a prefork server (whose workers the run does not copy: it runs as
+ * one process, and Odoo logs its end-of-run count); Ctrl+C stops the run and leaves nothing of it
+ * in the container; only modules whose files changed are updated. Needs `bash test/setup/docker-bed.sh` and a build.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliPath, runCli, type CliResult } from '../support/cli';
-import { execIn, isAnswering, logsOf, processesIn, startShape, waitFor, type Shape, type ShapeContainer } from '../support/docker-bed';
+import { execIn, httpIn, isAnswering, logsOf, processesIn, startShape, waitFor, type Shape, type ShapeContainer } from '../support/docker-bed';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/standin/addons/my_tests');
 const IN_CONTAINER = '/mnt/extra-addons/my_tests/tests/test_my_tests.py';
@@ -108,6 +109,72 @@ describe('odoo-dev test and update --changed (real Docker engine)', function () 
         const passing = await runCli(['--container', odoo.name, 'test', 'my_tests:TestMyTests.test_pass'], {}, dir);
         assert.equal(passing.code, 0, passing.stdout + passing.stderr);
         assert.match(passing.stdout, /^passed +my_tests TestMyTests\.test_pass /m);
+      });
+    });
+  }
+
+  /** The image's config file, plus `workers = 2`: a prefork server whose command line does not say so. */
+  const preforkConfig = () => {
+    const file = path.join(folder(false), 'odoo.conf');
+    fs.writeFileSync(file, '[options]\naddons_path = /mnt/extra-addons\ndata_dir = /var/lib/odoo\nworkers = 2\nmax_cron_threads = 0\n', { mode: 0o644 });
+    return file;
+  };
+  const preforks: Array<[string, () => Promise<ShapeContainer>]> = [
+    ['prefork: a master started with --workers 2 is PID 1', () => startShape('prefork', { odooArgs: ['-d', 'db'] })],
+    ['prefork by the config file: workers = 2 in odoo.conf, not on the command line', () => startShape('official', { odooArgs: ['-d', 'db'], binds: [`${preforkConfig()}:/etc/odoo/odoo.conf:ro`] })],
+  ];
+  for (const [name, start] of preforks) {
+    describe(name, () => {
+      let odoo: ShapeContainer;
+      before(async () => {
+        odoo = await start();
+      });
+      after(() => odoo?.remove());
+
+      /** Whether /web/health itself answers 200 `{"status": "pass"}`. */
+      const healthy = async () => {
+        const health = await httpIn(odoo.container, 'GET', '/web/health');
+        return health.status === 200 && (JSON.parse(health.body) as { status?: string }).status === 'pass';
+      };
+      const family = async () => (await processesIn(odoo.container)).filter((p) => p.ppid === 1 && p.argv.includes('/usr/bin/odoo')).map((p) => p.pid).sort();
+
+      it('test my_tests --json runs as one process beside it: each test with its outcome, the master, its workers and /web/health unchanged', async () => {
+        await waitFor('the prefork server to answer /web/health', async () => ((await healthy()) ? true : undefined), 30_000);
+        const children = await family();
+        assert.equal(children.length, 3, 'two workers and the gevent process');
+        const probes: boolean[] = [];
+        let done = false;
+        const work = runCli(['--container', odoo.name, 'test', 'my_tests', '--json'], {}, folder(false)).finally(() => { done = true; });
+        while (!done) {
+          // Each probe is an exec of its own: the loop waits on Docker, not on a timer.
+          probes.push((await healthy()) && (await serverPids(odoo)).join() === '1');
+        }
+        const result = await work;
+        assert.equal(result.code, 1, `a test failed, so the exit code is 1, and the run is not reported as failed\n${result.stderr}`);
+        assert.doesNotMatch(result.stderr, /The run \(PID \d+\) ended with/);
+        const tests = records(result).filter((r) => r.kind === 'test');
+        assert.deepEqual(Object.fromEntries(tests.map((t) => [t.id, t.outcome])), {
+          'my_tests/test_my_tests:TestAtInstall.test_at_install': 'passed',
+          'my_tests/test_my_tests:TestMyTests.test_error': 'errored',
+          'my_tests/test_my_tests:TestMyTests.test_fail': 'failed',
+          'my_tests/test_my_tests:TestMyTests.test_pass': 'passed',
+          'my_tests/test_my_tests:TestMyTests.test_skip': 'skipped',
+          'my_tests/test_my_tests:TestMyTests.test_skip_decorated': 'skipped',
+        });
+        assert.deepEqual(tests.find((t) => t.outcome === 'failed')!.location, { file: IN_CONTAINER, line: 16, containerFile: IN_CONTAINER });
+        const summary = records(result).at(-1)!;
+        assert.equal(summary.kind, 'summary');
+        assert.equal(summary.total, 6);
+        // One process: it ran threaded, so it logged Odoo's own count and no warning about workers.
+        const log = await logsOf(odoo.container);
+        assert.match(log, / ERROR db odoo\.tests\.result: 1 failed, 1 error\(s\) of 6 tests when loading database 'db'/);
+        assert.doesNotMatch(log, /Unit testing in workers mode could fail/);
+        assert.ok(probes.length > 0, 'the server was watched during the run');
+        assert.deepEqual(probes.filter((ok) => !ok), [], 'PID 1 answered /web/health throughout');
+        assert.deepEqual(await serverPids(odoo), [1]);
+        assert.deepEqual(await family(), children, 'the same workers and gevent process');
+        assert.equal(await healthy(), true);
+        assert.doesNotMatch(log, /Initiating server reload/, 'a test run does not reload the server');
       });
     });
   }

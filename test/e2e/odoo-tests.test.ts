@@ -148,6 +148,20 @@ describe('Odoo tests in a real workbench', function () {
     assert.doesNotMatch(await logsOf(odoo!.container), /Initiating server reload/);
   });
 
+  it('Debug runs the tests under debugpy beside the server: the run waits, the editor attaches by itself, and the session ends with the run', async function () {
+    const { page } = workbench!;
+    const before = await serverPids(odoo!);
+    await runCommand(page, 'Test: Debug All Tests');
+    await waitFor('the editor to attach to the waiting run', async () => (/A run waits for a debugger on port 5678 in the container: attaching/.test(workbench!.extensionLog()) ? true : undefined), 60_000);
+    await waitForRows(page, [/^test_pass \(passed\)/, /^test_fail \(failed\)/, /^test_error \(error\)/, /^test_at_install \(passed\)/], 60_000);
+    assert.match(workbench!.extensionLog(), /relaying the debug adapter protocol to 127\.0\.0\.1:5678 in container/);
+    // The session ended with the run, and nothing of it waits in the container.
+    await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.equal((await processesIn(odoo!.container)).some((p) => p.argv.includes('--wait-for-client')), false);
+    assert.deepEqual(await serverPids(odoo!), before);
+    await workbench!.screenshot('debug-run-ended');
+  });
+
   it('a CodeLens runs one test; Cancel stops the run and leaves nothing of it in the container', async function () {
     const { page } = workbench!;
     const before = await serverPids(odoo!);

@@ -16,7 +16,7 @@
  * `.vscodeignore` leave out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { format } from 'util';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -87,6 +87,8 @@ export interface WorkbenchOptions {
    * `extensionKind`, and notification toasts show.
    */
   vsix?: string;
+  /** More `.vsix` files installed beside `vsix` (other extensions the test needs). */
+  otherVsix?: readonly string[];
   /** Workspace trust on and the folder not trusted: the window opens in Restricted Mode. */
   untrusted?: boolean;
   /**
@@ -157,6 +159,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     writeFileSync(join(dirs.workspace, file), text);
   }
   if (options.vsix) installVsix(options.vsix, dirs, artefacts);
+  for (const other of options.otherVsix ?? []) installVsix(other, dirs, artefacts);
   writeFileSync(join(run, 'config.yaml'), 'auth: none\n');
 
   const groups: number[] = [];
@@ -358,7 +361,7 @@ function installVsix(vsix: string, dirs: { userData: string; extensions: string 
     timeout: 60000,
     env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' },
   });
-  writeFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  appendFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.status !== 0 || !/was successfully installed/.test(result.stdout ?? '')) {
     throw new Error(`installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
   }

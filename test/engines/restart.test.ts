@@ -29,8 +29,8 @@ for (const engine of testEngines()) {
       made.push(started);
       return started;
     };
-    const cli = (shape: ShapeContainer, ...args: string[]) => runCli([...engine.options, '--container', shape.name, ...args], engine.env);
-    const follow = (shape: ShapeContainer, ...args: string[]) => new CliProcess([...engine.options, '--container', shape.name, ...args], engine.env);
+    const cli = (shape: ShapeContainer, ...args: string[]) => runCli([...engine.options, '--container', shape.name, ...args], engine.env, undefined, engine.user);
+    const follow = (shape: ShapeContainer, ...args: string[]) => new CliProcess([...engine.options, '--container', shape.name, ...args], engine.env, engine.user);
     after(async () => {
       await Promise.all(made.map((shape) => shape.remove()));
       if (!engine.sharesTestBed) {
@@ -135,6 +135,17 @@ for (const engine of testEngines()) {
         watch.stop();
       }
     });
+
+    if (engine.name.startsWith('rootless Docker')) {
+      it('finds the rootless Docker socket in $XDG_RUNTIME_DIR when the system socket is not open to the user', async () => {
+        const shape = await start('keeper-exec');
+        const { dockerRootless } = readEngines();
+        const result = await cli(shape, 'status', '--verbose');
+        assert.equal(result.code, 0, result.stderr);
+        assert.ok(result.stderr.includes(`Docker at unix://${dockerRootless.socket} (from the rootless Docker socket (/var/run/docker.sock not open to this user))`), result.stderr);
+        assert.match(result.stdout, /running/i);
+      });
+    }
 
     if (engine.name.startsWith('Docker over ssh')) {
       it('status --watch ends at once on TERM, also while it asks whether the stopped container runs again', async () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Undoes test/setup/engines-bed.sh: removes the containers labelled odoo-dev-test (any run) from the
-# engines it started (Podman rootful and rootless, the TLS dockerd), then stops those engines,
-# the rootless Podman's pause process, sshd with its open sessions, and the ssh-agent, each by the
-# pid recorded when it was started. Images, certificates, keys and the test users stay, so that
+# engines it started (Podman rootful and rootless, the TLS dockerd, the rootless dockerd), then
+# stops those engines, the rootless Podman's pause process, sshd with its open sessions, and the
+# ssh-agent, each by the pid recorded when it was started. Images, certificates, keys and the test users stay, so that
 # the next set-up is quick. Safe to run twice, and when the set-up never ran.
 set -euo pipefail
 
@@ -78,13 +78,16 @@ function call(method, path) {
 }
 
 ROOTLESS_RUNTIME_DIR=
+ROOTLESS_DOCKER_SOCK=
 if [ -f "$ENG/engines.json" ]; then
   ROOTLESS_RUNTIME_DIR=$(node -e 'try { console.log(require(process.argv[1]).podmanRootless.runtimeDir) } catch { }' "$ENG/engines.json" 2>/dev/null || true)
+  ROOTLESS_DOCKER_SOCK=$(node -e 'try { console.log(require(process.argv[1]).dockerRootless.socket) } catch { }' "$ENG/engines.json" 2>/dev/null || true)
 fi
 
 remove_test_containers "$ENG/podman.sock"
 [ -z "$ROOTLESS_RUNTIME_DIR" ] || remove_test_containers "$ROOTLESS_RUNTIME_DIR/podman/podman.sock"
 remove_test_containers "$ENG/dockerd-tls/docker.sock"
+[ -z "$ROOTLESS_DOCKER_SOCK" ] || remove_test_containers "$ROOTLESS_DOCKER_SOCK"
 
 stop_pidfile "podman (rootful)" "$ENG/podman.pid" podman
 # Rootless Podman runs the service as a child in its user namespace; the process we started
@@ -103,6 +106,8 @@ if [ -n "$ROOTLESS_RUNTIME_DIR" ]; then
   stop_pidfile "the rootless Podman's pause process" "$ROOTLESS_RUNTIME_DIR/libpod/tmp/pause.pid" "podman pause"
 fi
 stop_pidfile "dockerd (TLS)" "$ENG/dockerd-tls.pid" dockerd
+# rootlesskit, in front of the rootless dockerd: on TERM it stops dockerd, which stops containerd.
+stop_pidfile "dockerd (rootless)" "$ENG/dockerd-rootless.pid" rootlesskit
 
 # sshd: its sessions are its children; they would outlive the listener.
 if [ -f "$ENG/sshd.pid" ]; then

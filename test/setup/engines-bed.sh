@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the other engines of test/engines/, idempotently, on a Debian machine as root, beside
 # the Docker bed of test/setup/docker-bed.sh (run that first: the stand-in image comes from it):
-#   1. installs Debian's podman, uidmap, openssh-server and openssl when missing;
+#   1. installs Debian's podman, uidmap, rootlesskit, openssh-server and openssl when missing;
 #   2. Podman rootful: `podman system service` on $ENG/podman.sock, with its own storage;
 #   3. Podman rootless: the same as the user odoo-dev-rootless (created here, with subordinate
 #      ids) on that user's $XDG_RUNTIME_DIR/podman/podman.sock;
@@ -10,10 +10,14 @@
 #   5. sshd on 127.0.0.1:$ODOO_DEV_SSH_PORT for the user odoo-dev-ssh (in the docker group), a
 #      key made here and held by an ssh-agent, and a client home with ~/.ssh/config and a
 #      hashed known_hosts, for ssh:// to the test bed's Docker engine;
-#   6. loads the stand-in image into each engine from the Docker bed's (docker save | load, over
+#   6. rootless Docker: Docker's own dockerd-rootless.sh (rootlesskit, then dockerd in the user
+#      namespace) as the user odoo-dev-rootless-docker (created here, with subordinate ids), on
+#      that user's $XDG_RUNTIME_DIR/docker.sock;
+#   7. the user odoo-dev-no-access: no engine of its own, not in the docker group;
+#   8. loads the stand-in image into each engine from the Docker bed's (docker save | load, over
 #      the API) when the engine's copy is not the current build.
 # Writes $ENG/engines.json (what the tests read). Everything listens on 127.0.0.1 or on unix
-# sockets; services log to $ENG/*.log. test/setup/engines-bed-stop.sh undoes 2 to 5.
+# sockets; services log to $ENG/*.log. test/setup/engines-bed-stop.sh undoes 2 to 6.
 #
 # Environment: ODOO_DEV_WORK (default /tmp/odoo-dev-test), ODOO_DEV_SSH_PORT (default 22220),
 # ODOO_DEV_TLS_PORT (default 23760).
@@ -25,6 +29,8 @@ ENG=$WORK/engines
 SSH_PORT=${ODOO_DEV_SSH_PORT:-22220}
 TLS_PORT=${ODOO_DEV_TLS_PORT:-23760}
 ROOTLESS_USER=odoo-dev-rootless
+ROOTLESS_DOCKER_USER=odoo-dev-rootless-docker
+NO_ACCESS_USER=odoo-dev-no-access
 SSH_USER=odoo-dev-ssh
 IMAGE=${ODOO_DEV_STANDIN_IMAGE:-odoo-dev-test/standin:latest}
 HASH_LABEL=odoo-dev-test.context-hash
@@ -134,6 +140,7 @@ ping_socket() { [ -S "$1" ] && api "$1" ping 2>/dev/null; }
 missing=()
 command -v podman >/dev/null || missing+=(podman)
 command -v newuidmap >/dev/null || missing+=(uidmap)
+command -v rootlesskit >/dev/null || missing+=(rootlesskit)
 command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-agent >/dev/null || missing+=(openssh-client)
 command -v openssl >/dev/null || missing+=(openssl)
@@ -146,6 +153,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 ping_socket /var/run/docker.sock || die "the Docker bed does not answer: run bash test/setup/docker-bed.sh first"
 bed_hash=$(api /var/run/docker.sock label "$IMAGE" "$HASH_LABEL") || die "$IMAGE is missing: run bash test/setup/docker-bed.sh first"
+DOCKERD_ROOTLESS=/usr/share/docker.io/contrib/dockerd-rootless.sh
+[ -x "$DOCKERD_ROOTLESS" ] || die "$DOCKERD_ROOTLESS is missing (Debian's docker.io ships it)"
 
 # Our own containers.conf, so that the machine's Podman settings stay as they are: runc (crun
 # refuses this machine's hybrid cgroups), no default ulimits (runc cannot set RLIMIT_NOFILE
@@ -182,29 +191,43 @@ fi
 load_image "$PODMAN_SOCK" "Podman (rootful)"
 
 # --- 3. Podman, rootless ---------------------------------------------------------------
-if ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
-  useradd --create-home --shell /bin/bash "$ROOTLESS_USER"
-fi
-# usermod refuses subordinate ids while these files do not exist (Debian's base system has them
-# empty; a trimmed image may not).
-touch /etc/subuid /etc/subgid
-grep -q "^$ROOTLESS_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$ROOTLESS_USER"
-grep -q "^$ROOTLESS_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$ROOTLESS_USER"
+# A user for a rootless engine: $1 with the subordinate ids $2 (unless it has some) and its
+# runtime directory /run/user/UID, as a login would make it.
+rootless_user() {
+  local user=$1 ids=$2 dir
+  id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
+  # usermod refuses subordinate ids while these files do not exist (Debian's base system has them
+  # empty; a trimmed image may not).
+  touch /etc/subuid /etc/subgid
+  grep -q "^$user:" /etc/subuid || usermod --add-subuids "$ids" "$user"
+  grep -q "^$user:" /etc/subgid || usermod --add-subgids "$ids" "$user"
+  dir=/run/user/$(id -u "$user")
+  mkdir -p "$dir"
+  chown "$user:" "$dir"
+  chmod 700 "$dir"
+}
+# Sets as_user to the command prefix that runs a command as the user $1, with the environment of
+# a login: HOME, USER, XDG_RUNTIME_DIR, PATH (an array, for start_service).
+user_command() {
+  local user=$1 uid
+  uid=$(id -u "$user")
+  as_user=(setpriv --reuid="$uid" --regid="$(id -g "$user")" --init-groups
+    env -i HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" LOGNAME="$user"
+    XDG_RUNTIME_DIR="/run/user/$uid" PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin)
+}
+rootless_user "$ROOTLESS_USER" 200000-265535
 RUID=$(id -u "$ROOTLESS_USER")
 RUNTIME_DIR=/run/user/$RUID
 ROOTLESS_SOCK=$RUNTIME_DIR/podman/podman.sock
 mkdir -p "$RUNTIME_DIR/podman"
-chown "$ROOTLESS_USER:" "$RUNTIME_DIR" "$RUNTIME_DIR/podman"
-chmod 700 "$RUNTIME_DIR"
+chown "$ROOTLESS_USER:" "$RUNTIME_DIR/podman"
 if ! ping_socket "$ROOTLESS_SOCK"; then
   say "starting podman system service as $ROOTLESS_USER (log: $ENG/podman-rootless.log)"
   rm -f "$ROOTLESS_SOCK"
   touch "$ENG/podman-rootless.log"
   chown "$ROOTLESS_USER:" "$ENG/podman-rootless.log"
-  start_service "$ENG/podman-rootless.log" "$ENG/podman-rootless.pid" \
-    setpriv --reuid="$RUID" --regid="$(id -g "$ROOTLESS_USER")" --init-groups \
-    env -i HOME="/home/$ROOTLESS_USER" USER="$ROOTLESS_USER" LOGNAME="$ROOTLESS_USER" \
-    XDG_RUNTIME_DIR="$RUNTIME_DIR" PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+  user_command "$ROOTLESS_USER"
+  start_service "$ENG/podman-rootless.log" "$ENG/podman-rootless.pid" "${as_user[@]}" \
     CONTAINERS_CONF="$ENG/containers.conf" CONTAINERS_STORAGE_CONF="$ENG/storage-rootless.conf" \
     podman system service --time=0 "unix://$ROOTLESS_SOCK"
   wait_service "podman (rootless)" "$ENG/podman-rootless.pid" "$ENG/podman-rootless.log" "ping_socket $ROOTLESS_SOCK"
@@ -321,14 +344,48 @@ SSH_AUTH_SOCK=$AGENT_SOCK HOME=$SSH/home ssh -F "$SSH/home/.ssh/config" -o Batch
   -o UserKnownHostsFile="$SSH/home/.ssh/known_hosts" odoo-dev-bed docker version --format '{{.Server.Version}}' >/dev/null \
   || die "ssh to odoo-dev-bed cannot run docker (see $ENG/sshd.log)"
 
+# --- 6. rootless Docker ----------------------------------------------------------------
+# dockerd-rootless.sh runs rootlesskit, which makes the user namespace, then dockerd in it. With
+# rootlesskit's host network (no slirp4netns, nothing leaves the machine) the engine cannot
+# enter the host's network namespace ("failed to set into network namespace ... operation not
+# permitted" for --network host): containers there use network none, as the tests' do.
+rootless_user "$ROOTLESS_DOCKER_USER" 300000-365535
+RDUID=$(id -u "$ROOTLESS_DOCKER_USER")
+RD_RUNTIME_DIR=/run/user/$RDUID
+RD_SOCK=$RD_RUNTIME_DIR/docker.sock
+if ! ping_socket "$RD_SOCK"; then
+  say "starting rootless dockerd as $ROOTLESS_DOCKER_USER (log: $ENG/dockerd-rootless.log)"
+  rm -f "$RD_SOCK"
+  touch "$ENG/dockerd-rootless.log"
+  chown "$ROOTLESS_DOCKER_USER:" "$ENG/dockerd-rootless.log"
+  user_command "$ROOTLESS_DOCKER_USER"
+  # The recorded pid is rootlesskit's: on TERM it stops dockerd in the namespace, and dockerd its
+  # containerd.
+  start_service "$ENG/dockerd-rootless.log" "$ENG/dockerd-rootless.pid" "${as_user[@]}" \
+    DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=none \
+    "$DOCKERD_ROOTLESS" --bridge=none --iptables=false --ip6tables=false
+  wait_service "dockerd (rootless)" "$ENG/dockerd-rootless.pid" "$ENG/dockerd-rootless.log" "ping_socket $RD_SOCK"
+fi
+load_image "$RD_SOCK" "the rootless dockerd"
+
+# --- 7. a user who may not open the Docker bed's socket ----------------------------------
+id "$NO_ACCESS_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/sh "$NO_ACCESS_USER"
+if id -nG "$NO_ACCESS_USER" | tr ' ' '\n' | grep -qx docker; then
+  die "$NO_ACCESS_USER is in the docker group: remove it (gpasswd -d $NO_ACCESS_USER docker)"
+fi
+NAUID=$(id -u "$NO_ACCESS_USER")
+
 cat >"$ENG/engines.json" <<EOF
 {
   "podmanRootful": { "socket": "$PODMAN_SOCK" },
   "podmanRootless": { "socket": "$ROOTLESS_SOCK", "user": "$ROOTLESS_USER", "uid": $RUID, "runtimeDir": "$RUNTIME_DIR" },
   "tls": { "host": "tcp://127.0.0.1:$TLS_PORT", "certPath": "$TLS/client", "socket": "$TLS_SOCK" },
+  "dockerRootless": { "socket": "$RD_SOCK", "user": "$ROOTLESS_DOCKER_USER", "uid": $RDUID, "gid": $(id -g "$ROOTLESS_DOCKER_USER"),
+                      "home": "$(getent passwd "$ROOTLESS_DOCKER_USER" | cut -d: -f6)", "runtimeDir": "$RD_RUNTIME_DIR" },
+  "noAccess": { "user": "$NO_ACCESS_USER", "uid": $NAUID, "gid": $(id -g "$NO_ACCESS_USER"), "home": "$(getent passwd "$NO_ACCESS_USER" | cut -d: -f6)" },
   "ssh": { "alias": "odoo-dev-bed", "user": "$SSH_USER", "port": $SSH_PORT, "home": "$SSH/home",
            "changedKeyHome": "$SSH/home-changed-key", "agentSocket": "$AGENT_SOCK", "sshdPidFile": "$ENG/sshd.pid" },
   "imageHash": "$bed_hash"
 }
 EOF
-say "ready: Podman (rootful, rootless), dockerd over TLS, sshd (details: $ENG/engines.json)"
+say "ready: Podman (rootful, rootless), dockerd over TLS, sshd, rootless dockerd (details: $ENG/engines.json)"

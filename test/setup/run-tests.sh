@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what is missing, starts a real Docker engine when none
 # runs, builds the test images offline, sets up the other engines (Podman rootful and rootless, a
-# dockerd with TLS, sshd for ssh://, all on loopback), then runs the type check, the lint, the
-# unit tests and the integration tests, the other engines' suite included. What the set-up
-# started is stopped again on the way out, also when the set-up itself fails half-way.
+# dockerd with TLS, sshd for ssh://, a rootless dockerd, all on loopback or unix sockets), then
+# runs the type check, the lint, the unit tests and the integration tests, the other engines'
+# suite included. What the set-up started is stopped again on the way out, also when the set-up
+# itself fails half-way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -3,6 +3,12 @@ import * as path from 'node:path';
 
 export const cliPath = path.resolve(__dirname, '../../dist/cli.js');
 
+/** Another user to run `odoo-dev` as (the tests run as root); supplementary groups are dropped. */
+export interface CliUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
@@ -10,9 +16,9 @@ export interface CliResult {
 }
 
 /** Runs the built `odoo-dev` to its end. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string, user?: CliUser): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}), ...user });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
@@ -31,8 +37,8 @@ export class CliProcess {
   readonly exited: Promise<number | null>;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(private readonly args: readonly string[], env: NodeJS.ProcessEnv = {}, user?: CliUser) {
+    this.child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...user });
     this.child.stdout!.on('data', (chunk: Buffer) => { this.stdout += chunk.toString('utf8'); this.notify(); });
     this.child.stderr!.on('data', (chunk: Buffer) => { this.stderr += chunk.toString('utf8'); this.notify(); });
     this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { OdooTestLogReader, readTestLog, type TestLogEvent, type TestOutcome } from '../../src/core/odoo-test-log';
+import { failedByTests, hasFailedTests, OdooTestLogReader, readTestLog, type TestLogEvent, type TestOutcome } from '../../src/core/odoo-test-log';
 
 /** A fixture of `test/fixtures/odoo-logs/` (see its README.md for where each one comes from). */
 const logOf = (name: string) => readFileSync(path.join(__dirname, `../fixtures/odoo-logs/${name}.log`), 'utf8').split('\n');
@@ -389,4 +389,37 @@ describe('OdooTestLogReader: results as the log comes', () => {
       '2026-01-01 00:00:00,200 9 ERROR db odoo.http: FAIL: not a test',
     ]), { results: [], classProblems: [], counts: [], moduleCounts: [] });
   });
+});
+
+describe('hasFailedTests and failedByTests: did tests fail, with or without Odoo\'s end-of-run count', () => {
+  const stamp = '2026-01-01 00:00:00';
+  const at = (ms: number, level: string, logger: string, message: string) => `${stamp},${String(ms).padStart(3, '0')} 7 ${level} db ${logger}: ${message}`;
+  const own = 'odoo.addons.my_tests.tests.test_my_tests';
+  const passing = [at(100, 'INFO', own, 'Starting TestMyTests.test_pass ...'), at(200, 'INFO', 'odoo.service.server', '1 post-tests in 0.10s, 0 queries')];
+  const count = (failed: number, errors: number, total: number) => at(900, failed + errors ? 'ERROR' : 'INFO', 'odoo.tests.result', `${failed} failed, ${errors} error(s) of ${total} tests when loading database 'db'`);
+  /** [what, log lines, tests failed] */
+  const cases: Array<[string, readonly string[], boolean]> = [
+    ['a real 19.0 run in workers mode: no end-of-run count, its ERROR records say so', logOf('19.0-workers-run'), true],
+    ['a real 18.0 threaded run: the count says 1 failed, 1 error', logOf('18.0-test-run'), true],
+    ['a real 14.0 run that passed: the count says 0 of 32', logOf('14.0-passed-run'), false],
+    ['a real 18.0 run of no test: 0 of 0, at WARNING', logOf('18.0-no-tests'), false],
+    ['no count, every test passed', passing, false],
+    ['no count, a FAIL record', [passing[0], at(150, 'ERROR', own, 'FAIL: TestMyTests.test_pass\nTraceback (most recent call last):\nAssertionError: no'), passing[1]], true],
+    ['no count, only a module\'s count of its failures (a test that never started)', [...passing, at(300, 'ERROR', 'odoo.modules.loading', 'Module my_tests: 0 failures, 1 errors of 0 tests')], true],
+    ['no count, a class that errored as a whole', [at(100, 'ERROR', 'odoo.tests.suite', 'ERROR: setUpClass (odoo.addons.my_tests.tests.test_my_tests.TestMyTests)\nTraceback (most recent call last):\nValueError: x')], true],
+    ['no count, a class that was skipped as a whole', [at(100, 'INFO', 'odoo.tests.suite', 'skipped setUpClass (odoo.addons.my_tests.tests.test_my_tests.TestMyTests) : later')], false],
+    ['the count decides where there is one', [...passing, count(0, 0, 1)], false],
+    ['the count decides where there is one, also against passing records', [...passing, count(1, 0, 1)], true],
+  ];
+  for (const [what, lines, failed] of cases) {
+    it(`${what}: ${failed ? 'failed' : 'none failed'}`, () => {
+      const summary = readTestLog(lines.flatMap((line) => line.split('\n')));
+      assert.equal(hasFailedTests(summary), failed);
+      // Odoo's exit code counts the databases whose tests failed; 255 is a load that raised, 0 no failure.
+      assert.equal(failedByTests(summary, 1), failed);
+      assert.equal(failedByTests(summary, 255), false);
+      assert.equal(failedByTests(summary, 0), false);
+      assert.equal(failedByTests(summary, undefined), false);
+    });
+  }
 });

@@ -8,10 +8,15 @@ const line = (args: string[], series = '17.0') => OdooCommandLine.compose(progra
 describe('runs beside the live server', () => {
   /** [args, series, added] */
   const cases: Array<[string[], string, string[]]> = [
-    [['-d', 'db', '-u', 'm'], '17.0', ['--stop-after-init', '--no-http']],
-    [['-d', 'db', '-u', 'm', '--stop-after-init'], '17.0', ['--no-http']],
+    // No workers on the command line: the config file may still set them.
+    [['-d', 'db', '-u', 'm'], '17.0', ['--stop-after-init', '--workers=0', '--no-http']],
+    [['-d', 'db', '-u', 'm', '--stop-after-init'], '17.0', ['--workers=0', '--no-http']],
     [['-d', 'db', '-u', 'm', '--workers', '4'], '17.0', ['--stop-after-init', '--workers=0', '--no-http']],
-    [['-d', 'db', '--test-enable'], '19.0', ['--http-port=40123', '--http-interface=127.0.0.1']],
+    // The last one wins: a --workers=0 before a --workers 2 is no single process.
+    [['-d', 'db', '--workers=0', '-u', 'm', '--workers', '2'], '16.0', ['--stop-after-init', '--workers=0', '--no-http']],
+    // Already a single process: nothing to add for it.
+    [['-d', 'db', '--workers', '2', '-u', 'm', '--workers=0', '--stop-after-init'], '18.0', ['--no-http']],
+    [['-d', 'db', '--test-enable'], '19.0', ['--workers=0', '--http-port=40123', '--http-interface=127.0.0.1']],
   ];
   for (const [args, series, added] of cases) {
     it(`keeps ${args.join(' ')} (${series}) off the server's port: adds ${added.join(' ')}`, () => {
@@ -20,7 +25,7 @@ describe('runs beside the live server', () => {
       const beside = besideCommand(command, port);
       assert.deepEqual(beside.args, [...args, ...added]);
       assert.equal(beside.endsByItself, true);
-      assert.notEqual(beside.value('workers'), '4');
+      assert.equal(beside.value('workers'), '0');
     });
   }
 
@@ -34,6 +39,6 @@ describe('runs beside the live server', () => {
   it('runs with the user, directory and environment of the server', () => {
     const server = { argv: [...program, '-d', 'db'], env: ['HOME=/var/lib/odoo'], cwd: '/var/lib/odoo', uid: 101, gid: 101 };
     const command = besideCommand(line(['-d', 'db', '-u', 'm']));
-    assert.deepEqual(besideSpec(command, server), { ...server, argv: [...program, '-d', 'db', '-u', 'm', '--stop-after-init', '--no-http'] });
+    assert.deepEqual(besideSpec(command, server), { ...server, argv: [...program, '-d', 'db', '-u', 'm', '--stop-after-init', '--workers=0', '--no-http'] });
   });
 });

@@ -79,6 +79,9 @@ describe('Odoo stand-in socket activation (local process)', function () {
 
   it('keeps socket activation across a HUP re-exec, on the same socket', async () => {
     const { standin, held } = await startHeld('18.0', 'activation', 0);
+    // A HUP while the registry still loads kills a threaded Odoo (odoo-facts.md): send it once
+    // the server answers, which it does only once loaded.
+    assert.equal(await answers('18.0', held), true, 'the held socket is served before the HUP');
     standin.signal('SIGHUP');
     await standin.waitForLog(/Initiating server reload[\s\S]*running through socket activation\n/);
     assert.equal(await answers('18.0', held), true, 'the held socket is served after the re-exec');

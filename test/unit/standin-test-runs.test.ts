@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readTestLog } from '../../src/core/odoo-test-log';
-import { FAST, LocalStandins, SERIES, STANDIN_ADDONS } from '../support/standin-local';
+import { FAST, freePort, LocalStandins, SERIES, STANDIN_ADDONS } from '../support/standin-local';
 
 const testFile = path.join(STANDIN_ADDONS, 'my_tests/tests/test_my_tests.py');
 
@@ -45,6 +45,20 @@ describe('Odoo stand-in test runs (local process)', function () {
       // The at-install test ran while the module loaded, before the post-install ones.
       assert.ok(stderr.indexOf('Starting TestAtInstall.test_at_install') < stderr.indexOf('Starting post tests'));
       assert.match(stderr, /ERROR db odoo\.modules\.loading: At least one test failed|INFO db odoo\.modules\.loading: Modules loaded\./);
+    });
+  }
+
+  for (const series of ['14.0', '19.0'] as const) {
+    it(`${series}: with --workers > 0 the same per-test records, but no end-of-run count (the prefork master does not log it)`, async () => {
+      const { exit, stderr } = await run(['--workers', '2', '-p', String(await freePort()), '-u', 'my_tests', '--test-tags', '/my_tests'], series);
+      assert.equal(exit.code, 1, stderr);
+      assert.match(stderr, / WARNING \? odoo\.service\.server: Unit testing in workers mode could fail; use --workers 0\.\n/);
+      const summary = readTestLog(stderr.split('\n'));
+      assert.deepEqual(summary.results.map((r) => `${r.test.method} ${r.outcome}`).sort(), [
+        'test_at_install passed', 'test_error errored', 'test_fail failed', 'test_pass passed', 'test_skip skipped', 'test_skip_decorated skipped',
+      ]);
+      assert.deepEqual(summary.counts, []);
+      assert.doesNotMatch(stderr, /when loading database/);
     });
   }
 
