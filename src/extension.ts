@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
       connection.onDidChangeSeries((series) => client.setSeries(series)),
       ...registerCommands({ context, connection, logView, reporter, log, offer, debugging }),
-      ...registerOdooTests({ context, connection, logView, reporter, log }),
+      ...registerOdooTests({ context, connection, logView, reporter, log, debugging }),
       vscode.languages.registerCodeLensProvider({ language: argsLanguageId }, new ArgsCodeLensProvider()),
     );
 

@@ -41,6 +41,8 @@ export interface CliOptions {
   readonly debugPort?: number;
   /** `--debug-wait S`: how long a debug run that ends by itself waits for a debugger, in ms. */
   readonly debugWaitMs?: number;
+  /** `--debugpy-from DIR`: a host debugpy to copy into the container for the debug run. */
+  readonly debugpyFrom?: string;
   /** The Odoo args after `--`; undefined when there was no `--`. */
   readonly odooArgs?: readonly string[];
 }
@@ -109,6 +111,10 @@ Options:
                          loopback (default 5678; debug-adapter: the one the server listens on).
   --debug-wait SECONDS   restart --debug of args that end by themselves or do one-shot work:
                          how long the run waits for a debugger before it ends (default 120).
+  --debugpy-from DIR     restart --debug, start --debug: for a container whose Python has no
+                         debugpy, copy this host debugpy folder (or the folder that holds
+                         debugpy/, such as the Python Debugger extension's bundled/libs) into
+                         /tmp/odoo-dev/debugpy in the container, for debug runs only.
   --db NAME              test, update: the database (default: the server's -d).
   -v, --verbose          Also print how the container was found and what the engine does, on stderr.
   --json                 Print the result as JSON on stdout (one object per line with --watch).
@@ -188,6 +194,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         break;
       case '--debug-wait':
         options.debugWaitMs = seconds(flag, value());
+        break;
+      case '--debugpy-from':
+        options.debugpyFrom = value();
         break;
       case '--kill-after-timeout':
         noValue();
@@ -283,6 +292,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   }
   if (options.debugWaitMs !== undefined && !options.debug) {
     throw new UsageError('--debug-wait goes with restart --debug and start --debug.');
+  }
+  if (options.debugpyFrom !== undefined && !options.debug) {
+    throw new UsageError('--debugpy-from goes with restart --debug and start --debug.');
   }
   checkTestOptions(command, options);
   if (odooArgs && command !== 'restart' && command !== 'start' && command !== 'run') {

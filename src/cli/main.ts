@@ -1,8 +1,10 @@
 import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
+import type { DebugpySource } from '../core/debugpy-copy';
 import { OdooDevError, type OdooErrorCode } from '../core/errors';
 import { maskArgv } from '../core/secrets';
 import { openDocker, type DockerAccess } from '../docker/docker-access';
 import { defaultEngineSettings, OdooEngine, type EngineProgress, type OdooStatus, type RestartOutcome } from '../engine/odoo-engine';
+import { readDebugpySource } from '../engine/debugpy-source';
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
@@ -59,6 +61,8 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(options: CliOptions): Promise<number> {
+  // A folder that is no debugpy is refused before Docker is even asked.
+  const copyFrom = options.debugpyFrom !== undefined ? readDebugpySource(options.debugpyFrom) : undefined;
   const docker = openDocker(options.dockerHost);
   const named = options.container ?? process.env.ODOO_DEV_CONTAINER;
   const from = options.container !== undefined ? '--container' : '$ODOO_DEV_CONTAINER';
@@ -86,7 +90,7 @@ async function run(options: CliOptions): Promise<number> {
   const request = {
     ...(options.odooArgs ? { args: options.odooArgs } : {}),
     ...(options.pid !== undefined ? { pid: options.pid } : {}),
-    ...(options.debug !== undefined ? { debug: options.debug && debugRequest(options) } : {}),
+    ...(options.debug !== undefined ? { debug: options.debug && debugRequest(options, copyFrom) } : {}),
   };
   switch (options.command) {
     case 'status':
@@ -240,7 +244,7 @@ main(process.argv.slice(2)).then((code) => {
   process.exitCode = 1;
 });
 
-function debugRequest(options: CliOptions): DebugRequest {
+function debugRequest(options: CliOptions, copyFrom: DebugpySource | undefined): DebugRequest {
   const wait = options.debugWaitMs !== undefined ? { clientWaitS: Math.max(1, Math.round(options.debugWaitMs / 1000)) } : {};
-  return { port: options.debugPort ?? defaultDebugPort, ...wait };
+  return { port: options.debugPort ?? defaultDebugPort, ...wait, ...(copyFrom ? { copyFrom } : {}) };
 }

@@ -23,6 +23,11 @@ export interface DebugRequest {
   readonly copyFrom?: DebugpySource;
   /** Container folders that go on PYTHONPATH after the hook's: a copy of debugpy made earlier. */
   readonly pythonPaths?: readonly string[];
+  /**
+   * A free port of the container's loopback, for a run beside a server whose own debugpy
+   * already listens on `port`: the run's debugpy listens there instead.
+   */
+  readonly besidePort?: number;
 }
 
 export const defaultClientWaitS = 120;

@@ -4,6 +4,8 @@
  * user's site-packages, and onto PYTHONPATH for the debug run only.
  */
 
+import { OdooDevError } from './errors';
+
 /** The VS Code extension that bundles debugpy. */
 export const pythonDebuggerExtension = 'ms-python.debugpy';
 
@@ -48,4 +50,37 @@ export function missingDebugpyChoice(host: { readonly extensionInstalled: boolea
     return { kind: 'offer-copy', source: host.source };
   }
   return host.extensionInstalled ? { kind: 'install-in-container' } : { kind: 'offer-extension' };
+}
+
+/** Reads a host file as text, or says it is not there (undefined). */
+export type HostFileReader = (file: string) => string | undefined;
+
+/**
+ * The debugpy package a host folder names: the package itself (a folder with `__init__.py`
+ * and debugpy's `_version.py`), or a folder that holds it as `debugpy/` (the Python Debugger
+ * extension's `bundled/libs`, a site-packages). A folder that holds neither is refused with what
+ * to give instead; nothing is read beyond these few files.
+ */
+export function debugpySourceIn(given: string, read: HostFileReader, join: (...parts: string[]) => string): DebugpySource {
+  for (const dir of [given, join(given, 'debugpy')]) {
+    const init = read(join(dir, '__init__.py'));
+    if (init === undefined || read(join(dir, '__main__.py')) === undefined) {
+      continue;
+    }
+    const version = debugpyVersionIn(read(join(dir, '_version.py')) ?? '') ?? debugpyVersionIn(init);
+    if (version === undefined) {
+      throw new OdooDevError('invalid-args', `${dir} has no debugpy version (in _version.py or __init__.py), so it is not taken as debugpy; nothing was copied or stopped.`, {
+        hint: 'Give the folder of a debugpy release, such as bundled/libs/debugpy of the Python Debugger extension.',
+      });
+    }
+    return { hostDir: dir, version };
+  }
+  throw new OdooDevError('invalid-args', `${given} holds no debugpy package (a folder with __init__.py and __main__.py, itself or as debugpy/ inside it); nothing was copied or stopped.`, {
+    hint: 'Give the debugpy folder, or the folder that holds it, such as bundled/libs of the Python Debugger extension.',
+  });
+}
+
+/** Where the Python Debugger extension installed at `extensionPath` keeps its debugpy. */
+export function bundledDebugpyDir(extensionPath: string, join: (...parts: string[]) => string): string {
+  return join(extensionPath, ...bundledDebugpyPath);
 }

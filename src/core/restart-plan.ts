@@ -123,15 +123,14 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     const addsOneShotToPid1 = isPid1 && !sameAsReexec && next.persistentArgs.length < next.args.length
       && next.withExactArgs(next.persistentArgs).meansSameAs(reexec.args);
     if (next.endsByItself || addsOneShotToPid1) {
-      // Under the debugger, the run beside waits for a client on its own debugpy: the server's
-      // may hold the port.
-      if (debug && debugPortOf(running) === debug.port) {
-        throw new OdooDevError('invalid-args', `The server already runs under debugpy on port ${debug.port}, so a run beside it cannot listen there.`, {
-          hint: 'Nothing was stopped; give the run another debug port (--debug-port), or restart the server without the debugger first.',
-        });
-      }
+      // Under the debugger, the run beside waits for a client on its own debugpy: where the
+      // server's holds the port, the run's listens on the free port found for it. Not asked
+      // for, the run goes without the debugpy the server may run under: it would take the
+      // server's port, and wait for a client nobody sends.
+      const runDebug = debug ? besideDebug(debug, debugPortOf(running)) : false;
+      const run = runDebug ? underDebugger(asked, runDebug) : withoutDebugger(next);
       const reload = changesModules(next) ? reloadPlan() : undefined;
-      return { kind: 'run-beside', server, run: next, spec: withDebugEnv(readSpec(info), next, debug), reload };
+      return { kind: 'run-beside', server, run, spec: withDebugEnv(readSpec(info), run, runDebug), reload };
     }
   }
   if (isPid1) {
@@ -152,6 +151,19 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
     return hup;
   }
   return { kind: 'in-place', server, launch: launchOf(next, withDebugEnv(readSpec(info), next, debug)) };
+}
+
+/** The debugger of a run beside a server: on a port of its own where the server's debugpy holds the one asked for. */
+function besideDebug(debug: DebugRequest, serverPort: number | undefined): DebugRequest {
+  if (serverPort !== debug.port) {
+    return debug;
+  }
+  if (debug.besidePort === undefined || debug.besidePort === serverPort) {
+    throw new OdooDevError('invalid-args', `The server already runs under debugpy on port ${debug.port}, so a run beside it cannot listen there.`, {
+      hint: 'Nothing was stopped; give the run another debug port (--debug-port), or restart the server without the debugger first.',
+    });
+  }
+  return { ...debug, port: debug.besidePort };
 }
 
 /** The environment a launch gets: the debug run's, or without it once debugging is dropped. */

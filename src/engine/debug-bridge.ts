@@ -6,7 +6,10 @@ import type { OdooContainer, RelayChannel } from './odoo-container';
 export interface DebugBridgeOptions {
   /** How long the first connection waits for debugpy to listen (a server that is starting). */
   readonly firstWaitMs: number;
-  /** How long to wait for the next server's debugpy after the connection ended (a restart). */
+  /**
+   * How long to wait for the next server's debugpy after the connection ended (a restart); 0
+   * for a run that ends by itself, whose session ends with it.
+   */
   readonly reconnectWaitMs: number;
   readonly log: (line: string) => void;
 }
@@ -169,6 +172,16 @@ export class DebugBridge {
       return;
     }
     if (message.type === 'event' && (message.event === 'exited' || message.event === 'terminated') && !this.disconnecting) {
+      if (this.options.reconnectWaitMs <= 0) {
+        // A run that ends by itself: its end is the session's, even while debugpy's adapter
+        // still holds the connection open.
+        this.toClient(dapFrame(message));
+        if (message.event === 'terminated') {
+          this.failUnanswered('The run ended.');
+          this.finish(0);
+        }
+        return;
+      }
       this.held.push(message);
       return;
     }
@@ -190,6 +203,15 @@ export class DebugBridge {
     }
     if (!this.memory.hasAttached) {
       this.gone('the connection to debugpy ended before the client attached', false);
+      return;
+    }
+    if (this.options.reconnectWaitMs <= 0) {
+      // A run that ended by itself: no other debugpy comes, so the session ends with it.
+      this.failUnanswered('The run ended.');
+      for (const event of this.held.length ? this.held : [{ seq: 0, type: 'event' as const, event: 'terminated' }]) {
+        this.toClient(dapFrame(event));
+      }
+      this.finish(0);
       return;
     }
     this.failUnanswered('Odoo restarted; the debugger attaches to the new server.');

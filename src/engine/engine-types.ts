@@ -34,6 +34,8 @@ export interface EngineProgress {
   readonly pid?: number;
   /** `debug-wait`: the port of the container's loopback where the run's debugpy waits for a client. */
   readonly debugPort?: number;
+  /** `debug-wait`: the run ends by itself, and its debugpy with it; no server comes after it on that port. */
+  readonly endsByItself?: boolean;
 }
 
 export type Progress = (progress: EngineProgress) => void;

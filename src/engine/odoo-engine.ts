@@ -2,7 +2,7 @@ import type { AgentEvent, AgentStep, LaunchStep, ProcessSpec, StopStep, VersionI
 import { validateArgsForSeries, type ArgProblem } from '../core/arg-validation';
 import { debugHookSource, warmSource } from '../agent/agent-source';
 import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
-import { debugHookDir, debugHost, debugPortOf, defaultClientWaitS, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
+import { debugHookDir, debugHost, debugPortOf, defaultClientWaitS, defaultDebugPort, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
 import { socketPlan } from '../core/held-socket';
 import { OdooCommandLine } from '../core/odoo-command-line';
@@ -208,15 +208,16 @@ export class OdooEngine {
     return { plan: 'stopped', pid: info.pid, argv: maskArgv(info.argv), stopMs, totalMs: 0 };
   }
 
-  private async runRestart(run: RunContext, server: OdooServer | undefined, request: RestartRequest, startOnly: boolean, watch?: RunWatch): Promise<RestartOutcome> {
+  private async runRestart(run: RunContext, server: OdooServer | undefined, asked: RestartRequest, startOnly: boolean, watch?: RunWatch): Promise<RestartOutcome> {
     if (server && startOnly) {
       throw new OdooDevError('already-running', `Odoo already runs in container ${run.facts.name} (PID ${server.master.info.pid}).`, {
         hint: 'Use restart to run it with other args.',
       });
     }
-    if (request.args) {
-      await this.checkArgs(run, server, request.args);
+    if (asked.args) {
+      await this.checkArgs(run, server, asked.args);
     }
+    const request = await withBesidePort(run, server, asked);
     const context = {
       processes: run.processes,
       ...(run.series !== undefined ? { series: run.series } : {}),
@@ -235,8 +236,9 @@ export class OdooEngine {
       if (debug) {
         if (debug.copyFrom) {
           // The run's PYTHONPATH gets the copy: the plan is made again with it.
-          const pythonPaths = [await copyDebugpy(run, debug.copyFrom)];
-          plan = planRestart({ ...request, debug: { port: debug.port, ...(debug.clientWaitS !== undefined ? { clientWaitS: debug.clientWaitS } : {}), pythonPaths } }, context);
+          const { copyFrom, ...rest } = debug;
+          const pythonPaths = [await copyDebugpy(run, copyFrom)];
+          plan = planRestart({ ...request, debug: { ...rest, pythonPaths } }, context);
           debugged = debuggedLaunch(plan) ?? debugged;
         }
         await checkDebugpy(run, debugged.spec);
@@ -419,7 +421,8 @@ export class OdooEngine {
     }
     const { pid, at } = launched;
     run.progress({ step: 'run-started', message: `Running once beside the server (PID ${pid})`, pid });
-    reportDebugWait(run, plan.run, pid);
+    // A run beside ends by itself (--stop-after-init is added where its args do not).
+    reportDebugWait(run, plan.run, pid, true);
     const untouched = plan.reload
       ? `The server (PID ${server}) was not reloaded and still runs as before.`
       : `The server (PID ${server}) was not touched.`;
@@ -568,6 +571,20 @@ function argErrors(args: readonly string[], series: string | undefined, containe
 }
 
 /**
+ * A run beside a server whose debugpy already listens on the port asked for gets a free port
+ * of the container's loopback for its own debugpy (found only where new args could make such a
+ * run), so that a session on the server and one on the run can both be on.
+ */
+async function withBesidePort(run: RunContext, server: OdooServer | undefined, request: RestartRequest): Promise<RestartRequest> {
+  const { debug } = request;
+  if (!debug || !server || request.args === undefined || debug.besidePort !== undefined || debugPortOf(server.master.command) !== debug.port) {
+    return request;
+  }
+  const { port } = await run.agent.step({ step: 'free-port' }, ['free-port']);
+  return { ...request, debug: { ...debug, besidePort: port } };
+}
+
+/**
  * Odoo's own interpreter must find debugpy (its own, or a copy of ours on the run's
  * PYTHONPATH), or nothing is stopped.
  */
@@ -576,8 +593,8 @@ async function checkDebugpy(run: RunContext, spec: ProcessSpec): Promise<void> {
   const { env, cwd, uid, gid } = spec;
   const answer = await run.agent.step({ step: 'module', python, module: 'debugpy', env, cwd, uid, gid }, ['module']);
   if (!answer.found) {
-    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped: install it there (apt-get install python3-debugpy in Debian and Ubuntu images, else pip install debugpy in Odoo's environment), or copy one in for the debug run (--debugpy-from DIR, or the Python Debugger extension's in VS Code), then restart with --debug again.`, {
-      hint: 'Install debugpy in the container, then Restart and Debug again.',
+    throw new OdooDevError('launch-failed', `Odoo's Python (${python}) in container ${run.facts.name} has no debugpy${answer.message ? ` (${answer.message})` : ''}, so nothing was stopped.`, {
+      hint: 'Install it there (apt-get install python3-debugpy, or pip install debugpy in Odoo\'s environment), or copy one in for debug runs only: restart --debug --debugpy-from DIR, or in VS Code the Python Debugger extension\'s.',
       details: { missing: 'debugpy' },
     });
   }
@@ -618,7 +635,7 @@ async function writeDebugHook(run: RunContext): Promise<void> {
 
 /** What a debug run changes, said before anything stops. */
 function debugNotice(command: OdooCommandLine, debug: DebugRequest): string {
-  const where = `under debugpy on ${debugHost}:${debug.port} inside the container`;
+  const where = `under debugpy on ${debugHost}:${debugPortOf(command) ?? debug.port} inside the container`;
   if (waitsForClient(withoutDebugger(command))) {
     return `Running Odoo ${where}; it waits up to ${debug.clientWaitS ?? defaultClientWaitS} s for a debugger before it starts`;
   }
@@ -626,10 +643,17 @@ function debugNotice(command: OdooCommandLine, debug: DebugRequest): string {
 }
 
 /** A run that waits for its debugger: say where to attach, for the editor and the terminal. */
-function reportDebugWait(run: RunContext, command: OdooCommandLine, pid: number): void {
+function reportDebugWait(run: RunContext, command: OdooCommandLine, pid: number, endsByItself = command.endsByItself): void {
   const port = debugPortOf(command);
   if (port !== undefined && waitsForClient(withoutDebugger(command))) {
-    run.progress({ step: 'debug-wait', message: `Odoo (PID ${pid}) waits for a debugger on ${debugHost}:${port} in the container: attach with odoo-dev debug-adapter, or Odoo: Restart and Debug`, pid, debugPort: port });
+    const adapter = `odoo-dev debug-adapter${port !== defaultDebugPort ? ` --debug-port ${port}` : ''}`;
+    run.progress({
+      step: 'debug-wait',
+      message: `Odoo (PID ${pid}) waits for a debugger on ${debugHost}:${port} in the container: attach with ${adapter}, or Odoo: Restart and Debug`,
+      pid,
+      debugPort: port,
+      endsByItself,
+    });
   }
 }
 

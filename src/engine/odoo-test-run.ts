@@ -1,4 +1,5 @@
 import { besideRunArgs } from '../core/beside-run-args';
+import type { DebugRequest } from '../core/debug-launch';
 import { isOdooDevError, OdooDevError } from '../core/errors';
 import { failedByTests, OdooTestLogReader, type TestLogEvent, type TestLogSummary } from '../core/odoo-test-log';
 import { modulesOf, testTagsFor, type TestTarget } from '../core/test-selection';
@@ -13,6 +14,8 @@ export interface OdooTestRunRequest {
   readonly update?: boolean;
   /** How long the run may take. */
   readonly timeoutMs?: number;
+  /** Run under debugpy: the run waits for a debugger before Odoo starts (see `debug-wait` progress). */
+  readonly debug?: DebugRequest;
 }
 
 export interface OdooTestRunHooks {
@@ -60,7 +63,7 @@ export async function runOdooTests(engine: OdooEngine, request: OdooTestRunReque
     reader.push(line);
   };
   try {
-    await engine.runOnce({ args }, hooks.progress, {
+    await engine.runOnce({ args, ...(request.debug ? { debug: request.debug } : {}) }, hooks.progress, {
       onLog,
       reload: false,
       ...(hooks.signal ? { signal: hooks.signal } : {}),

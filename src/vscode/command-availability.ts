@@ -66,8 +66,10 @@ export interface ActionItem {
 /**
  * The status-bar menu for the state: what applies first, never a command that cannot. After a
  * crash, the way back comes first: Start runs the remembered command, the last one that worked.
+ * In an untrusted workspace Restart and Debug is left out, as the palette's `when` clause leaves
+ * it out: VS Code starts no debug session in Restricted Mode.
  */
-export function actionsFor(model: StatusModel, argsFileName: string): ActionItem[] {
+export function actionsFor(model: StatusModel, argsFileName: string, isTrusted: boolean): ActionItem[] {
   const keys = contextKeysOf(model);
   const item = (command: string, label: string, detail?: string): ActionItem => ({ command, label, ...(detail ? { detail } : {}) });
   const kind = model.state.kind;
@@ -88,7 +90,7 @@ export function actionsFor(model: StatusModel, argsFileName: string): ActionItem
       ? 'Same args, reloaded in place with SIGHUP: Odoo is PID 1'
       : 'Same args; one-shot args such as -u are dropped'));
   }
-  if (keys['odooDev.canRestartAndDebug']) {
+  if (keys['odooDev.canRestartAndDebug'] && isTrusted) {
     items.push(item('odooDev.restartAndDebug', '$(debug-alt) Restart and Debug', 'Under debugpy on the container\'s loopback, with --workers 0; the editor attaches through the Docker API'));
   }
   if (keys['odooDev.canRestartWithArgs']) {

@@ -19,7 +19,10 @@ import { actionsFor } from './command-availability';
 import type { ServerOfferCache } from './server-offer';
 import { startContainer } from './start-container';
 import { defaultDebugPort, type DebugRequest } from '../core/debug-launch';
+import type { DebugpySource } from '../core/debugpy-copy';
+import { askForDebugpy, isMissingDebugpy } from './debugpy-offer';
 import type { OdooDebugging } from './odoo-debug';
+import { isTrustedFor } from './workspace-trust';
 
 const historyKey = 'odooDev.argsHistory';
 /** How long Restart with args waits for the first status to prefill the current args. */
@@ -99,14 +102,29 @@ class OdooCommands {
    * Relaunches Odoo under debugpy on the container's loopback (`--workers 0`), then attaches
    * the editor to it through the Docker API; a session already on attaches itself again.
    */
-  async restartAndDebug(): Promise<void> {
-    const { debugging } = this.deps;
-    if (!debugging) {
+  async restartAndDebug(copyFrom?: DebugpySource): Promise<void> {
+    const { debugging, connection, log } = this.deps;
+    if (!debugging || !isTrustedFor('Restart and Debug', 'in Restricted Mode VS Code starts no debug session')) {
       return;
     }
     const port = debugging.restartDebug ? debugging.restartDebug.port : defaultDebugPort;
-    const outcome = await this.perform('restart', undefined, { port });
-    if (outcome && outcome !== 'stopped waiting') {
+    let outcome: Awaited<ReturnType<OdooCommands['perform']>>;
+    try {
+      outcome = await this.perform('restart', undefined, { port, ...(copyFrom ? { copyFrom } : {}) });
+    } catch (error) {
+      // No debugpy in the container: the Python Debugger extension's is offered, never copied unasked.
+      if (copyFrom || !isMissingDebugpy(error)) {
+        throw error;
+      }
+      const { container } = await connection.connect(true);
+      const source = await askForDebugpy(error, container.name, log);
+      if (source) {
+        await this.restartAndDebug(source);
+      }
+      return;
+    }
+    // A run that ended by itself leaves no debugpy to attach to; one that waited was attached already.
+    if (outcome && outcome !== 'stopped waiting' && outcome.plan !== 'completed') {
       await debugging.attach(outcome.debugPort ?? port);
     }
   }
@@ -146,13 +164,17 @@ class OdooCommands {
       lastMessage = progress.message;
       log.info(progress.message);
       report?.(progress.message);
+      if (progress.step === 'debug-wait' && progress.debugPort !== undefined) {
+        this.attachWaiting(progress.debugPort, progress.endsByItself === true);
+      }
     };
     this.running++;
     connection.setBusy({ action });
     const debugWanted = debug ?? this.deps.debugging?.restartDebug;
     const request = { ...(args ? { args } : {}), ...(debugWanted !== undefined ? { debug: debugWanted } : {}) };
     const task = action === 'restart' ? engine.restart(request, onProgress, debug ? 'Restart and Debug in the editor' : 'a command in the editor')
-      : action === 'run' ? engine.runOnce({ args: args ?? [] }, onProgress)
+      // While a debug session is on, a run once is debugged too, on a port of its own.
+      : action === 'run' ? engine.runOnce({ args: args ?? [], ...(debugWanted ? { debug: debugWanted } : {}) }, onProgress)
       : action === 'start' ? engine.start(args ? { args } : {}, onProgress)
         : engine.stop({}, onProgress);
     void task.then(() => undefined, () => undefined).finally(() => {
@@ -196,6 +218,15 @@ class OdooCommands {
     return outcome;
   }
 
+  /** A run waits for a debugger: the editor attaches by itself; a failure to is told, the run then ends after its wait. */
+  private attachWaiting(port: number, endsByItself: boolean): void {
+    const { debugging, reporter } = this.deps;
+    if (!debugging) {
+      return;
+    }
+    debugging.attachWaiting(port, endsByItself).catch((error: unknown) => reporter.show(error, 'Attaching the debugger to the run'));
+  }
+
   /** New args refused where Odoo is PID 1: make it restartable, run them once beside it, or the same args. */
   private async offerWaysOut(error: OdooDevError, args: readonly string[]): Promise<void> {
     await offerPid1Ways(error, args, {
@@ -236,7 +267,7 @@ class OdooCommands {
 
   async showActions(): Promise<void> {
     // The same rules as the palette's `when` clauses: only what applies now.
-    const items = actionsFor(this.deps.connection.status, readSettings().argsFile);
+    const items = actionsFor(this.deps.connection.status, readSettings().argsFile, vscode.workspace.isTrusted);
     const picked = await vscode.window.showQuickPick(items, { title: 'Odoo', placeHolder: 'What to do with Odoo' });
     if (picked) {
       await vscode.commands.executeCommand(picked.command);

@@ -31,7 +31,8 @@ export class OdooDebugging implements vscode.Disposable {
       vscode.debug.registerDebugAdapterDescriptorFactory(odooDebugType, { createDebugAdapterDescriptor: (session) => this.adapterFor(session) }),
       vscode.debug.registerDebugConfigurationProvider(odooDebugType, { resolveDebugConfiguration: (_folder, config) => this.resolve(config) }),
       vscode.debug.onDidStartDebugSession((session) => {
-        if (session.type === odooDebugType) {
+        // A session on a run that ends by itself ends with it: it says nothing about restarts.
+        if (session.type === odooDebugType && !isRunSession(session.configuration)) {
           this.sessions.add(session);
         }
       }),
@@ -80,6 +81,31 @@ export class OdooDebugging implements vscode.Disposable {
     }
   }
 
+  /**
+   * Attaches the editor to a run that waits for a debugger on `port` (a one-shot run, a test
+   * run, an update): a run that ends by itself gets a session of its own that ends with it, and
+   * a server that waits (one-shot args on a server) is attached as Restart and Debug attaches.
+   */
+  async attachWaiting(port: number, endsByItself: boolean): Promise<void> {
+    if (!endsByItself) {
+      await this.attach(port);
+      return;
+    }
+    this.log.info(`A run waits for a debugger on port ${port} in the container: attaching.`);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const started = await vscode.debug.startDebugging(folder, {
+      type: odooDebugType,
+      request: 'attach',
+      name: 'Odoo: Attach to the run',
+      port,
+      justMyCode: false,
+      [runSessionKey]: true,
+    });
+    if (!started) {
+      throw new Error('VS Code did not start the debug session of the run; see the Debug Console.');
+    }
+  }
+
   /** Ends the debug sessions of ours; Odoo keeps running. */
   async stopSessions(): Promise<void> {
     for (const session of [...this.sessions]) {
@@ -120,7 +146,8 @@ export class OdooDebugging implements vscode.Disposable {
     const log = (line: string) => this.log.info(line);
     return new vscode.DebugAdapterInlineImplementation(new BridgeAdapter((toClient) => new DebugBridge(container, port, toClient, {
       firstWaitMs,
-      reconnectWaitMs,
+      // A run's debugpy ends with the run, and none comes after it on that port.
+      reconnectWaitMs: isRunSession(session.configuration) ? 0 : reconnectWaitMs,
       log,
     }), log));
   }
@@ -151,6 +178,13 @@ class BridgeAdapter implements vscode.DebugAdapter {
     this.bridge.clientEnded();
     this.emitter.dispose();
   }
+}
+
+/** Marks the debug configuration of a session on a run that ends by itself. */
+const runSessionKey = 'odooDevRun';
+
+function isRunSession(config: vscode.DebugConfiguration | undefined): boolean {
+  return config?.[runSessionKey] === true;
 }
 
 function portOf(config: vscode.DebugConfiguration | undefined): number {

@@ -4,12 +4,15 @@ import { moduleFileOf } from '../core/module-file';
 import type { ClassProblem, TestLogEvent, TestResult } from '../core/odoo-test-log';
 import type { TracebackFrame } from '../core/python-traceback';
 import type { TestTarget } from '../core/test-selection';
+import { defaultDebugPort } from '../core/debug-launch';
 import { runOdooTests } from '../engine/odoo-test-run';
+import type { OdooDebugging } from './odoo-debug';
 import type { OdooConnection } from './odoo-connection';
 import type { OdooTestTree } from './odoo-test-tree';
 import type { ErrorReporter } from './report-error';
 import { readTestSettings } from './test-settings';
 import { chooseDatabase } from './test-database';
+import { isTrustedFor } from './workspace-trust';
 
 /**
  * Runs what the Test Explorer, the gutter or a CodeLens asks for: one Odoo run beside the live
@@ -26,16 +29,25 @@ export class OdooTestRunner {
     private readonly state: vscode.Memento,
     private readonly reporter: ErrorReporter,
     private readonly log: vscode.LogOutputChannel,
+    private readonly debugging?: OdooDebugging,
   ) {}
 
-  /** The run profile's handler; also the one of `odooDev.runTests`. */
-  run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
-    const next = this.queue.then(() => this.runNow(request, token));
+  /**
+   * The run profile's handler; also the one of `odooDev.runTests` (the CodeLenses) and of
+   * "Run Their Tests", which VS Code does not ask to trust the folder first as it does for the
+   * Testing view's runs. With `debug`, the Debug profile's: the run goes under debugpy, waits
+   * for a debugger, and the editor attaches to it.
+   */
+  run(request: vscode.TestRunRequest, token: vscode.CancellationToken, debug = false): Promise<void> {
+    if (!isTrustedFor('Running Odoo tests', 'in Restricted Mode VS Code runs no tests of the workspace')) {
+      return Promise.resolve();
+    }
+    const next = this.queue.then(() => this.runNow(request, token, debug));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async runNow(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+  private async runNow(request: vscode.TestRunRequest, token: vscode.CancellationToken, debug: boolean): Promise<void> {
     await this.tree.discover();
     const run = this.controller.createTestRun(request, undefined, true);
     const abort = new AbortController();
@@ -60,11 +72,18 @@ export class OdooTestRunner {
       }
       const settings = readTestSettings();
       const onEvent = (event: TestLogEvent) => this.report(run, event, expected, done);
-      const outcome = await runOdooTests(engine, { targets, database, update: settings.updateModules, timeoutMs: settings.timeoutMs }, {
+      const debugRequest = debug && this.debugging ? { port: this.debugging.restartDebug ? this.debugging.restartDebug.port : defaultDebugPort } : undefined;
+      const outcome = await runOdooTests(engine, { targets, database, update: settings.updateModules, timeoutMs: settings.timeoutMs, ...(debugRequest ? { debug: debugRequest } : {}) }, {
         onEvent,
         onLog: (line) => run.appendOutput(`${line}\r\n`),
         signal: abort.signal,
-        progress: (progress) => this.log.info(progress.message),
+        progress: (progress) => {
+          this.log.info(progress.message);
+          if (progress.step === 'debug-wait' && progress.debugPort !== undefined && this.debugging) {
+            run.appendOutput(`${progress.message}\r\n`);
+            this.debugging.attachWaiting(progress.debugPort, true).catch((error: unknown) => this.reporter.show(error, 'Attaching the debugger to the test run'));
+          }
+        },
       });
       const left = [...expected.values()].filter((item) => !done.has(item.id));
       if (outcome.failure) {

@@ -3,6 +3,7 @@ import { OdooTestCodeLensProvider } from './odoo-test-code-lens';
 import { OdooTestRunner } from './odoo-test-runner';
 import { OdooTestTree } from './odoo-test-tree';
 import type { OdooConnection } from './odoo-connection';
+import type { OdooDebugging } from './odoo-debug';
 import type { OdooLogView } from './odoo-log-view';
 import type { ErrorReporter } from './report-error';
 import { askDatabase } from './test-database';
@@ -14,6 +15,8 @@ export interface OdooTestsDeps {
   readonly logView: OdooLogView;
   readonly reporter: ErrorReporter;
   readonly log: vscode.LogOutputChannel;
+  /** For the Debug profile: the sessions to attach to a test run that waits for a debugger. */
+  readonly debugging?: OdooDebugging;
 }
 
 /**
@@ -25,7 +28,7 @@ export function registerOdooTests(deps: OdooTestsDeps): vscode.Disposable[] {
   const { context, connection, reporter, log } = deps;
   const controller = vscode.tests.createTestController('odooDev.tests', 'Odoo');
   const tree = new OdooTestTree(controller, log);
-  const runner = new OdooTestRunner(controller, tree, connection, context.workspaceState, reporter, log);
+  const runner = new OdooTestRunner(controller, tree, connection, context.workspaceState, reporter, log, deps.debugging);
   controller.resolveHandler = async (item) => {
     if (!item) {
       await tree.discover();
@@ -37,6 +40,8 @@ export function registerOdooTests(deps: OdooTestsDeps): vscode.Disposable[] {
     }
   };
   const profile = controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => runner.run(request, token), true);
+  // Under debugpy, beside the server: the run waits for the editor, which attaches by itself.
+  const debugProfile = controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => runner.run(request, token, true), true);
   const isTestFile = (editor: vscode.TextEditor) => /\/tests\/.*\.py$/.test(editor.document.uri.path);
   const discoverFor = (editors: readonly vscode.TextEditor[]) => {
     if (editors.some(isTestFile)) {
@@ -49,6 +54,7 @@ export function registerOdooTests(deps: OdooTestsDeps): vscode.Disposable[] {
     controller,
     tree,
     profile,
+    debugProfile,
     vscode.window.onDidChangeVisibleTextEditors(discoverFor),
     vscode.languages.registerCodeLensProvider({ language: 'python', pattern: '**/tests/**/*.py' }, new OdooTestCodeLensProvider(tree)),
     register('odooDev.runTests', 'Run Odoo tests', async (...ids: unknown[]) => {

@@ -11,6 +11,7 @@ import {
   closeQuickInput,
   paletteTitles,
   runCommand,
+  statusBarItem,
   statusBarText,
   typeIntoInput,
   waitForNotification,
@@ -81,6 +82,11 @@ describe('a busy restart, the uptime and a refused start, installed from the .vs
     assert.equal(await statusBarText(page, STATUS), 'Odoo restarting');
     await bed.workbench.screenshot('palette-busy');
     await closeQuickInput(page);
+    const progress = page.locator('.notification-toast').filter({ hasText: 'Odoo: restarting' });
+    await progress.waitFor({ state: 'visible', timeout: 5000 });
+    await bed.workbench.picture('status-restarting', [statusBarItem(page, STATUS), progress]);
+    // The picture shows the restart under way only if it still ran once the picture was taken.
+    assert.equal(await statusBarText(page, STATUS), 'Odoo restarting');
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
     await paletteOffers(bed.workbench, ['Odoo: Restart', 'Odoo: Stop', 'Odoo: Restart with args'], ['Odoo: Start']);
     await closeQuickInput(page);
@@ -95,6 +101,7 @@ describe('a busy restart, the uptime and a refused start, installed from the .vs
       return /up 1 min/.test(text) ? true : undefined;
     }, 75000).catch((error: Error) => { throw new Error(`${error.message}; it says ${JSON.stringify(text)}`, { cause: error }); });
     await bed.workbench.screenshot('tooltip-uptime');
+    await bed.workbench.picture('status-running', [statusBarItem(bed.workbench.page, STATUS), bed.workbench.page.locator('.monaco-hover, .workbench-hover', { hasText: 'PID' }).first()]);
     await bed.workbench.page.mouse.move(0, 0);
   });
 

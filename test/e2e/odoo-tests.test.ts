@@ -17,8 +17,7 @@ import {
   waitForStatusBar,
   type Workbench,
 } from './workbench';
-
-const FIXTURE = path.resolve(__dirname, '../fixtures/standin/addons/my_tests');
+import { fixtureFiles, openFile } from './odoo-test-files';
 
 // The callbacks given to page.evaluate run in the browser; the project's types have no DOM.
 interface PageElement {
@@ -26,18 +25,6 @@ interface PageElement {
   readonly style: { top: string; height: string };
 }
 declare const document: { querySelectorAll(selector: string): ArrayLike<PageElement> };
-
-/** The fixture addon's files, as a workspace holds them under addons/my_tests. */
-function fixtureFiles(dir = FIXTURE, prefix = 'addons/my_tests/'): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === '__pycache__') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) Object.assign(files, fixtureFiles(full, `${prefix}${entry.name}/`));
-    else files[`${prefix}${entry.name}`] = fs.readFileSync(full, 'utf8');
-  }
-  return files;
-}
 
 /** The Odoo server masters of the container (runs beside them left out). */
 async function serverPids(odoo: ShapeContainer): Promise<number[]> {
@@ -90,17 +77,6 @@ async function expandAll(page: Page): Promise<void> {
     await collapsed.first().locator('.monaco-tl-twistie').click();
     await waitFor('the row to expand', async () => ((await rows(page).count()) > before ? true : undefined), 10_000);
   }
-}
-
-/** Opens a workspace file with Quick Open, as a person does. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await input.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
 }
 
 describe('Odoo tests in a real workbench', function () {
@@ -165,10 +141,25 @@ describe('Odoo tests in a real workbench', function () {
     // The editor draws spaces as no-break spaces.
     assert.equal(((await line.jsonValue()) as string).replace(/\u00a0/g, ' ').trim(), "self.assertEqual(total, 5, 'arithmetic is broken')");
     await workbench!.screenshot('failure-at-its-line');
+    await workbench!.picture('test-explorer', [page.locator('.part.sidebar .composite.title'), page.locator('.test-explorer .monaco-list-row')]);
 
     assert.deepEqual(await serverPids(odoo!), before);
     assert.equal(await isAnswering(odoo!.container), true);
     assert.doesNotMatch(await logsOf(odoo!.container), /Initiating server reload/);
+  });
+
+  it('Debug runs the tests under debugpy beside the server: the run waits, the editor attaches by itself, and the session ends with the run', async function () {
+    const { page } = workbench!;
+    const before = await serverPids(odoo!);
+    await runCommand(page, 'Test: Debug All Tests');
+    await waitFor('the editor to attach to the waiting run', async () => (/A run waits for a debugger on port 5678 in the container: attaching/.test(workbench!.extensionLog()) ? true : undefined), 60_000);
+    await waitForRows(page, [/^test_pass \(passed\)/, /^test_fail \(failed\)/, /^test_error \(error\)/, /^test_at_install \(passed\)/], 60_000);
+    assert.match(workbench!.extensionLog(), /relaying the debug adapter protocol to 127\.0\.0\.1:5678 in container/);
+    // The session ended with the run, and nothing of it waits in the container.
+    await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.equal((await processesIn(odoo!.container)).some((p) => p.argv.includes('--wait-for-client')), false);
+    assert.deepEqual(await serverPids(odoo!), before);
+    await workbench!.screenshot('debug-run-ended');
   });
 
   it('a CodeLens runs one test; Cancel stops the run and leaves nothing of it in the container', async function () {

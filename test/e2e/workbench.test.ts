@@ -43,7 +43,8 @@ describe('the extension in a real workbench', function () {
   let workbench: Workbench | undefined;
 
   before(async function () {
-    odoo = await startShape('keeper-exec', { odooArgs: ['-d', 'first'] });
+    // The server lists both databases, so that the line typed below is a plain restart to another one.
+    odoo = await startShape('keeper-exec', { odooArgs: ['-d', 'first'], env: { STANDIN_DATABASES: 'first,db' } });
     workbench = await startWorkbench({
       name: 'workbench',
       workspaceSettings: { 'odooDev.container': odoo.name },
@@ -79,6 +80,7 @@ describe('the extension in a real workbench', function () {
     // The line is checked as it is typed: the entry that Enter takes shows the new args.
     await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: '-d db --dev=xml' }).waitFor({ timeout: 10000 });
     await workbench!.screenshot('restart-with-args-input');
+    await workbench!.picture('restart-with-args', [page.locator('.quick-input-widget')]);
     await page.keyboard.press('Enter');
     await waitForStatusBar(page, STATUS, runningOn('db'), 20000);
 

@@ -10,13 +10,16 @@
  * toasts. A workbench with an installed `.vsix` runs without that driver, and shows toasts.
  *
  * Each workbench writes its artefacts (screenshots, code-server's and the browser's output,
- * VS Code's own logs with the extension's output channel) to test-results/e2e/NAME/.
+ * VS Code's own logs with the extension's output channel) to test-results/e2e/NAME/, and the
+ * pictures cropped to one part of the window to test-results/e2e/NAME/pictures/. The folders are
+ * made as they are needed, in the test output of the working tree, which `.gitignore` and
+ * `.vscodeignore` leave out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { format } from 'util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { childGroupWith, endProcesses, killGroupsNow } from './process-groups';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -84,6 +87,8 @@ export interface WorkbenchOptions {
    * `extensionKind`, and notification toasts show.
    */
   vsix?: string;
+  /** More `.vsix` files installed beside `vsix` (other extensions the test needs). */
+  otherVsix?: readonly string[];
   /** Workspace trust on and the folder not trusted: the window opens in Restricted Mode. */
   untrusted?: boolean;
   /**
@@ -112,6 +117,13 @@ export interface Workbench {
   readonly extensionTests?: Promise<{ code: number; output: string }>;
   /** Saves a PNG of the workbench as ARTEFACTS/NAME.png and returns its path. */
   screenshot(name: string): Promise<string>;
+  /**
+   * Saves a PNG of only the part of the workbench that `parts` cover (every element each
+   * locator matches, grown by `pad` pixels and kept inside the window) as
+   * ARTEFACTS/pictures/NAME.png, and returns its path: the pictures the README shows are
+   * copied from there by `npm run pictures`.
+   */
+  picture(name: string, parts: readonly Locator[], pad?: number): Promise<string>;
   /**
    * Closes the browser, ends code-server and every process either started, checks that none
    * is left, and copies VS Code's logs to the artefacts. Safe to call twice.
@@ -147,6 +159,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     writeFileSync(join(dirs.workspace, file), text);
   }
   if (options.vsix) installVsix(options.vsix, dirs, artefacts);
+  for (const other of options.otherVsix ?? []) installVsix(other, dirs, artefacts);
   writeFileSync(join(run, 'config.yaml'), 'auth: none\n');
 
   const groups: number[] = [];
@@ -241,12 +254,36 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
         await page.screenshot({ path: file });
         return file;
       },
+      picture: async (name, parts, pad = 8) => {
+        const file = join(artefacts, 'pictures', `${name}.png`);
+        mkdirSync(dirname(file), { recursive: true });
+        await page.screenshot({ path: file, clip: await regionOf(page, parts, pad) });
+        return file;
+      },
       stop,
     };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** The rectangle that holds every element the locators match, grown by `pad`, inside the window. */
+async function regionOf(page: Page, parts: readonly Locator[], pad: number): Promise<{ x: number; y: number; width: number; height: number }> {
+  const boxes = [];
+  for (const part of parts) {
+    for (const element of await part.all()) {
+      const box = await element.boundingBox();
+      if (box && box.width > 0 && box.height > 0) boxes.push(box);
+    }
+  }
+  if (!boxes.length) throw new Error(`none of ${parts.map(String).join(', ')} shows in the window`);
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+  const left = Math.max(0, Math.floor(Math.min(...boxes.map((b) => b.x)) - pad));
+  const top = Math.max(0, Math.floor(Math.min(...boxes.map((b) => b.y)) - pad));
+  const right = Math.min(viewport.width, Math.ceil(Math.max(...boxes.map((b) => b.x + b.width)) + pad));
+  const bottom = Math.min(viewport.height, Math.ceil(Math.max(...boxes.map((b) => b.y + b.height)) + pad));
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 interface CodeServer {
@@ -324,7 +361,7 @@ function installVsix(vsix: string, dirs: { userData: string; extensions: string 
     timeout: 60000,
     env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' },
   });
-  writeFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  appendFileSync(join(artefacts, 'install.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.status !== 0 || !/was successfully installed/.test(result.stdout ?? '')) {
     throw new Error(`installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
   }
@@ -516,6 +553,11 @@ export async function closeQuickInput(page: Page): Promise<void> {
 /** The status bar item an extension created with `id` (the DOM id is EXTENSION-ID.ID). */
 function statusBarSelector(id: string): string {
   return `.statusbar-item[id="${id}"], .statusbar-item[id$=".${id}"]`;
+}
+
+/** The status bar item an extension created with `id`, as a locator (for a picture or a click). */
+export function statusBarItem(page: Page, id: string): Locator {
+  return page.locator(statusBarSelector(id));
 }
 
 export interface StatusBarState {

@@ -34,6 +34,8 @@ describe('parseCliOptions', () => {
     [['restart', '--debug', '--debug-port', '6000'], { ...plain, command: 'restart', debug: true, debugPort: 6000 }],
     [['restart', '--no-debug'], { ...plain, command: 'restart', debug: false }],
     [['start', '--debug'], { ...plain, command: 'start', debug: true }],
+    [['restart', '--debug', '--debugpy-from', '/opt/libs/debugpy'], { ...plain, command: 'restart', debug: true, debugpyFrom: '/opt/libs/debugpy' }],
+    [['start', '--debug', '--debugpy-from=libs'], { ...plain, command: 'start', debug: true, debugpyFrom: 'libs' }],
     [['debug-adapter', '--container', 'web'], { ...plain, command: 'debug-adapter', container: 'web' }],
     [['debug-adapter', '--debug-port=6000'], { ...plain, command: 'debug-adapter', debugPort: 6000 }],
     [['status', '--docker-host=tcp://h:2375'], { ...plain, command: 'status', dockerHost: 'tcp://h:2375' }],
@@ -114,6 +116,9 @@ describe('parseCliOptions', () => {
     [['debug-adapter', '--debug'], /^--debug and --no-debug go with restart and start, not debug-adapter/],
     [['restart', '--debug', '--no-debug'], /^Give --debug or --no-debug once\.$/],
     [['restart', '--debug-port', '6000'], /^--debug-port goes with restart --debug/],
+    [['restart', '--debugpy-from', 'libs'], /^--debugpy-from goes with restart --debug and start --debug\.$/],
+    [['restart', '--no-debug', '--debugpy-from', 'libs'], /^--debugpy-from goes with restart --debug/],
+    [['restart', '--debug', '--debugpy-from'], /^--debugpy-from needs a value\.$/],
     [['restart', '--debug', '--debug-port', '70000'], /^--debug-port takes a port from 1 to 65535, not 70000\.$/],
     [['debug-adapter', '--', '-d', 'db'], /^Only restart, run and start take Odoo args/],
   ];

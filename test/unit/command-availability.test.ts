@@ -40,7 +40,7 @@ describe('contextKeysOf: the palette offers only what applies', () => {
 });
 
 describe('actionsFor: the status-bar menu', () => {
-  const commands = (m: StatusModel) => actionsFor(m, '.odoo-args').map((item) => item.command);
+  const commands = (m: StatusModel) => actionsFor(m, '.odoo-args', true).map((item) => item.command);
 
   it('puts Start Container first where the container is stopped, and no Start or Restart', () => {
     const listed = commands(model({ kind: 'container-stopped' }));
@@ -53,22 +53,31 @@ describe('actionsFor: the status-bar menu', () => {
   });
 
   it('offers the last working args first after a crash', () => {
-    const [first] = actionsFor(model({ kind: 'crashed', exitCode: 1 }), '.odoo-args');
+    const [first] = actionsFor(model({ kind: 'crashed', exitCode: 1 }), '.odoo-args', true);
     assert.equal(first?.command, 'odooDev.start');
     assert.equal(first?.label, '$(debug-restart) Restart with last working args');
   });
 
   it('describes Start as what it does: the last args that worked', () => {
-    const start = actionsFor(model({ kind: 'stopped' }), '.odoo-args').find((item) => item.command === 'odooDev.start');
+    const start = actionsFor(model({ kind: 'stopped' }), '.odoo-args', true).find((item) => item.command === 'odooDev.start');
     assert.match(start?.detail ?? '', /last args that worked/);
   });
 
   it('never offers Stop where Odoo is PID 1, and says Restart reloads in place', () => {
-    const items = actionsFor(model(pid1), '.odoo-args');
+    const items = actionsFor(model(pid1), '.odoo-args', true);
     assert.ok(!items.some((item) => item.command === 'odooDev.stop'));
     assert.ok(!items.some((item) => item.command === 'odooDev.restartAndDebug'), 'a reload cannot run Odoo under debugpy');
-    assert.ok(actionsFor(model(running), '.odoo-args').some((item) => item.command === 'odooDev.restartAndDebug'));
+    assert.ok(actionsFor(model(running), '.odoo-args', true).some((item) => item.command === 'odooDev.restartAndDebug'));
     assert.match(items.find((item) => item.command === 'odooDev.restart')?.detail ?? '', /SIGHUP/);
+  });
+
+  it('leaves Restart and Debug out in an untrusted workspace, where VS Code starts no debug session', () => {
+    for (const state of [running, { kind: 'stopped' }, { kind: 'restricted' }] as StatusState[]) {
+      assert.ok(actionsFor(model(state), '.odoo-args', true).some((item) => item.command === 'odooDev.restartAndDebug'), state.kind);
+      const untrusted = actionsFor(model(state), '.odoo-args', false).map((item) => item.command);
+      assert.ok(!untrusted.includes('odooDev.restartAndDebug'), `${state.kind}: ${untrusted.join(' ')}`);
+      assert.ok(untrusted.includes('odooDev.restartWithArgs'), `${state.kind}: ${untrusted.join(' ')}`);
+    }
   });
 
   it('lists exactly the commands the context keys allow, plus the ones always there', () => {

@@ -112,8 +112,39 @@ describe('Restart and Debug: the command line under debugpy', () => {
     const context = besideKeeper(['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
     assert.throws(() => planRestart({ args: ['-d', 'db', '--stop-after-init'], debug: { port: 5678 } }, context), (e: unknown) => e instanceof OdooDevError && e.code === 'invalid-args' && /--debug-port/.test(e.hint ?? ''));
     assert.equal(planRestart({ args: ['-d', 'db', '--stop-after-init'], debug: { port: 5679 } }, context).kind, 'run-beside');
+    assert.throws(() => planRestart({ args: ['-d', 'db', '--stop-after-init'], debug: { port: 5678, besidePort: 5678 } }, context), /cannot listen there/);
+  });
+
+  it('puts the run beside on the free port found for it, where the server\'s debugpy holds the one asked for', () => {
+    const context = besideKeeper(['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0']);
+    const plan = expectRunBeside(planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'], debug: { port: 5678, besidePort: 40123 } }, context));
+    assert.deepEqual(plan.run.program, ['python3', '-m', 'debugpy', '--listen', '127.0.0.1:40123', '--configure-subProcess', 'False', '--wait-for-client', '/usr/bin/odoo']);
+    assert.ok(plan.spec.env.includes('ODOO_DEV_DEBUGPY=127.0.0.1:40123'), plan.spec.env.join(' '));
+    // The server keeps its own port: the reload after the update is planned from it.
+    assert.equal(plan.reload?.kind, 'hup');
+    // A server not under debugpy on that port: the port asked for, the free one unused.
+    const plain = expectRunBeside(planRestart({ args: ['-d', 'db', '--stop-after-init'], debug: { port: 5678, besidePort: 40123 } }, besideKeeper(['python3', '/usr/bin/odoo', '-d', 'db'])));
+    assert.ok(plain.run.program.includes('127.0.0.1:5678'), plain.run.program.join(' '));
   });
 });
+
+describe('Restart and Debug: a run beside a server under debugpy, not asked to debug', () => {
+  it('goes without the server\'s debugpy and its variables, so it neither takes the port nor waits', () => {
+    const serverEnv = [...env, `PYTHONPATH=${debugHookDir}`, 'ODOO_DEV_DEBUGPY=127.0.0.1:5678'];
+    const server = proc(40, 1, ['python3', ...debugpy, '/usr/bin/odoo', '-d', 'db', '--workers', '0'], { env: serverEnv });
+    const context: PlanContext = { processes: classifyProcesses([proc(1, 0, keeperArgv, { uid: 0, gid: 0 }), server]), series: '17.0', defaults };
+    const plan = expectRunBeside(planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'] }, context));
+    assert.deepEqual(plan.run.program, ['python3', '/usr/bin/odoo']);
+    assert.deepEqual(plan.spec.env, env);
+    // The server itself stays under debugpy: its reload is a HUP that keeps the wrapper.
+    assert.equal(plan.reload?.kind, 'hup');
+  });
+});
+
+function expectRunBeside(plan: ReturnType<typeof planRestart>): Extract<ReturnType<typeof planRestart>, { kind: 'run-beside' }> {
+  assert.equal(plan.kind, 'run-beside');
+  return plan as Extract<ReturnType<typeof planRestart>, { kind: 'run-beside' }>;
+}
 
 describe('Restart and Debug: which runs wait for a client', () => {
   const cases: Array<[string, string[], boolean]> = [

@@ -40,6 +40,22 @@ describe('runOdooTests: tests that failed are an outcome, a run that failed is a
     assert.deepEqual(asked, [['--max-cron-threads', '0', '-d', 'db', '-u', 'l10n_cl_hr_payroll', '--test-enable', '--test-tags', '/l10n_cl_hr_payroll', '--workers=0', '--stop-after-init']]);
   });
 
+  it('runs under debugpy when asked (the Debug profile), and only then', async () => {
+    const requests: unknown[] = [];
+    const status = { container: { id: 'c1', name: 'odoo', state: 'running' }, state: 'running', server: { pid: 40, uid: 101, argv: ['/usr/bin/odoo', '-d', 'db'], port: 8069, database: 'db', isPid1: false }, others: [] };
+    const engine = {
+      status: () => Promise.resolve(status),
+      runOnce: (request: unknown) => {
+        requests.push(request);
+        return Promise.resolve({ plan: 'completed' });
+      },
+    } as unknown as OdooEngine;
+    await runOdooTests(engine, { targets: target, debug: { port: 5678 } });
+    await runOdooTests(engine, { targets: target });
+    assert.deepEqual(requests.map((r) => (r as { debug?: unknown }).debug), [{ port: 5678 }, undefined]);
+    assert.equal('debug' in (requests[1] as object), false);
+  });
+
   /** [what, log, exit code, a failed run] */
   const cases: Array<[string, readonly string[], number, boolean]> = [
     ['a real 19.0 run in workers mode, which logs no end-of-run count, exit 1: its tests failed', logOf('19.0-workers-run'), 1, false],
