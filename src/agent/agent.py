@@ -1232,20 +1232,28 @@ def wait_ready(pid, target, deadline, started, start_time=None):
             emit({'t': 'ready', 'pid': pid, 'port': 0, 'ms': ms_since(started)})
             return True
         if healthy(host, port):
-            # Ready is told first: the version is one more request, kept off the critical path.
-            # The version event always follows a ready with a port, with or without an answer.
-            emit({'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)})
-            event = {'t': 'version', 'pid': pid}
-            version = version_info(host, port)
-            if version:
-                event['version'] = version
-            emit(event)
-            return True
+            return report_ready(pid, host, port, started)
         if mono() >= deadline:
-            emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
-                  'reason': 'no HTTP 200 from /web/health on port %d' % port})
-            return False
+            return report_not_ready(pid, port, started)
         time.sleep(HTTP_POLL)
+
+
+def report_ready(pid, host, port, started):
+    """Ready is told first: the version is one more request, kept off the critical path. The
+    version event always follows a ready with a port, with or without an answer."""
+    emit({'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)})
+    event = {'t': 'version', 'pid': pid}
+    version = version_info(host, port)
+    if version:
+        event['version'] = version
+    emit(event)
+    return True
+
+
+def report_not_ready(pid, port, started):
+    emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
+          'reason': 'no HTTP 200 from /web/health on port %d' % port})
+    return False
 
 
 def step_ready(step):
@@ -1440,17 +1448,9 @@ def wait_generation_ready(pid, target, deadline, started):
             # 14 has no health route: its version_info answers once it is ready.
             status = generation_answers(pid, host, port, 'POST', '/web/webclient/version_info', VERSION_BODY)
         if status == 200:
-            emit({'t': 'ready', 'pid': pid, 'port': port, 'ms': ms_since(started)})
-            event = {'t': 'version', 'pid': pid}
-            version = version_info(host, port)
-            if version:
-                event['version'] = version
-            emit(event)
-            return True
+            return report_ready(pid, host, port, started)
         if mono() >= deadline:
-            emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
-                  'reason': 'no HTTP 200 from /web/health on port %d' % port})
-            return False
+            return report_not_ready(pid, port, started)
         time.sleep(HTTP_POLL)
 
 

@@ -321,19 +321,7 @@ export class OdooEngine {
       const readyAt = Date.now();
       await this.remember(run, launch.remember);
       await this.prepareWarm(run, launchStep);
-      const debugPort = debugPortOf(command);
-      return {
-        plan: plan.kind,
-        pid,
-        argv: maskArgv(launch.spec.argv),
-        ...(version ? { version } : {}),
-        ...databaseOf(launch),
-        ...stopMs,
-        ...(launched.warm ? { warm: true } : {}),
-        ...(launchStep.hold ? { readyAt } : {}),
-        ...(debugPort !== undefined ? { debugPort } : {}),
-        totalMs: 0,
-      };
+      return serverOutcome(plan.kind, pid, launch, version, { ...stopMs, ...(launched.warm ? { warm: true } : {}), readyAt });
     } finally {
       starting.registry?.abort.abort();
     }
@@ -389,20 +377,7 @@ export class OdooEngine {
     const readyAt = Date.now();
     const stopped = await this.awaitStop(run, oldPid, PREVIOUS);
     await this.prepareWarm(run, launchStep);
-    const debugPort = debugPortOf(launch.command);
-    return {
-      plan: plan.kind,
-      pid,
-      argv: maskArgv(launch.spec.argv),
-      ...(version ? { version } : {}),
-      ...databaseOf(launch),
-      stopMs: stopped.ms,
-      overlapped: true,
-      ...(launched.warm ? { warm: true } : {}),
-      readyAt,
-      ...(debugPort !== undefined ? { debugPort } : {}),
-      totalMs: 0,
-    };
+    return serverOutcome(plan.kind, pid, launch, version, { stopMs: stopped.ms, overlapped: true, ...(launched.warm ? { warm: true } : {}), readyAt });
   }
 
   /**
@@ -655,6 +630,21 @@ function reportDebugWait(run: RunContext, command: OdooCommandLine, pid: number,
       endsByItself,
     });
   }
+}
+
+/** The outcome of a server that was launched and is ready; `more` says how it went. */
+function serverOutcome(plan: 'in-place' | 'start', pid: number, launch: Launch, version: VersionInfo | undefined, more: Partial<RestartOutcome>): RestartOutcome {
+  const debugPort = debugPortOf(launch.command);
+  return {
+    plan,
+    pid,
+    argv: maskArgv(launch.spec.argv),
+    ...(version ? { version } : {}),
+    ...databaseOf(launch),
+    ...more,
+    ...(debugPort !== undefined ? { debugPort } : {}),
+    totalMs: 0,
+  };
 }
 
 function databaseOf(launch: Launch): { database?: string } {
