@@ -625,6 +625,31 @@ def lease(port):
     return fd
 
 
+def release_holder(port):
+    """Asks the holder of PORT to close its socket and end, and waits until it has (2 s at
+    most): a server that binds the port itself would find it taken."""
+    conn = leases.pop(port, (None, None))[0]
+    if conn is None:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(holder_path(port))
+            fd = receive_fd(conn)
+            if fd is not None:
+                os.close(fd)
+        except OSError:
+            conn.close()
+            return
+    try:
+        conn.settimeout(2.0)
+        conn.sendall(b'release\n')
+        while conn.recv(4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
 def register_generation(port, pid):
     """Tells the holder which server now serves on its socket: it keeps the port while one does."""
     stat = read_stat(pid)
@@ -812,7 +837,8 @@ def serve_holder(listener, server, path, bound):
     clients = {}
     generations = {}
     idle_since = None
-    while True:
+    releasing = False
+    while not releasing:
         readable, _, _ = select.select([server] + list(clients), [], [], 0.25)
         for conn in readable:
             if conn is server:
@@ -837,6 +863,8 @@ def serve_holder(listener, server, path, bound):
                 words = line.split()
                 if len(words) == 3 and words[0] == b'gen':
                     generations[int(words[1])] = int(words[2])
+                elif words == [b'release']:
+                    releasing = True
         for pid, start_time in list(generations.items()):
             if not alive(pid, start_time):
                 del generations[pid]
@@ -891,8 +919,11 @@ def step_launch(step):
     # Socket activation is ours to give: never what the previous server was given.
     env = [e for e in step['env'] if e.split('=', 1)[0] not in ACTIVATION_VARIABLES]
     uid, gid = step['uid'], step['gid']
-    held_port = http_port(step['hold']) if step.get('hold') and not binds_own_socket(step['hold']) else None
+    held_port = http_port(step['hold']) if step.get('hold') is not None and not binds_own_socket(step['hold']) else None
     listen_fd = hold(held_port, step['hold'].get('host')) if held_port else None
+    if listen_fd is None and step.get('release') is not None:
+        # A server that binds its own socket: our holder of that port lets it go first.
+        release_holder(http_port(step['release']))
     at = time.time()
     warm = take_warm(held_port, listen_fd, step, env) if listen_fd is not None else None
     if warm is not None and warm[0] == 'started':
@@ -1142,7 +1173,7 @@ def step_warm(step):
     env = [e for e in launch['env'] if e.split('=', 1)[0] not in ACTIVATION_VARIABLES]
     argv = by_interpreter(argv, env, cwd)
     entry = warm_entry(argv)
-    port = http_port(launch['hold']) if launch.get('hold') else None
+    port = http_port(launch['hold']) if launch.get('hold') is not None else None
     if entry is None or port is None or port not in leases:
         emit({'t': 'warm', 'started': False})
         return True
@@ -1333,7 +1364,7 @@ def step_replace(step):
     launch, stop = step['launch'], step.get('stop')
     # The lease is taken before anything stops: the holder keeps the port, and what arrives
     # between the two servers waits in the socket's queue instead of being refused.
-    fd = lease(http_port(launch['hold'])) if launch.get('hold') else None
+    fd = lease(http_port(launch['hold'])) if launch.get('hold') is not None else None
     if step.get('overlap') and stop:
         if fd is not None and holds_socket(stop['pid'], socket_inode(fd)):
             return overlap(step)

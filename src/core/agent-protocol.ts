@@ -85,6 +85,8 @@ export interface LaunchStep extends ProcessSpec {
    * holder, when none keeps it yet), passed as systemd passes it: fd 3, LISTEN_FDS, LISTEN_PID.
    */
   readonly hold?: HoldTarget;
+  /** It binds this port itself: our holder of it, if any, closes its socket first. */
+  readonly release?: HttpTarget;
   /** Start it cold even where a warm process waits (see warm.py). */
   readonly noWarm?: boolean;
 }

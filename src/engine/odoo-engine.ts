@@ -267,7 +267,7 @@ export class OdooEngine {
       step: 'launch',
       ...launch.spec,
       ...(resolve.length ? { resolve } : {}),
-      ...(sockets.hold ? { hold: sockets.hold } : {}),
+      ...(sockets.hold ? { hold: sockets.hold } : launch.http.disabled ? {} : { release: launch.http }),
       // A run that ends by itself is followed to its exit by the agent that launched it.
       ...(this.settings.noWarm || launch.command.endsByItself ? { noWarm: true } : {}),
     };

@@ -216,6 +216,14 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal((await processAnswer(shape)).warm, false);
     });
 
+    it('a switch to prefork before 19, which binds its own socket: our holder lets the port go, and the new master binds it', async () => {
+      const restarted = await cli(shape, 'restart', '--', '-d', 'db', '--workers', '2', '--max-cron-threads', '0', ...DB_ARGS);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, /before the new server starts: a prefork server before 19 binds its own socket/);
+      assert.equal(await healthIn(shape.container), 200);
+      assert.equal((await oursIn(shape)).filter((p) => p.argv[1] === '/tmp/odoo-dev/holder.py').length, 0, 'no holder keeps the port');
+    });
+
     it('modules to update stop the old server first, and the progress says why', async () => {
       const restarted = await cli(shape, 'restart', '--', '-d', 'db', '-u', 'base', ...DB_ARGS);
       assert.equal(restarted.code, 0, restarted.stderr);
