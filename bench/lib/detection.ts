@@ -70,7 +70,8 @@ export async function measureDetection(target: BenchContainer, engine: OdooEngin
       // The watcher's next poll is about pollMs after it reported `running`.
       await sleep(killPhases[round - 1]);
       const top = await target.container.top({ ps_args: '-o pid,args' });
-      const master = (top.Processes ?? []).find((row: string[]) => /\/usr\/bin\/odoo( |$)/.test(row[row.length - 1]) && !/ gevent( |$)/.test(row[row.length - 1]));
+      // Our warm process names the script too (`path=/usr/bin/odoo`): not the server.
+      const master = (top.Processes ?? []).find((row: string[]) => /(^| )\S*python\S* \/usr\/bin\/odoo( |$)/.test(row[row.length - 1]) && !/ gevent( |$)/.test(row[row.length - 1]));
       if (!master) {
         throw new Error('no Odoo master to kill');
       }

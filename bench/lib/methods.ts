@@ -52,7 +52,7 @@ export class ArgToggle {
 }
 
 export function argSets(port: number): string[][] {
-  const base = ['-d', 'bench', '--http-port', String(port)];
+  const base = ['-d', 'bench', '--http-port', String(port), '--http-interface', '127.0.0.1'];
   return [[...base, '--dev=xml'], [...base, '--dev=qweb']];
 }
 

@@ -1036,6 +1036,8 @@ def spawn(argv, cwd, env, uid, gid, listen_fd, resolve=()):
 # The warm generation: Odoo's imports done ahead of the next restart (see warm.py)
 
 WARM_PROGRAM = MEMORY_DIR + '/warm.py'
+# How long a restart waits for a warm process that is still importing.
+WARM_WAIT = 3.0
 # Room in the warm process's command line for the server's own (rewritten in place).
 WARM_ROOM = 8192
 # Servers a warm process forked for us: the connection that tells how each ended.
@@ -1106,11 +1108,8 @@ def take_warm(port, listen_fd, step, env):
             state = json.loads(f.read().decode('utf-8'))
     except (IOError, OSError, ValueError):
         return None
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect('\0odoo-dev-warm-%d' % port)
-    except OSError:
-        conn.close()
+    conn = connect_warm(port, state.get('pid'))
+    if conn is None:
         return None
     args = argv[3:] if entry[0] == 'module' else argv[2:]
     request = {'digest': warm_digest(argv, step['cwd'], env, step['uid'], step['gid']), 'argv': argv, 'args': args}
@@ -1139,6 +1138,23 @@ def take_warm(port, listen_fd, step, env):
     if words[0] == 'mismatch':
         return (None, 'the warm process was made for another user, directory or environment')
     return (None, 'the warm process did not answer')
+
+
+def connect_warm(port, pid):
+    """A connection to the warm process of PORT. One still importing (it listens once its imports
+    are done) is waited for, up to WARM_WAIT: what it has left is less than a cold start's."""
+    deadline = mono() + WARM_WAIT
+    while True:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect('\0odoo-dev-warm-%d' % port)
+            return conn
+        except OSError:
+            conn.close()
+        argv = read_argv(pid) if isinstance(pid, int) else []
+        if argv[1:2] != [WARM_PROGRAM] or not alive(pid) or mono() >= deadline:
+            return None
+        time.sleep(POLL)
 
 
 def adopted_exit(pid):

@@ -208,6 +208,25 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal(answer.warm, false);
     });
 
+    it('a restart right after another waits for the warm process still importing, and starts warm', async () => {
+      const slow = await startShape('keeper', { wait: false, env: { STANDIN_IMPORT_DELAY: '1.0' } });
+      try {
+        const started = await cli(slow, 'start', '--', '-d', 'db', ...DB_ARGS);
+        assert.equal(started.code, 0, started.stderr);
+        await warmWaiting(slow);
+        const first = await cli(slow, 'restart', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
+        assert.equal(first.code, 0, first.stderr);
+        assert.match(first.stderr, /from the warm process/);
+        // At once: the next warm process has not finished its imports yet.
+        const second = await cli(slow, 'restart', '--', '-d', 'db', '--log-level=warn', ...DB_ARGS);
+        assert.equal(second.code, 0, second.stderr);
+        assert.match(second.stderr, /from the warm process/);
+        assert.equal((await processAnswer(slow)).warm, true);
+      } finally {
+        await slow.remove();
+      }
+    });
+
     it('--no-warm starts cold, and the warm process waits on for the next restart', async () => {
       await warmWaiting(shape);
       const restarted = await cli(shape, 'restart', '--no-warm', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
