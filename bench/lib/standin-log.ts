@@ -42,7 +42,9 @@ export function marksAfter(records: readonly StandinRecord[], from: number, unti
   // The stamps are truncated to the millisecond.
   const within = records.filter((r) => r.time >= Math.floor(from) - 1 && r.time <= until);
   const signal = within.find((r) => /^Initiating (shutdown|server reload)/.test(r.message));
-  const start = within.find((r) => /^Odoo version/.test(r.message) && (!signal || r.time >= signal.time));
+  // The new server's first line: after the old one's signal when it stops first, before it
+  // when the new one boots beside the old one (an overlap).
+  const start = within.find((r) => /^Odoo version/.test(r.message));
   const listen = start && within.find((r) => r.pid === start.pid && r.time >= start.time && /^HTTP service \(werkzeug\) running/.test(r.message));
   const registry = listen && within.find((r) => r.pid === start.pid && r.time >= listen.time && /^Registry loaded in/.test(r.message));
   return {
