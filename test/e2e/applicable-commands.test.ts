@@ -82,9 +82,11 @@ describe('a busy restart, the uptime and a refused start, installed from the .vs
     assert.equal(await statusBarText(page, STATUS), 'Odoo restarting');
     await bed.workbench.screenshot('palette-busy');
     await closeQuickInput(page);
+    // The README's picture of a restart under way: the progress toast with it where it shows
+    // in time (on a loaded machine the workbench may draw it late), else the status bar alone.
     const progress = page.locator('.notification-toast').filter({ hasText: 'Odoo: restarting' });
-    await progress.waitFor({ state: 'visible', timeout: 5000 });
-    await bed.workbench.picture('status-restarting', [statusBarItem(page, STATUS), progress]);
+    const toast = await progress.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    await bed.workbench.picture('status-restarting', toast ? [statusBarItem(page, STATUS), progress] : [statusBarItem(page, STATUS)]);
     // The picture shows the restart under way only if it still ran once the picture was taken.
     assert.equal(await statusBarText(page, STATUS), 'Odoo restarting');
     await waitForStatusBar(page, STATUS, runningOn('db'), 30000);
@@ -93,6 +95,7 @@ describe('a busy restart, the uptime and a refused start, installed from the .vs
   });
 
   it('the tooltip\'s uptime counts on by itself: under a minute after the restart, then 1 min', async function () {
+    await waitForStatusBar(bed.workbench.page, STATUS, runningOn('db'), 30000);
     assert.match(await tooltipText(bed.workbench), /up under a minute/);
     let text = '';
     // The server was seen starting in the previous test, so its first minute ends within 60 s.

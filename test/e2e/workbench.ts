@@ -196,7 +196,8 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       executablePath: CHROMIUM,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 800 },
-      timeout: timeoutMs,
+      // Chromium starts slowly on a loaded 2-core machine: never less than a minute.
+      timeout: Math.max(timeoutMs, 60000),
       // Chromium keeps its crash database and caches under these: in the run's folder, they
       // stay out of the home directory, and the crash handler (which leaves Chromium's
       // process group) carries the run's path in its command line, where stop() finds it.
