@@ -1119,15 +1119,10 @@ def take_warm(port, listen_fd, step, env):
         # The held socket goes with the request: the warm process never holds the port itself.
         conn.sendmsg([(json.dumps(request) + '\n').encode('utf-8', 'surrogateescape')],
                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [listen_fd]))])
-        answer = b''
-        while b'\n' not in answer:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            answer += chunk
+        answer = read_line(conn)
     except OSError:
         answer = b''
-    words = answer.split(b'\n', 1)[0].decode('utf-8', 'replace').split(' ', 1)
+    words = answer.decode('utf-8', 'replace').split(' ', 1)
     if words[0] == 'started' and len(words) == 2 and words[1].isdigit():
         conn.settimeout(None)
         adopted[int(words[1])] = conn
@@ -1157,6 +1152,17 @@ def connect_warm(port, pid):
         time.sleep(POLL)
 
 
+def read_line(conn):
+    """The first line a connection sends (without its newline), or what came before it ended."""
+    data = b''
+    while b'\n' not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b'\n', 1)[0]
+
+
 def adopted_exit(pid):
     """(exit code, signal) of a server a warm process forked, as it reports them, or Nones."""
     conn = adopted.pop(pid, None)
@@ -1164,17 +1170,12 @@ def adopted_exit(pid):
         return None, None
     try:
         conn.settimeout(2.0)
-        data = b''
-        while b'\n' not in data:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            data += chunk
+        data = read_line(conn)
     except OSError:
         data = b''
     finally:
         conn.close()
-    words = data.split(b'\n', 1)[0].split()
+    words = data.split()
     if len(words) == 3 and words[0] == b'exited':
         code, sig = int(words[1]), int(words[2])
         return (code if code >= 0 else None), (sig if sig >= 0 else None)
