@@ -587,6 +587,19 @@ def holder_path(port):
     return '%s/holder-%d.sock' % (MEMORY_DIR, port)
 
 
+def connect_holder(port):
+    """A connection to the holder of PORT: ours (a socket file), else the keeper's (an abstract
+    socket, see keeper-holder.ts), or None when neither holds the port."""
+    for address in (holder_path(port), '\0odoo-dev-holder-%d' % port):
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(address)
+            return conn
+        except OSError:
+            conn.close()
+    return None
+
+
 def send_fd(conn, fd):
     import array
     conn.sendmsg([b'F'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [fd]))])
@@ -611,11 +624,8 @@ def lease(port):
     not let go of the port, so a stop-then-start keeps every connection in the socket's queue."""
     if port in leases:
         return leases[port][1]
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect(holder_path(port))
-    except OSError:
-        conn.close()
+    conn = connect_holder(port)
+    if conn is None:
         return None
     fd = receive_fd(conn)
     if fd is None:
@@ -630,15 +640,12 @@ def release_holder(port):
     most): a server that binds the port itself would find it taken."""
     conn = leases.pop(port, (None, None))[0]
     if conn is None:
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            conn.connect(holder_path(port))
-            fd = receive_fd(conn)
-            if fd is not None:
-                os.close(fd)
-        except OSError:
-            conn.close()
+        conn = connect_holder(port)
+        if conn is None:
             return
+        fd = receive_fd(conn)
+        if fd is not None:
+            os.close(fd)
     try:
         conn.settimeout(2.0)
         conn.sendall(b'release\n')

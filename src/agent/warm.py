@@ -41,6 +41,18 @@ import sys
 # exist in a series are skipped.
 ODOO_MODULES = ('odoo', 'odoo.cli', 'odoo.cli.server', 'odoo.service.server', 'odoo.http')
 HOLDER = '/tmp/odoo-dev/holder-%d.sock'
+# The keeper's holder (keeper-holder.ts) has an abstract socket, as /proc/net/unix lists it.
+KEEPER_HOLDER = b' @odoo-dev-holder-%d\n'
+
+
+def holder_exists(port):
+    if os.path.exists(HOLDER % port):
+        return True
+    try:
+        with open('/proc/net/unix', 'rb') as f:
+            return KEEPER_HOLDER % port in f.read()
+    except (IOError, OSError):
+        return False
 
 
 def control_address(port):
@@ -186,10 +198,9 @@ def serve_warm(port, kind, target, digest):
     except OSError:
         os._exit(0)  # another warm process serves this port
     control.listen(4)
-    holder = HOLDER % port
     while True:
         readable, _, _ = select.select([control], [], [], 0.25)
-        if not os.path.exists(holder):
+        if not holder_exists(port):
             os._exit(0)  # the last server stopped: nothing may keep the port
         if not readable:
             continue

@@ -1,10 +1,14 @@
+import { KEEPER_HOLDER } from './keeper-holder';
+
 /**
  * A keeper as PID 1 that makes a container whose image runs Odoo as PID 1 restartable with new
  * args: it runs the image's entrypoint and command as a child (so the entrypoint still adds its
  * database options, and the child writes to PID 1's stdout and stderr, that is `docker logs`),
- * stays alive when Odoo exits, reaps zombies, and on `docker stop` (TERM, or INT) sends TERM to
- * every process whose parent is PID 1 (the first Odoo, or the one our engine relaunched, which
- * the kernel reparents to PID 1) and exits 0 once those it may signal have ended.
+ * through our socket holder where the image has `python3` (so the first Odoo already serves on a
+ * socket that outlives it, and the first restart overlaps), stays alive when Odoo exits, reaps
+ * zombies, and on `docker stop` (TERM, or INT) sends TERM to every process whose parent is PID 1
+ * (the first Odoo, the one our engine relaunched, which the kernel reparents to PID 1, the
+ * holder) and exits 0 once those it may signal have ended.
  *
  * Pure: builds argv lists and the text of the snippets; nothing runs here.
  */
@@ -12,11 +16,23 @@
 /** `$0` of the keeper's shell; it names the keeper in `ps` and lets us recognise it. */
 export const KEEPER_NAME = 'odoo-keeper';
 
+/** The keeper before it started Odoo through the socket holder: still a keeper where it runs. */
+const KEEPER_WITHOUT_HOLDER = [
+  '"$@" &',
+  'kids() { k=; for d in /proc/[0-9]*; do s=; while read -r f v; do case $f in State:) s=$v;; PPid:) [ "$v" = 1 ] && [ "${s%% *}" != Z ] && k="$k ${d#/proc/}"; break;; esac; done 2>/dev/null <"$d/status"; done; };',
+  'alive() { kids; a=; for p in $k; do kill -0 "$p" 2>/dev/null && a=1; done; [ -n "$a" ]; };',
+  'stop() { trap "" TERM INT; kids; [ -z "$k" ] || kill -TERM $k 2>/dev/null; while alive; do sleep 0.1 2>/dev/null || sleep 1; done; exit 0; };',
+  'trap stop TERM INT;',
+  'while :; do sleep 86400 & wait $!; done',
+].join(' ');
+
 /**
  * The keeper, a POSIX `sh -c` script (dash, busybox ash and bash all run it; no `ps` needed).
  * The entrypoint and command are its positional args, never part of the script text.
  *
- * - `"$@" &` starts the entrypoint with its command as a child.
+ * - The first line starts the entrypoint with its command as a child: through the socket
+ *   holder (keeper-holder.ts, which ends in `exec` of the entrypoint either way) where there is
+ *   a `python3` on PATH, else directly.
  * - `kids` lists the live (not zombie) processes whose parent is PID 1, from /proc.
  * - `stop` sends TERM to them once (Odoo's graceful stop; INT is forwarded as TERM, which Odoo
  *   treats alike and which a background job cannot have ignored), waits for those it may
@@ -25,7 +41,7 @@ export const KEEPER_NAME = 'odoo-keeper';
  *   shell reaps every child that ends meanwhile, adopted orphans included.
  */
 export const KEEPER_SCRIPT = [
-  '"$@" &',
+  `if [ $# -gt 0 ] && command -v python3 >/dev/null 2>&1; then python3 -c '${KEEPER_HOLDER}' "$@" & else "$@" & fi;`,
   'kids() { k=; for d in /proc/[0-9]*; do s=; while read -r f v; do case $f in State:) s=$v;; PPid:) [ "$v" = 1 ] && [ "${s%% *}" != Z ] && k="$k ${d#/proc/}"; break;; esac; done 2>/dev/null <"$d/status"; done; };',
   'alive() { kids; a=; for p in $k; do kill -0 "$p" 2>/dev/null && a=1; done; [ -n "$a" ]; };',
   'stop() { trap "" TERM INT; kids; [ -z "$k" ] || kill -TERM $k 2>/dev/null; while alive; do sleep 0.1 2>/dev/null || sleep 1; done; exit 0; };',
@@ -50,7 +66,7 @@ export function restartableKeeper(imageEntrypoint: readonly string[], imageCmd: 
 
 /** Whether an entrypoint (or a Dev Containers wrapper's command) already starts with our keeper. */
 export function isKeeper(argv: readonly string[]): boolean {
-  return argv[1] === '-c' && argv[2] === KEEPER_SCRIPT && argv[3] === KEEPER_NAME;
+  return argv[1] === '-c' && (argv[2] === KEEPER_SCRIPT || argv[2] === KEEPER_WITHOUT_HOLDER) && argv[3] === KEEPER_NAME;
 }
 
 /**

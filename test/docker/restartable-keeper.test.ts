@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
+import { underLoad } from '../support/load-loop';
 import {
   DB_ARGS,
   execIn,
@@ -69,6 +70,29 @@ describe('the restartable keeper on a real Docker engine', function () {
     assert.equal(more.length, 0);
     assert.equal(master.ppid, 1);
     assert.deepEqual(master.argv.slice(-DB_ARGS.length), DB_ARGS);
+  });
+
+  it('starts its first Odoo on a socket of ours: the first restart with new args overlaps under load, and the next one starts warm', async () => {
+    const [first] = await masters(container);
+    assert.match(await logsOf(container), new RegExp(` ${first.pid} INFO \\? odoo\\.service\\.server: HTTP service \\(werkzeug\\) running through socket activation`));
+    assert.match((await execIn(container, ['cat', '/proc/net/unix'])).stdout, / @odoo-dev-holder-8069$/m, 'the keeper\'s holder serves the socket');
+    const pids = [first.pid];
+    const report = await underLoad(container, async () => {
+      const restarted = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=info']);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, /Starting the new server beside the running one \(PID \d+ answers meanwhile\)/);
+      pids.push((await masters(container))[0]!.pid);
+      await waitFor('a warm process to wait for the next restart', async () => ((await execIn(container, ['cat', '/proc/net/unix'])).stdout.includes('@odoo-dev-warm-8069') ? true : undefined));
+      const again = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=warn']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /beside PID \d+ from the warm process/);
+      pids.push((await masters(container))[0]!.pid);
+    });
+    assert.deepEqual(report.failures, {}, `requests failed during the restarts: ${JSON.stringify(report)}`);
+    assert.deepEqual(Object.keys(report.answered).map(Number).sort((a, b) => a - b), [...pids].sort((a, b) => a - b), 'every generation answered');
+    const found = await masters(container);
+    assert.equal(found.length, 1, JSON.stringify(found.map((p) => p.argv)));
+    assert.deepEqual(found[0]!.argv.slice(2), ['-d', 'db', '--log-level=warn', ...DB_ARGS]);
   });
 
   it('restarts Odoo in place with new args: exit 0, same container start, one master, db args kept, output in docker logs', async () => {
@@ -165,7 +189,7 @@ describe('the restartable keeper on a real Docker engine', function () {
       assert.ok(advice.text.split('\n').includes(`FROM ${STANDIN_IMAGE}`), advice.text);
       const compose = await runCli(['--container', official.name, 'keeper', '--compose-service', 'odoo']);
       assert.equal(compose.code, 0, compose.stderr);
-      assert.match(compose.stdout, /^ {4}entrypoint: \["\/bin\/sh", "-c", "\\"\$\$@\\" &/m);
+      assert.match(compose.stdout, /^ {4}entrypoint: \["\/bin\/sh", "-c", "if \[ \$\$# -gt 0 \] && command -v python3 /m);
       assert.match(compose.stdout, /^ {4}command: \["odoo"\]$/m);
     } finally {
       await official.remove();

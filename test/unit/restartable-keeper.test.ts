@@ -12,6 +12,7 @@ import {
   KEEPER_SCRIPT,
   restartableKeeper,
 } from '../../src/core/restartable-keeper';
+import { KEEPER_HOLDER } from '../../src/core/keeper-holder';
 
 const tricky: { name: string; entrypoint: string[]; cmd: string[] }[] = [
   { name: 'the official image', entrypoint: ['/entrypoint.sh'], cmd: ['odoo'] },
@@ -44,21 +45,28 @@ describe('restartable keeper', () => {
       });
     }
 
-    it('is a POSIX sh script that starts "$@" in the background and traps TERM and INT', () => {
-      assert.ok(KEEPER_SCRIPT.startsWith('"$@" &'));
+    it('is a POSIX sh script that starts "$@" in the background, through the socket holder where python3 is on PATH, and traps TERM and INT', () => {
+      assert.ok(KEEPER_SCRIPT.startsWith(`if [ $# -gt 0 ] && command -v python3 >/dev/null 2>&1; then python3 -c '${KEEPER_HOLDER}' "$@" & else "$@" & fi;`));
+      assert.doesNotMatch(KEEPER_HOLDER, /'/, 'the holder is single-quoted in the script');
       assert.match(KEEPER_SCRIPT, /trap stop TERM INT/);
-      assert.doesNotMatch(KEEPER_SCRIPT, /\[\[|\bfunction\b|\blocal\b|<\(|\$'/, 'no bashisms');
+      assert.doesNotMatch(KEEPER_SCRIPT.replace(KEEPER_HOLDER, ''), /\[\[|\bfunction\b|\blocal\b|<\(|\$'/, 'no bashisms');
       const check = spawnSync('sh', ['-n', '-c', KEEPER_SCRIPT]);
       assert.equal(check.status, 0, check.stderr.toString());
+      const compiles = spawnSync('python3', ['-c', 'import sys; compile(sys.argv[1], "keeper-holder", "exec")', KEEPER_HOLDER]);
+      assert.equal(compiles.status, 0, compiles.stderr.toString());
     });
 
-    it('hands the positional args byte for byte to the child', () => {
-      // Run the keeper's first word alone: "$@" must see exactly the words given.
-      const words = ['two words', `"q" 'q'`, '$HOME', '$(echo no)', 'a\nb'];
-      const run = spawnSync('sh', ['-c', `${KEEPER_SCRIPT.split(' &')[0]}; wait`, KEEPER_NAME, 'python3', '-c', 'import json,sys; print(json.dumps(sys.argv[1:]))', ...words]);
-      assert.equal(run.status, 0, run.stderr.toString());
-      assert.deepEqual(JSON.parse(run.stdout.toString()), words);
-    });
+    const firstLine = `${KEEPER_SCRIPT.slice(0, KEEPER_SCRIPT.indexOf(' fi;') + 4)} wait`;
+    const printArgv = ['-c', 'import json,sys; print(json.dumps(sys.argv[1:]))'];
+    for (const [how, path] of [['through the holder', process.env.PATH ?? ''], ['without python3 on PATH', '/nonexistent']] as const) {
+      it(`hands the positional args byte for byte to the child (${how})`, () => {
+        // Run the keeper's first line alone: "$@" must see exactly the words given.
+        const words = ['two words', `"q" 'q'`, '$HOME', '$(echo no)', 'a\nb', '--no-http'];
+        const run = spawnSync('/bin/sh', ['-c', firstLine, KEEPER_NAME, '/usr/bin/python3', ...printArgv, ...words], { env: { ...process.env, PATH: path } });
+        assert.equal(run.status, 0, run.stderr.toString());
+        assert.deepEqual(JSON.parse(run.stdout.toString()), words);
+      });
+    }
 
     it('recognises the Dev Containers wrapper', () => {
       assert.ok(isDevcontainersWrapper(['/bin/sh', '-c', 'echo Container started\ntrap "exit 0" 15\nexec "$@"\nwhile sleep 1 & wait $!; do :; done', '-']));
@@ -84,7 +92,7 @@ describe('restartable keeper', () => {
 
     it('doubles every $ of the script', () => {
       const text = composeSequence([KEEPER_SCRIPT]);
-      assert.ok(text.startsWith('["\\"$$@\\" &'), text.slice(0, 20));
+      assert.ok(text.startsWith('["if [ $$# -gt 0 ]'), text.slice(0, 20));
       assert.equal((text.match(/\$/g) ?? []).length, 2 * (KEEPER_SCRIPT.match(/\$/g) ?? []).length);
     });
 
