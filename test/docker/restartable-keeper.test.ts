@@ -177,6 +177,32 @@ describe('the restartable keeper on a real Docker engine', function () {
     process.stderr.write(`      docker stop with a 1.5 s graceful stop took ${took} ms, exit code ${ExitCode}\n`);
   });
 
+  it('in front of an entrypoint that forks Odoo instead of exec: Odoo binds its own port, answers, and restarts with new args', async () => {
+    // sh runs the entrypoint as its child (a command follows it), so Odoo's PID is not the one
+    // the holder gave the socket to: Odoo must ignore it and bind the port itself.
+    const forking = restartableKeeper(['/bin/sh', '-c', '/entrypoint.sh "$@"; exit $?', 'sh'], ['odoo']);
+    const other = await testDocker().createContainer({
+      name: `${name}-forking`,
+      Image: STANDIN_IMAGE,
+      Entrypoint: forking.entrypoint,
+      Cmd: forking.command,
+      Labels: { [TEST_LABEL]: TEST_RUN },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await other.start();
+    await waitAnswering(other, 'Odoo behind a forking entrypoint to answer');
+    const [first] = await masters(other);
+    assert.notEqual(first.ppid, 1, 'Odoo is the entrypoint shell\'s child');
+    assert.match(await logsOf(other), new RegExp(` ${first.pid} INFO \\? odoo\\.service\\.server: HTTP service \\(werkzeug\\) running on `));
+    const restarted = await runCli(['--container', `${name}-forking`, 'restart', '--', '-d', 'db', '--log-level=info']);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    assert.match(restarted.stderr, /before the new server starts: the running server has a socket of its own/);
+    const [after, ...more] = await masters(other);
+    assert.equal(more.length, 0);
+    assert.deepEqual(after.argv.slice(2), ['-d', 'db', '--log-level=info', ...DB_ARGS]);
+    assert.equal(await isAnswering(other), true);
+  });
+
   it('odoo-dev keeper prints this keeper for an official-image container, and recognises it once it runs', async () => {
     const official = await startShape('official', { wait: false });
     try {
