@@ -1,3 +1,4 @@
+import type { VersionInfo } from '../core/agent-protocol';
 import { classifyProcesses, type ContainerProcesses, type OdooServer } from '../core/odoo-processes';
 import { OdooDevError } from '../core/errors';
 import { openConversation, type AgentConversation } from './agent-conversation';
@@ -16,6 +17,11 @@ export interface RunContext {
   readonly processes: ContainerProcesses;
   /** The running server's series, when one runs and answered; else undefined. */
   readonly series: string | undefined;
+  /**
+   * What the running server answered of its version: the server that replaces it runs the same
+   * Odoo, so its readiness need not wait for its own answer.
+   */
+  readonly version?: VersionInfo;
   /** When a server started by this run must be ready, in ms since the epoch. */
   readonly deadline: number;
   readonly settings: EngineSettings;
@@ -49,9 +55,11 @@ export async function openRun(container: OdooContainer, options: RunOptions, tar
     let processes = classifyProcesses(agent.snapshot.processes);
     let server = target(processes, options.pid);
     let series: string | undefined;
+    let version: VersionInfo | undefined;
     if (server && options.probeSeries) {
       const probe = await agent.step({ step: 'probe', http: server.master.command.httpTarget(server.master.info.env ?? []) }, ['probe']);
-      series = probe.version?.serverSerie || undefined;
+      version = probe.version;
+      series = version?.serverSerie || undefined;
     }
     if (series !== undefined) {
       // Read again as the series reads it: it decides, for one, whether a run ends by itself.
@@ -65,6 +73,7 @@ export async function openRun(container: OdooContainer, options: RunOptions, tar
       processes,
       server,
       series,
+      ...(version ? { version } : {}),
       deadline: Date.now() + options.settings.readyTimeoutMs,
       settings: options.settings,
       progress: options.progress,
