@@ -581,7 +581,7 @@ HOLDER_IDLE = 1.0
 # HTTP server before it loads any database (a real Odoo 18: about 0.8 s after exec); one that
 # accepts nothing for this long has no HTTP service (its log says why, e.g. a bind error or a
 # crash of its HTTP thread), and waiting for the whole ready timeout would only hide that.
-ACCEPT_WAIT = 20.0
+ACCEPT_WAIT = 30.0
 # Ours in a server's environment: socket activation. Never passed on from the old server.
 ACTIVATION_VARIABLES = ('LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'LISTEN_FDS_FIRST_FD')
 # The lease this agent holds on a holder, and the socket it got from it, by port.
