@@ -577,6 +577,11 @@ def step_stop(step):
 
 # How long a holder with no server and no agent attached waits before it lets the port go.
 HOLDER_IDLE = 1.0
+# How long a server on the held socket may take to accept its first connection. Odoo starts its
+# HTTP server before it loads any database (a real Odoo 18: about 0.8 s after exec); one that
+# accepts nothing for this long has no HTTP service (its log says why, e.g. a bind error or a
+# crash of its HTTP thread), and waiting for the whole ready timeout would only hide that.
+ACCEPT_WAIT = 30.0
 # Ours in a server's environment: socket activation. Never passed on from the old server.
 ACTIVATION_VARIABLES = ('LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'LISTEN_FDS_FIRST_FD')
 # The lease this agent holds on a holder, and the socket it got from it, by port.
@@ -687,6 +692,23 @@ def holds_socket(pid, inode):
     return bool(as_user(uid, gid, lambda: has_open_socket(pid, inode)))
 
 
+def held_inode(pid, port):
+    """The inode of the socket our holder keeps for PORT when the server PID has it open (it
+    was started on it), else None."""
+    fd = lease(port)
+    if fd is None:
+        return None
+    inode = socket_inode(fd)
+    return inode if holds_socket(pid, inode) else None
+
+
+def socket_copies(pid, inode):
+    """How many files of the process are the socket INODE: fd 3 of a server started on our
+    socket, and while it serves, its HTTP server's own copy of it."""
+    uid, gid = read_ids(pid)
+    return as_user(uid, gid, lambda: count_open_socket(pid, inode)) or 0
+
+
 def any_holds_socket(pids, inode):
     by_user = {}
     for pid in pids:
@@ -696,18 +718,26 @@ def any_holds_socket(pids, inode):
 
 
 def has_open_socket(pid, inode):
+    return count_open_socket(pid, inode, 1) > 0
+
+
+def count_open_socket(pid, inode, enough=None):
+    """How many of the process's file descriptors are the socket INODE (ENOUGH: stop there)."""
     target = 'socket:[%s]' % inode
     try:
         names = os.listdir('/proc/%d/fd' % pid)
     except OSError:
-        return False
+        return 0
+    found = 0
     for name in names:
         try:
             if os.readlink('/proc/%d/fd/%s' % (pid, name)) == target:
-                return True
+                found += 1
+                if found == enough:
+                    break
         except OSError:
             pass
-    return False
+    return found
 
 
 def bind_listener(host, port, deadline):
@@ -1055,27 +1085,52 @@ def warm_digest(argv, cwd, env, uid, gid):
     """What a warm process must have been made for: the same user, directory, environment,
     interpreter and script as the server it replaces."""
     import hashlib
-    try:
-        # `python3` as a HUP re-exec names it, or its full path: the same interpreter.
-        interpreter = os.path.realpath(resolve_program(argv[0], env, cwd))
-    except OSError:
-        interpreter = argv[0]
     script = argv[1:3] if argv[1:2] == ['-m'] else [os.path.join(cwd, argv[1])]
-    shape = [interpreter, script, cwd, sorted(env), uid, gid]
+    shape = [interpreter_identity(argv[0], env, cwd), script, cwd, sorted(env), uid, gid]
     return hashlib.sha1(json.dumps(shape).encode('utf-8', 'surrogateescape')).hexdigest()
+
+
+def interpreter_identity(name, env, cwd):
+    """The Python an interpreter name runs: the binary (`python3` as a HUP re-exec names it, or
+    its full path, are the same one) and the virtual environment it belongs to, if any (a venv's
+    `bin/python3` links to the system's binary but has its own site-packages, found by the
+    pyvenv.cfg next to it or one folder up, as Python itself looks)."""
+    try:
+        path = resolve_program(name, env, cwd)
+    except OSError:
+        return [name, None]
+    folder = os.path.dirname(os.path.abspath(path))
+    venv = None
+    for candidate in (folder, os.path.dirname(folder)):
+        if os.path.isfile(os.path.join(candidate, 'pyvenv.cfg')):
+            venv = candidate
+            break
+    return [os.path.realpath(path), venv]
 
 
 def warm_entry(argv):
     """('path', script) or ('module', 'odoo') for the shapes a warm process can take (see
-    warm.py: the same rule), else None."""
+    warm.py: the same rule), else None (`cold_reason` says why)."""
+    return None if cold_reason(argv) else ('module', 'odoo') if argv[1] == '-m' else ('path', argv[1])
+
+
+def cold_reason(argv):
+    """Why a server with this command line cannot start from a warm process, or None when it
+    can: a Python interpreter without options of its own running an Odoo script or `-m odoo`,
+    as its server."""
     if len(argv) < 2 or not os.path.basename(argv[0]).startswith('python'):
-        return None
+        return 'its command does not start with a Python interpreter (%s)' % (argv[0] if argv else 'none')
     if argv[1] == '-m':
+        if len(argv) < 3 or argv[2] != 'odoo':
+            return 'it runs the Python module %s, not Odoo' % (argv[2] if len(argv) > 2 else '?')
         rest = argv[3:]
-        return ('module', 'odoo') if len(argv) >= 3 and argv[2] == 'odoo' and not is_subcommand(rest) else None
-    if argv[1].startswith('-') or is_subcommand(argv[2:]):
-        return None
-    return ('path', argv[1])
+    elif argv[1].startswith('-'):
+        return 'the interpreter has options of its own (%s)' % argv[1]
+    else:
+        rest = argv[2:]
+    if is_subcommand(rest):
+        return 'it runs the Odoo command %s, not the server' % rest[0]
+    return None
 
 
 def is_subcommand(args):
@@ -1084,7 +1139,8 @@ def is_subcommand(args):
 
 def by_interpreter(argv, env, cwd):
     """A script started by its name (`odoo`, `odoo-bin`) as the kernel runs it: its `#!`
-    interpreter, then its path, as /proc shows the server and as the next restart relaunches it."""
+    interpreter, then its path, as /proc shows the server and as the next restart relaunches it.
+    `#!/usr/bin/env python3` (Odoo's odoo-bin) runs the `python3` found on the PATH, by that name."""
     if os.path.basename(argv[0]).startswith('python'):
         return argv
     try:
@@ -1094,6 +1150,8 @@ def by_interpreter(argv, env, cwd):
     except (IOError, OSError):
         return argv
     words = first[2:].split() if first.startswith(b'#!') else []
+    if len(words) == 2 and os.path.basename(words[0]) == b'env':
+        words = words[1:]
     if len(words) == 1 and os.path.basename(words[0]).startswith(b'python'):
         return [fs_decode(words[0]), path] + list(argv[1:])
     return argv
@@ -1106,10 +1164,14 @@ def warm_state_path(port):
 def take_warm(port, listen_fd, step, env):
     """Hands the launch's args to the warm process of PORT. ('started', pid, log_to) when it
     forked the server; (None, why) when the server must start cold; None when none waits."""
-    argv = step['argv']
-    entry = warm_entry(argv)
-    if entry is None or step.get('noWarm'):
+    if step.get('noWarm'):
         return None
+    # The command line the kernel gives a script started by its name: what /proc shows and
+    # what the warm process was made for.
+    argv = by_interpreter(step['argv'], env, step['cwd'])
+    entry = warm_entry(argv)
+    if entry is None:
+        return (None, 'this command cannot start warm: %s' % cold_reason(argv))
     try:
         with open(warm_state_path(port), 'rb') as f:
             state = json.loads(f.read().decode('utf-8'))
@@ -1198,7 +1260,10 @@ def step_warm(step):
     argv = by_interpreter(argv, env, cwd)
     entry = warm_entry(argv)
     port = http_port(launch['hold']) if launch.get('hold') is not None else None
-    if entry is None or port is None or port not in leases:
+    if entry is None:
+        emit({'t': 'warm', 'started': False, 'message': 'this command cannot start warm: %s' % cold_reason(argv)})
+        return True
+    if port is None or port not in leases:
         emit({'t': 'warm', 'started': False})
         return True
     try:
@@ -1278,6 +1343,9 @@ def end_partial_line(uid, gid):
 def wait_ready(pid, target, deadline, started, start_time=None):
     port = http_port(target)
     host = http_host(target)
+    held = None if target.get('disabled') else held_inode(pid, port)
+    if held is not None:
+        return wait_generation_ready(pid, target, deadline, started, start_time)
     while True:
         if not alive(pid, start_time):
             emit(exited_event(pid, started))
@@ -1322,22 +1390,26 @@ def step_hup(step):
     deadline = started + step['timeoutMs'] / 1000.0
     stat = read_stat(pid)
     start_time = stat[2] if stat else None
-    # A server that gets HUP while its registry loads dies instead of restarting: wait first.
-    if not wait_quietly_ready(pid, target, deadline):
-        emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
-              'reason': 'the server was not ready, and a HUP while loading would kill it'})
-        return False
     port = http_port(target)
-    before = listening_inodes(port)
+    held = None if target.get('disabled') else held_inode(pid, port)
+    # A server that gets HUP while its registry loads dies instead of restarting: wait first.
+    waited = wait_quietly_ready(pid, target, deadline, held)
+    if waited is not True:
+        emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started),
+              'reason': '%s, and a HUP while it loads would kill it' % (waited or 'the server was not ready')})
+        return False
+    # The socket we hold listens across the re-exec: only the server's own sockets tell.
+    before = listening_inodes(port) - set([held])
+    copies = socket_copies(pid, held) if held is not None else 0
     old_children = descendants(pid)
     threads = tasks(pid)
     signal_quietly(pid, signal.SIGHUP)
     hup_at = mono()
     emit({'t': 'hup-sent', 'pid': pid, 'at': time.time()})
     # The re-executed server keeps its PID. It has restarted once it let go of its listening
-    # socket, or, for a prefork server that keeps the socket (19 reloads so), once the workers
-    # it had are gone.
-    while not reexecuted(before, port, old_children, pid, threads):
+    # socket (or, on the socket we hold, of its own copy of it), or, for a prefork server that
+    # keeps the socket (19 reloads so), once the workers it had are gone.
+    while not reexecuted(before, port, old_children, pid, threads, held, copies):
         if not alive(pid, start_time):
             emit(exited_event(pid, hup_at))
             return False
@@ -1356,29 +1428,48 @@ def tasks(pid):
         return set()
 
 
-def reexecuted(before, port, old_children, pid, threads):
-    if not before and not old_children and not threads:
+def reexecuted(before, port, old_children, pid, threads, held=None, copies=0):
+    if not before and not old_children and not threads and copies < 2:
         # Nothing to watch: the readiness probe that follows is all there is.
         return True
     if before and not listening_inodes(port) & before:
         return True
-    # A server on a socket we hold keeps it across its re-exec; its threads do not survive it
-    # (Odoo's HTTP thread is gone before it re-executes, and nothing else can answer).
+    # On the socket we hold, Odoo serves through a copy of fd 3 (socket.fromfd), which its
+    # HTTP server closes as it stops: from then on only the re-executed server accepts.
+    if copies > 1 and socket_copies(pid, held) < copies:
+        return True
+    # Its threads do not survive the re-exec (Odoo's HTTP thread is gone before it re-executes,
+    # and nothing else can answer).
     if threads and not tasks(pid) & threads:
         return True
     return bool(old_children) and not any(alive(p, s) for p, s in old_children.items())
 
 
-def wait_quietly_ready(pid, target, deadline):
+def wait_quietly_ready(pid, target, deadline, held=None):
+    """True once the server answers; else why not (None: it ended or the deadline passed). On
+    the socket we hold, a server that accepts no connection for ACCEPT_WAIT has no HTTP
+    service to wait for."""
     port = http_port(target)
     host = http_host(target)
+    since = mono()
+    accepted = False
     while alive(pid):
-        if target.get('disabled') or healthy(host, port):
+        if target.get('disabled'):
             return True
+        if held is None:
+            if healthy(host, port):
+                return True
+        else:
+            took, status = generation_health(pid, host, port)
+            accepted = accepted or took
+            if status == 200:
+                return True
+            if not accepted and mono() - since >= ACCEPT_WAIT:
+                return no_accept_reason('the server', port)
         if mono() >= deadline:
-            return False
+            return None
         time.sleep(HTTP_POLL)
-    return False
+    return None
 
 
 def step_replace(step):
@@ -1476,34 +1567,58 @@ def exchange(sock, host, port, method, path, body=None):
 
 
 def generation_answers(pid, host, port, method, path, body=None):
-    """The status the server PID answers, on a socket it shares with the previous server: a
-    request goes out only on a connection PID accepted itself. None when another took it."""
+    """(accepted, status) of a request to the server PID on a socket it shares with the
+    previous server: whether PID accepted the connection itself, and the status it answered
+    (the request goes out only then; None without an answer)."""
     try:
         sock = socket.create_connection((host, port), timeout=1.0)
     except OSError:
-        return None
+        return False, None
     try:
         if accepted_by(sock, port, pid, mono() + 0.25) is not True:
-            return None
-        return exchange(sock, host, port, method, path, body)
+            return False, None
+        try:
+            return True, exchange(sock, host, port, method, path, body)
+        except OSError:
+            return True, None
     except OSError:
-        return None
+        return False, None
     finally:
         sock.close()
 
 
-def wait_generation_ready(pid, target, deadline, started):
+def generation_health(pid, host, port):
+    """(accepted, status) of /web/health asked of the server PID on the held socket; 14, which
+    has no health route, is asked for version_info instead."""
+    accepted, status = generation_answers(pid, host, port, 'GET', '/web/health')
+    if status == 404:
+        accepted, status = generation_answers(pid, host, port, 'POST', '/web/webclient/version_info', VERSION_BODY)
+        accepted = True
+    return accepted, status
+
+
+def no_accept_reason(who, port):
+    return ('%s accepted no connection on port %d in %d s: its HTTP service is not running '
+            '(see its log)' % (who, port, ACCEPT_WAIT))
+
+
+def wait_generation_ready(pid, target, deadline, started, start_time=None):
+    """Until the server PID itself answers on the held socket. One that has accepted no
+    connection ACCEPT_WAIT after it started has no HTTP service: that is said at once instead
+    of when the ready timeout ends."""
     port, host = http_port(target), http_host(target)
+    accepted = False
     while True:
-        if not alive(pid):
+        if not alive(pid, start_time):
             emit(exited_event(pid, started))
             return False
-        status = generation_answers(pid, host, port, 'GET', '/web/health')
-        if status == 404:
-            # 14 has no health route: its version_info answers once it is ready.
-            status = generation_answers(pid, host, port, 'POST', '/web/webclient/version_info', VERSION_BODY)
+        took, status = generation_health(pid, host, port)
+        accepted = accepted or took
         if status == 200:
             return report_ready(pid, host, port, started)
+        if not accepted and mono() - started >= ACCEPT_WAIT:
+            emit({'t': 'not-ready', 'pid': pid, 'ms': ms_since(started), 'reason': no_accept_reason('the server', port)})
+            return False
         if mono() >= deadline:
             return report_not_ready(pid, port, started)
         time.sleep(HTTP_POLL)

@@ -94,6 +94,15 @@ async function warmWaiting(shape: ShapeContainer): Promise<void> {
   });
 }
 
+/** Edits the stand-in in the container so that the next server it starts never starts its HTTP thread. */
+async function noHttpThread(shape: ShapeContainer): Promise<void> {
+  const server = '/usr/lib/python3/dist-packages/odoo/service/server.py';
+  const edit = await execIn(shape.container, ['sed', '-i', 's/^            self\\.http_spawn()$/            pass/', server], { user: 'root' });
+  assert.equal(edit.exitCode, 0, edit.stderr);
+  const check = await execIn(shape.container, ['grep', '-c', '^            self.http_spawn()$', server]);
+  assert.equal(check.stdout.trim(), '0', 'the HTTP thread is no longer started');
+}
+
 describe('overlapping restarts (real Docker engine)', function () {
   this.timeout(120_000);
 
@@ -240,6 +249,31 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.match(restarted.stderr, /before the new server starts: a prefork server before 19 binds its own socket/);
       assert.equal(await healthIn(shape.container), 200);
       assert.equal((await oursIn(shape)).filter((p) => p.argv[1] === '/tmp/odoo-dev/holder.py').length, 0, 'no holder keeps the port');
+    });
+
+    it('a new server that never accepts on the held socket (no HTTP thread) is given up after 30 s, not the ready timeout; the old one serves on', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      await noHttpThread(shape);
+      const sent = Date.now();
+      const restarted = await cli(shape, 'restart', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
+      const took = Date.now() - sent;
+      assert.equal(restarted.code, 8, restarted.stderr);
+      assert.match(restarted.stderr, /The new args did not start: .*accepted no connection on port 8069 in 30 s: its HTTP service is not running \(see its log\)/);
+      assert.ok(took < 60_000, `gave up after ${took} ms`);
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'the old server never stopped');
+      assert.equal(await healthIn(shape.container), 200);
+    });
+
+    it('a HUP whose re-executed server never accepts on the held socket is given up after 30 s, not the ready timeout', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      await noHttpThread(shape);
+      const sent = Date.now();
+      const reloaded = await cli(shape, 'restart');
+      const took = Date.now() - sent;
+      assert.equal(reloaded.code, 8, reloaded.stderr);
+      assert.match(reloaded.stderr, /accepted no connection on port 8069 in 30 s: its HTTP service is not running \(see its log\)/);
+      assert.ok(took < 60_000, `gave up after ${took} ms`);
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'HUP re-executed in place');
     });
 
     it('modules to update stop the old server first, and the progress says why', async () => {
