@@ -8,10 +8,6 @@ import { readDebugpySource } from '../engine/debugpy-source';
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
-import { debugAdapterCommand } from './debug-adapter-command';
-import { keeperCommand } from './keeper-command';
-import { testCommand } from './test-command';
-import { updateCommand } from './update-command';
 
 const exitCodes: Record<OdooErrorCode, number> = {
   'invalid-args': 2,
@@ -60,6 +56,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * The commands other than restart, start, stop, status and logs load their modules when run:
+ * the keeper's file editing (YAML, JSONC), the test run's log reading and the debug bridge
+ * are no part of a restart's start-up.
+ */
 async function run(options: CliOptions): Promise<number> {
   // A folder that is no debugpy is refused before Docker is even asked.
   const copyFrom = options.debugpyFrom !== undefined ? readDebugpySource(options.debugpyFrom) : undefined;
@@ -72,10 +73,10 @@ async function run(options: CliOptions): Promise<number> {
   }
   const container = found.container;
   if (options.command === 'keeper') {
-    return keeperCommand(container, docker, options);
+    return (await import('./keeper-command')).keeperCommand(container, docker, options);
   }
   if (options.command === 'debug-adapter') {
-    return debugAdapterCommand(container, options, options.readyTimeoutMs ?? defaultEngineSettings.readyTimeoutMs);
+    return (await import('./debug-adapter-command')).debugAdapterCommand(container, options, options.readyTimeoutMs ?? defaultEngineSettings.readyTimeoutMs);
   }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {
@@ -107,9 +108,9 @@ async function run(options: CliOptions): Promise<number> {
     case 'stop':
       return printOutcome(await engine.stop(request, progress), options.json);
     case 'test':
-      return testCommand(engine, options, progress);
+      return (await import('./test-command')).testCommand(engine, options, progress);
     case 'update':
-      return updateCommand(engine, options, progress);
+      return (await import('./update-command')).updateCommand(engine, options, progress);
     case 'logs':
       for await (const line of container.logs({ follow: options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}) })) {
         (line.stream === 'stderr' && !options.json ? process.stderr : process.stdout).write(options.json ? `${JSON.stringify(line)}\n` : `${line.text}\n`);
