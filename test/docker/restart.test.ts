@@ -193,6 +193,24 @@ describe('odoo-dev against a real Docker engine', function () {
     });
   });
 
+  describe('an overlapping restart whose old server ignores TERM', () => {
+    it('prints the ready line, then warns that the old server did not stop, with the stop timeout\'s exit code', async () => {
+      const shape = await startShape('keeper', { wait: false, env: { STANDIN_IGNORE_TERM: '1' } });
+      try {
+        const started = await cli(shape, 'start', '--', '-d', 'db', ...DB_ARGS);
+        assert.equal(started.code, 0, started.stderr);
+        const old = await onlyOdooMaster(shape.container);
+        const result = await cli(shape, 'restart', '--timeout', '1', '--', '-d', 'db', '--dev=xml', ...DB_ARGS);
+        assert.equal(result.code, 6, result.stderr);
+        assert.match(result.stdout, /Odoo restarted \(PID \d+\) and ready in/);
+        assert.match(result.stderr, new RegExp(`warning: the new server \\(PID \\d+\\) is ready and answers, but: The previous server \\(PID ${old.pid}\\) did not stop within 1 s`));
+        assert.ok((await odooMasters(shape.container)).some((m) => m.pid === old.pid), 'the old server still runs, as the warning says');
+      } finally {
+        await shape.remove();
+      }
+    });
+  });
+
   describe('a server that ignores TERM', () => {
     let shape: ShapeContainer;
     beforeEach(async () => {
