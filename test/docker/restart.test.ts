@@ -181,6 +181,13 @@ describe('odoo-dev against a real Docker engine', function () {
       assert.deepEqual(now.argv.slice(2, 5), ['-d', 'db', '--dev=xml']);
     });
 
+    it('finds the container by an ID prefix as by its name', async () => {
+      const status = await runCli(['--container', shape.id.slice(0, 12), 'status', '--json', '-v']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal((JSON.parse(status.stdout) as { container: { name: string } }).container.name, shape.name);
+      assert.match(status.stderr, new RegExp(`Using container ${shape.name} \\(--container\\)`));
+    });
+
     it('--json prints one object when the command ends: ready before the end, the old server\'s stop in it', async () => {
       const result = await cli(shape, 'restart', '--json', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
       assert.equal(result.code, 0, result.stderr);
