@@ -20,6 +20,33 @@ const withoutBuildKit = {
   },
 };
 
+// ssh2 serves ssh:// engines only, and loading it costs every start-up (it even signs with
+// Ed25519 once to see what the crypto supports): our code gets a stand-in that loads it on
+// first use. dockerode's own ssh transport is never used (ours is SshDockerAgent, one
+// connection for all requests), so it is left out like BuildKit.
+const ssh2OnFirstUse = {
+  name: 'ssh2-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
+      /docker-modem[\\/]lib/.test(args.importer) ? { path: args.path, namespace: 'without-ssh-transport' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'without-ssh-transport' }, () => ({
+      contents: 'module.exports = function () { throw new Error("dockerode\'s ssh transport is not used here"); };',
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^ssh2$/ }, (args) =>
+      args.namespace === 'ssh2-on-first-use' ? undefined : { path: 'ssh2', namespace: 'ssh2-on-first-use' });
+    build.onLoad({ filter: /.*/, namespace: 'ssh2-on-first-use' }, () => ({
+      contents: [
+        'let ssh2;',
+        'const load = () => (ssh2 ??= require("ssh2"));',
+        'module.exports = { get Client() { return load().Client; }, get utils() { return load().utils; } };',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 await build({
   entryPoints: {
     extension: 'src/extension.ts',
@@ -36,7 +63,7 @@ await build({
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  plugins: [withoutBuildKit],
+  plugins: [withoutBuildKit, ssh2OnFirstUse],
   // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow; its
   // ES module build bundles.
   mainFields: ['module', 'main'],

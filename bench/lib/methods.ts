@@ -94,6 +94,8 @@ const cliSteps: ReadonlyArray<[string, RegExp]> = [
   ['launched', /Started Odoo/],
   ['http-ready', /answers HTTP/],
   ['registry', /registry loaded/],
+  // With --json the ready moment is a progress line; the object on stdout comes at the exit.
+  ['ready', /odoo-dev: Odoo \(PID \d+\) is ready/],
 ];
 
 /** The same restart through the built command line: `node dist/cli.js --container X restart -- ARGS`. */

@@ -219,6 +219,8 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   say();
 
   const cliPlan = summarize(of('ours-cli').map((s) => s.progress?.plan ?? NaN));
+  const cliReady = summarize(of('ours-cli').map((s) => s.progress?.ready ?? NaN));
+  const cliExit = summarize(of('ours-cli').map((s) => s.doneMs));
   const enginePlan = summarize(of('ours-engine').map((s) => s.progress?.plan ?? NaN));
   const execTrue = summarize(data.micro.execTrueMs);
   const execPython = summarize(data.micro.execPythonMs);
@@ -234,6 +236,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   say(`  inside the container, no Docker: python3 -c pass ${ms(pythonInside?.median)}, our agent to its snapshot ${ms(agentInside?.median)}`);
   say(`  node -e 0                                                   ${ms(nodeStart?.median)} [${ms(nodeStart?.min)}-${ms(nodeStart?.max)}]`);
   say(`  node dist/cli.js --version (Node + bundle load)              ${ms(cliStart?.median)} [${ms(cliStart?.min)}-${ms(cliStart?.max)}]`);
+  say(`  odoo-dev restart: command -> ready told ${ms(cliReady?.median)}, -> exit ${ms(cliExit?.median)} (the previous server's stop and the warm process in between)`);
   say(`  command -> plan reported: engine in-process ${ms(enginePlan?.median)}, CLI ${ms(cliPlan?.median)} (CLI start-up, container lookup and its own client: +${ms(cliPlan && enginePlan ? cliPlan.median - enginePlan.median : undefined)})`);
   say();
 
@@ -279,7 +282,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
     phases: phaseJson,
     engineSteps: engineJson,
     registryReportedEarly: earlyJson,
-    reference: { execTrueMs: execTrue, execPythonMs: execPython, execAgentMs: execAgent, agentInContainerMs: agentInside, pythonInContainerMs: pythonInside, nodeStartupMs: nodeStart, cliStartupMs: cliStart, commandToPlan: { engine: enginePlan, cli: cliPlan } },
+    reference: { execTrueMs: execTrue, execPythonMs: execPython, execAgentMs: execAgent, agentInContainerMs: agentInside, pythonInContainerMs: pythonInside, nodeStartupMs: nodeStart, cliStartupMs: cliStart, commandToPlan: { engine: enginePlan, cli: cliPlan }, cliReadyToldMs: cliReady, cliExitMs: cliExit },
     detection: { watcherPollMs: config.watcherPollMs, killToStoppedMs: killSeen, stopCallToContainerStoppedMs: stopSeen, dieToContainerStoppedMs: dieSeen, stopCallMs: stopCall },
     leftOut: bad.map((s) => ({ method: s.method, round: s.round, why: s.error ?? invalidity(s, data.marks.get(s)) })),
     elapsedMs: Math.round(data.elapsedMs),

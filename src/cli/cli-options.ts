@@ -121,7 +121,9 @@ Options:
   -h, --help             Show this help.
   --version              Show the version.
 
-Progress goes to stderr. Secrets (--db_password, PGPASSWORD, ...) are never printed.
+Progress goes to stderr. restart and start print their outcome once the new server is ready,
+and exit once the previous server has stopped. Secrets (--db_password, PGPASSWORD, ...) are
+never printed.
 
 Exit codes:
   0  done            4  container not found or not running   7  Odoo crashed or could not start

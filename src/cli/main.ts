@@ -8,10 +8,6 @@ import { readDebugpySource } from '../engine/debugpy-source';
 import { describeOutcome } from '../engine/outcome-text';
 import { OdooWatcher, type WatchState } from '../engine/odoo-watcher';
 import { parseCliOptions, usage, UsageError, type CliOptions } from './cli-options';
-import { debugAdapterCommand } from './debug-adapter-command';
-import { keeperCommand } from './keeper-command';
-import { testCommand } from './test-command';
-import { updateCommand } from './update-command';
 
 const exitCodes: Record<OdooErrorCode, number> = {
   'invalid-args': 2,
@@ -60,6 +56,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * The commands other than restart, start, stop, status and logs load their modules when run:
+ * the keeper's file editing (YAML, JSONC), the test run's log reading and the debug bridge
+ * are no part of a restart's start-up.
+ */
 async function run(options: CliOptions): Promise<number> {
   // A folder that is no debugpy is refused before Docker is even asked.
   const copyFrom = options.debugpyFrom !== undefined ? readDebugpySource(options.debugpyFrom) : undefined;
@@ -72,10 +73,10 @@ async function run(options: CliOptions): Promise<number> {
   }
   const container = found.container;
   if (options.command === 'keeper') {
-    return keeperCommand(container, docker, options);
+    return (await import('./keeper-command')).keeperCommand(container, docker, options);
   }
   if (options.command === 'debug-adapter') {
-    return debugAdapterCommand(container, options, options.readyTimeoutMs ?? defaultEngineSettings.readyTimeoutMs);
+    return (await import('./debug-adapter-command')).debugAdapterCommand(container, options, options.readyTimeoutMs ?? defaultEngineSettings.readyTimeoutMs);
   }
   const log = options.verbose ? (line: string) => process.stderr.write(`odoo-dev: [debug] ${line}\n`) : () => undefined;
   const engine = new OdooEngine(container, {
@@ -99,17 +100,17 @@ async function run(options: CliOptions): Promise<number> {
       }
       return printStatus(await engine.status(), options.json);
     case 'restart':
-      return printOutcome(await engine.restart(request, progress, 'odoo-dev restart'), options.json);
+      return untilEnded((told) => engine.restart(request, told, 'odoo-dev restart'), progress, options.json);
     case 'run':
       return printOutcome(await engine.runOnce({ ...request, args: options.odooArgs ?? [] }, progress), options.json);
     case 'start':
-      return printOutcome(await engine.start(request, progress), options.json);
+      return untilEnded((told) => engine.start(request, told), progress, options.json);
     case 'stop':
       return printOutcome(await engine.stop(request, progress), options.json);
     case 'test':
-      return testCommand(engine, options, progress);
+      return (await import('./test-command')).testCommand(engine, options, progress);
     case 'update':
-      return updateCommand(engine, options, progress);
+      return (await import('./update-command')).updateCommand(engine, options, progress);
     case 'logs':
       for await (const line of container.logs({ follow: options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}) })) {
         (line.stream === 'stderr' && !options.json ? process.stderr : process.stdout).write(options.json ? `${JSON.stringify(line)}\n` : `${line.text}\n`);
@@ -157,6 +158,40 @@ function printOutcome(outcome: RestartOutcome, json: boolean): number {
     process.stdout.write(`command: ${maskArgv(outcome.argv).join(' ')}\n`);
   }
   return 0;
+}
+
+/**
+ * A restart or start told the moment its new server is ready: the outcome line goes to stdout
+ * then, and what follows off the critical path (the previous server's stop) to stderr as it
+ * ends. The command exits only once all of it is done, so that nothing it began is cut off.
+ * A failure after the new server was ready is a warning that says the new server runs, with
+ * the failure's exit code. `--json` prints one object when the command ends, as elsewhere: the
+ * whole outcome, or the error; the ready moment is its `readyMs`.
+ */
+async function untilEnded(operation: (progress: (p: EngineProgress) => void) => Promise<RestartOutcome>, progress: (p: EngineProgress) => void, json: boolean): Promise<number> {
+  let ready: RestartOutcome | undefined;
+  const told = (p: EngineProgress) => {
+    if (p.step === 'ready' && p.outcome) {
+      ready = p.outcome;
+      if (!json) {
+        printOutcome(p.outcome, false);
+        return;
+      }
+    }
+    progress(p);
+  };
+  try {
+    const outcome = await operation(told);
+    return ready && !json ? 0 : printOutcome(outcome, json);
+  } catch (error) {
+    if (!ready || json) {
+      throw error;
+    }
+    const known = error instanceof OdooDevError ? error : undefined;
+    const why = known ? `${known.message}${known.hint ? ` ${known.hint}` : ''}` : String((error as Error)?.message ?? error);
+    process.stderr.write(`odoo-dev: warning: the new server (PID ${ready.pid}) is ready and answers, but: ${why}\n`);
+    return known ? exitCodes[known.code] : 1;
+  }
 }
 
 /** How long `status --watch` may take to end after TERM or Ctrl-C before it exits regardless. */

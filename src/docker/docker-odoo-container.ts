@@ -22,11 +22,17 @@ import { FrameDemuxer, FrameLineSplitter } from './docker-frames';
 import { topOf } from './docker-top';
 import { engineQuirks, eventActionOf, logTimeOf, type EngineQuirks } from './engine-quirks';
 
+/** How long the lookup's inspect stands for the container's facts. */
+const lookupFreshMs = 1000;
+
 /** An Odoo container reached through dockerode; the client comes from outside. */
 export class DockerOdooContainer implements OdooContainer {
   private readonly container: Dockerode.Container;
   /** Whether the container has a TTY (then its log is one raw stream); fixed at creation. */
   private tty: boolean | undefined;
+
+  /** The inspect of the lookup that found the container, until the first look at its facts. */
+  private inspected: { readonly info: Dockerode.ContainerInspectInfo; readonly at: number } | undefined;
 
   constructor(
     private readonly docker: Dockerode,
@@ -34,12 +40,16 @@ export class DockerOdooContainer implements OdooContainer {
     readonly name: string,
     /** How the endpoint reads in messages (`unix:///var/run/docker.sock`). */
     private readonly endpoint: string,
+    /** The container's inspect, just read by the lookup: the first facts come from it. */
+    inspected?: Dockerode.ContainerInspectInfo,
   ) {
     this.container = docker.getContainer(id);
+    this.inspected = inspected && { info: inspected, at: performance.now() };
   }
 
   async facts(): Promise<ContainerFacts> {
-    const info = await this.call(`Inspecting container ${this.name}`, () => this.container.inspect());
+    const info = this.freshInspect() ?? await this.call(`Inspecting container ${this.name}`, () => this.container.inspect());
+    this.tty ??= info.Config.Tty;
     return {
       id: info.Id,
       name: info.Name.replace(/^\//, ''),
@@ -213,6 +223,16 @@ export class DockerOdooContainer implements OdooContainer {
         stream?.destroy();
       },
     };
+  }
+
+  /**
+   * The lookup's inspect, once, when the first look comes right after it (a command's restart);
+   * a look that comes later (the editor's, after the user waited) asks Docker again.
+   */
+  private freshInspect(): Dockerode.ContainerInspectInfo | undefined {
+    const inspected = this.inspected;
+    this.inspected = undefined;
+    return inspected && performance.now() - inspected.at < lookupFreshMs ? inspected.info : undefined;
   }
 
   private async hasTty(): Promise<boolean> {

@@ -28,7 +28,7 @@ export interface EngineProgress {
    * `overlap`: with `pid`, the new server boots beside that one, which answers meanwhile;
    * without, the old server stops first, and the message says why.
    */
-  readonly step: 'plan' | 'overlap' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'run-started' | 'run-ended' | 'debug' | 'debug-wait';
+  readonly step: 'plan' | 'overlap' | 'stopping' | 'forcing' | 'stopped' | 'reloading' | 'launched' | 'http-ready' | 'registry' | 'ready' | 'run-started' | 'run-ended' | 'debug' | 'debug-wait';
   readonly message: string;
   /** The server the step is about, where there is one. */
   readonly pid?: number;
@@ -36,6 +36,13 @@ export interface EngineProgress {
   readonly debugPort?: number;
   /** `debug-wait`: the run ends by itself, and its debugpy with it; no server comes after it on that port. */
   readonly endsByItself?: boolean;
+  /**
+   * `ready`: the outcome of a restart or start as it stands once the new server is ready, told
+   * before what follows off the critical path (the previous server's stop, the warm process
+   * for the next restart). The operation's own result comes when that is done, with `stopMs`
+   * and `totalMs`, or fails when it failed; the new server is ready either way.
+   */
+  readonly outcome?: RestartOutcome;
 }
 
 export type Progress = (progress: EngineProgress) => void;

@@ -128,11 +128,14 @@ export class OdooEngine {
       operation.progress(p);
       emit({ kind: 'progress', progress: p });
     };
+    const started = Date.now();
+    // A run once is over when its run ends: a server it reloads on the way is not its outcome.
+    const ready: Ready | undefined = operation.kind === 'run' ? undefined : (outcome) => {
+      const told = timed(outcome, started);
+      progress({ step: 'ready', message: readyMessage(told), pid: told.pid, outcome: told });
+    };
     try {
-      const started = Date.now();
-      const outcome = await this.run(operation, progress);
-      const { readyAt, ...rest } = outcome;
-      const done: RestartOutcome = { ...rest, totalMs: Date.now() - started, ...(readyAt !== undefined ? { readyMs: readyAt - started } : {}) };
+      const done = timed(await this.run(operation, progress, ready), started);
       emit({ kind: 'finished', outcome: done });
       return done;
     } catch (error) {
@@ -141,7 +144,7 @@ export class OdooEngine {
     }
   }
 
-  private async run(operation: Operation, progress: Progress): Promise<RestartOutcome> {
+  private async run(operation: Operation, progress: Progress, ready: Ready | undefined): Promise<RestartOutcome> {
     const isStop = operation.kind === 'stop';
     const pid = isStop ? operation.pid : operation.request.pid;
     const run = await openRun(this.container, {
@@ -156,7 +159,7 @@ export class OdooEngine {
         return await this.runStop(run, run.server);
       }
       const request = operation.kind === 'run' ? { ...operation.request, args: endingArgs(operation.request.args ?? [], run.series) } : operation.request;
-      return await this.runRestart(run, run.server, request, operation.kind === 'start', operation.watch);
+      return await this.runRestart(run, run.server, request, operation.kind === 'start', operation.watch, ready);
     } finally {
       await run.agent.close();
     }
@@ -208,7 +211,7 @@ export class OdooEngine {
     return { plan: 'stopped', pid: info.pid, argv: maskArgv(info.argv), stopMs, totalMs: 0 };
   }
 
-  private async runRestart(run: RunContext, server: OdooServer | undefined, asked: RestartRequest, startOnly: boolean, watch?: RunWatch): Promise<RestartOutcome> {
+  private async runRestart(run: RunContext, server: OdooServer | undefined, asked: RestartRequest, startOnly: boolean, watch?: RunWatch, ready?: Ready): Promise<RestartOutcome> {
     if (server && startOnly) {
       throw new OdooDevError('already-running', `Odoo already runs in container ${run.facts.name} (PID ${server.master.info.pid}).`, {
         hint: 'Use restart to run it with other args.',
@@ -251,12 +254,15 @@ export class OdooEngine {
       case 'run-beside':
         return this.runBeside(run, plan, watch);
       default:
-        return this.replace(run, plan, watch);
+        return this.replace(run, plan, watch, ready);
     }
   }
 
-  /** Stops the old server when there is one, launches the new command, waits until it is ready. */
-  private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch): Promise<RestartOutcome> {
+  /**
+   * Stops the old server when there is one, launches the new command, waits until it is ready;
+   * `ready` hears of it before the warm process for the next restart is prepared.
+   */
+  private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch, ready?: Ready): Promise<RestartOutcome> {
     const { launch } = plan;
     const resolve = scriptsToResolve(launch.spec.argv);
     const sockets = socketPlan(launch.command, {
@@ -278,7 +284,7 @@ export class OdooEngine {
       if (sockets.overlap && sockets.hold) {
         const held = await run.agent.step({ step: 'held', pid: plan.server.master.info.pid, http: sockets.hold }, ['held']);
         if (held.held) {
-          return this.handOver(run, plan, launchStep, previous);
+          return this.handOver(run, plan, launchStep, previous, ready);
         }
         why = 'the running server has a socket of its own (the next restart overlaps)';
       }
@@ -316,12 +322,14 @@ export class OdooEngine {
         }
         return { plan: 'completed', pid, argv: maskArgv(launch.spec.argv), exitCode: 0, report, totalMs: 0, ...stopMs };
       }
-      const ready = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
-      const version = await settle(run, starting, ready);
+      const answer = await run.agent.step({ step: 'ready', pid, http: launch.http, timeoutMs: run.deadline - Date.now() }, ['ready', 'exited', 'not-ready']);
+      const version = await settle(run, starting, answer);
       const readyAt = Date.now();
       await this.remember(run, launch.remember);
+      const outcome = serverOutcome(plan.kind, pid, launch, version, { ...stopMs, ...(launched.warm ? { warm: true } : {}), readyAt });
+      ready?.(outcome);
       await this.prepareWarm(run, launchStep);
-      return serverOutcome(plan.kind, pid, launch, version, { ...stopMs, ...(launched.warm ? { warm: true } : {}), readyAt });
+      return outcome;
     } finally {
       starting.registry?.abort.abort();
     }
@@ -330,9 +338,10 @@ export class OdooEngine {
   /**
    * The new server boots on the held socket while the old one still answers on it; the agent
    * stops the old one once the new one answers itself. A new server that exits or is not ready
-   * in time is stopped by the agent, and the old one goes on serving its args.
+   * in time is stopped by the agent, and the old one goes on serving its args. `ready` hears of
+   * the new server before the old one's stop, which is off the critical path.
    */
-  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined): Promise<RestartOutcome> {
+  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined, ready?: Ready): Promise<RestartOutcome> {
     const { launch, server } = plan;
     const oldPid = server.master.info.pid;
     run.progress({ step: 'overlap', message: `Starting the new server beside the running one (PID ${oldPid} answers meanwhile)`, pid: oldPid });
@@ -374,10 +383,11 @@ export class OdooEngine {
     } finally {
       starting.registry?.abort.abort();
     }
-    const readyAt = Date.now();
+    const outcome = serverOutcome(plan.kind, pid, launch, version, { overlapped: true, ...(launched.warm ? { warm: true } : {}), readyAt: Date.now() });
+    ready?.(outcome);
     const stopped = await this.awaitStop(run, oldPid, PREVIOUS);
     await this.prepareWarm(run, launchStep);
-    return serverOutcome(plan.kind, pid, launch, version, { stopMs: stopped.ms, overlapped: true, ...(launched.warm ? { warm: true } : {}), readyAt });
+    return { ...outcome, stopMs: stopped.ms };
   }
 
   /**
@@ -533,6 +543,20 @@ export class OdooEngine {
 /** How the launch went: from the warm process, or cold and why, when one waited. */
 function howStarted(launched: { readonly warm?: boolean; readonly cold?: string }): string {
   return launched.warm ? ' from the warm process (Odoo imported before the restart)' : launched.cold ? ` cold: ${launched.cold}` : '';
+}
+
+/** Hears of a new server ready before the operation ends. */
+type Ready = (outcome: RestartOutcome) => void;
+
+/** The outcome with its times from the operation's start: until now, and until the new server was ready. */
+function timed(outcome: RestartOutcome, started: number): RestartOutcome {
+  const { readyAt, ...rest } = outcome;
+  return { ...rest, totalMs: Date.now() - started, ...(readyAt !== undefined ? { readyMs: readyAt - started } : {}) };
+}
+
+/** The progress line of a new server ready, and what still follows it. */
+function readyMessage(outcome: RestartOutcome): string {
+  return `Odoo (PID ${outcome.pid}) is ready${outcome.overlapped ? '; the previous server stops now' : ''}`;
 }
 
 /** How a stop's progress names what stops. */

@@ -4,7 +4,7 @@ import { serverEndingOf } from '../core/server-ending';
 import type { VersionInfo } from '../core/agent-protocol';
 import { failureStateOf } from './failure-state';
 import type { Disposable, OdooContainer, TopProcess } from './odoo-container';
-import type { EngineActivity, OdooEngine } from './odoo-engine';
+import type { EngineActivity, OdooEngine, RestartOutcome } from './odoo-engine';
 
 /** What the status bar shows; each change is reported once. */
 export type WatchState =
@@ -112,9 +112,11 @@ export class OdooWatcher implements Disposable {
   /** Our own restarts and stops are known step by step, without asking the container. */
   private follow(activity: EngineActivity): void {
     if (activity.kind === 'progress') {
-      const { step, pid } = activity.progress;
+      const { step, pid, outcome } = activity.progress;
       const answering = this.state?.kind === 'restarting' || this.state?.kind === 'starting' ? this.state.answering : undefined;
-      if (step === 'stopping' && pid !== undefined && pid === answering) {
+      if (step === 'ready' && outcome) {
+        this.set(this.runningOf(outcome));
+      } else if (step === 'stopping' && pid !== undefined && (pid === answering || (this.state?.kind === 'running' && pid !== this.state.pid))) {
         // The previous server of an overlap stops once the new one is ready: no news for the status.
       } else if (step === 'stopping' && pid !== undefined) {
         this.set(this.state?.kind === 'restarting' ? { kind: 'restarting', pid } : { kind: 'stopping', pid });
@@ -142,8 +144,7 @@ export class OdooWatcher implements Disposable {
       } else if (outcome.plan === 'stopped' || outcome.plan === 'completed') {
         this.set({ kind: 'stopped' });
       } else {
-        const { pid, version, database, argv } = outcome;
-        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.pid1Of(pid) });
+        this.set(this.runningOf(outcome));
       }
     } else if (isOdooDevError(activity.error, 'crashed')) {
       const { exitCode, signal } = activity.error.details;
@@ -151,6 +152,11 @@ export class OdooWatcher implements Disposable {
     } else {
       void this.refresh();
     }
+  }
+
+  private runningOf(outcome: RestartOutcome): WatchState {
+    const { pid, version, database, argv } = outcome;
+    return { kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.pid1Of(pid) };
   }
 
   private subscribe(): void {

@@ -154,6 +154,7 @@ class OdooCommands {
     let report: ((message: string) => void) | undefined;
     let lastMessage: string | undefined;
     let isMarked = false;
+    let isAnnounced = false;
     const onProgress = (progress: EngineProgress) => {
       // The marker goes in once the engine has a plan: a start refused before it (Odoo already
       // runs, invalid args) leaves no marker of a start that never happened.
@@ -166,6 +167,16 @@ class OdooCommands {
       report?.(progress.message);
       if (progress.step === 'debug-wait' && progress.debugPort !== undefined) {
         this.attachWaiting(progress.debugPort, progress.endsByItself === true);
+      }
+      // The new server is news once it is ready, not once the previous one has stopped.
+      if (progress.step === 'ready' && progress.outcome) {
+        isAnnounced = true;
+        this.announce(progress.outcome);
+      }
+    };
+    const announce = (done: RestartOutcome) => {
+      if (!isAnnounced) {
+        this.announce(done);
       }
     };
     this.running++;
@@ -208,13 +219,13 @@ class OdooCommands {
     if (outcome === 'stopped waiting') {
       log.info(`Stopped waiting for the ${action}; it goes on in the container.`);
       void vscode.window.showInformationMessage(`Stopped waiting: the ${action} goes on in the container, and the status bar shows how it ends.`);
-      task.then((done) => this.announce(done), (error: unknown) => reporter.background(`The ${action} that was no longer awaited`, error));
+      task.then(announce, (error: unknown) => reporter.background(`The ${action} that was no longer awaited`, error));
       return outcome;
     }
     if (action === 'restart' && debugWanted === false) {
       this.deps.debugging?.debuggerDropped();
     }
-    this.announce(outcome);
+    announce(outcome);
     return outcome;
   }
 

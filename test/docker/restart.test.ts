@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliProcess, runCli } from '../support/cli';
-import { healthIn, containerStartedAt, onlyOdooMaster, odooMasters, STANDIN_IMAGE, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
+import { DB_ARGS, healthIn, containerStartedAt, onlyOdooMaster, odooMasters, STANDIN_IMAGE, logsOf, processesIn, removeTestContainers, startShape, testDocker, waitFor, type ShapeContainer } from '../support/docker-bed';
 import { userEnvironment } from '../support/activation';
 
 type Proc = Awaited<ReturnType<typeof processesIn>>[number];
@@ -145,6 +145,73 @@ describe('odoo-dev against a real Docker engine', function () {
         const children = after.filter((p) => p.pid !== 1);
         assert.equal(children.length, before.length - 1);
         assert.ok(children.every((c) => !before.some((b) => b.pid === c.pid)));
+      } finally {
+        await shape.remove();
+      }
+    });
+  });
+
+  describe('an overlapping restart: the new server boots while the old one answers', () => {
+    let shape: ShapeContainer;
+    before(async () => {
+      // A stop of 1 s at least: the ready line must come while the old server still stops.
+      shape = await startShape('keeper', { wait: false, env: { STANDIN_STOP_DELAY: '1' } });
+      const started = await cli(shape, 'start', '--', '-d', 'db', ...DB_ARGS);
+      assert.equal(started.code, 0, started.stderr);
+    });
+    after(() => shape?.remove());
+
+    it('prints the ready line while the old server still stops, then its stop, and exits 0 with one master', async () => {
+      const old = await onlyOdooMaster(shape.container);
+      const restart = new CliProcess(['--container', shape.name, 'restart', '--', '-d', 'db', '--dev=xml', ...DB_ARGS]);
+      try {
+        const atReady = await restart.waitFor('the ready line', (p) => (/Odoo restarted \(PID \d+\) and ready in [\d.]+ s.*; the previous server answered until then/.test(p.stdout) ? { stderr: p.stderr, exited: p.child.exitCode !== null } : undefined), 30_000);
+        const masters = await odooMasters(shape.container);
+        assert.doesNotMatch(atReady.stderr, /Stopped the previous server/, 'the ready line came after the stop');
+        assert.equal(atReady.exited, false, 'the command ended before the old server stopped');
+        assert.ok(masters.some((m) => m.pid === old.pid), 'the old server had stopped by the ready line');
+        assert.equal(await restart.exited, 0, restart.stderr);
+      } finally {
+        restart.stop();
+      }
+      assert.match(restart.stderr, /Stopped the previous server in \d+ ms/);
+      assert.equal(restart.stdout.match(/and ready in/g)?.length, 1, 'one outcome line');
+      const now = await onlyOdooMaster(shape.container);
+      assert.notEqual(now.pid, old.pid);
+      assert.deepEqual(now.argv.slice(2, 5), ['-d', 'db', '--dev=xml']);
+    });
+
+    it('finds the container by an ID prefix as by its name', async () => {
+      const status = await runCli(['--container', shape.id.slice(0, 12), 'status', '--json', '-v']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal((JSON.parse(status.stdout) as { container: { name: string } }).container.name, shape.name);
+      assert.match(status.stderr, new RegExp(`Using container ${shape.name} \\(--container\\)`));
+    });
+
+    it('--json prints one object when the command ends: ready before the end, the old server\'s stop in it', async () => {
+      const result = await cli(shape, 'restart', '--json', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
+      assert.equal(result.code, 0, result.stderr);
+      const outcome = JSON.parse(result.stdout) as { plan: string; overlapped?: boolean; readyMs: number; stopMs: number; totalMs: number };
+      assert.equal(outcome.plan, 'in-place');
+      assert.equal(outcome.overlapped, true);
+      assert.ok(outcome.stopMs >= 1000, `the stop took ${outcome.stopMs} ms`);
+      assert.ok(outcome.totalMs - outcome.readyMs >= 500, `the command did not wait for the stop after ready: ${JSON.stringify(outcome)}`);
+      assert.match(result.stderr, /is ready; the previous server stops now/);
+    });
+  });
+
+  describe('an overlapping restart whose old server ignores TERM', () => {
+    it('prints the ready line, then warns that the old server did not stop, with the stop timeout\'s exit code', async () => {
+      const shape = await startShape('keeper', { wait: false, env: { STANDIN_IGNORE_TERM: '1' } });
+      try {
+        const started = await cli(shape, 'start', '--', '-d', 'db', ...DB_ARGS);
+        assert.equal(started.code, 0, started.stderr);
+        const old = await onlyOdooMaster(shape.container);
+        const result = await cli(shape, 'restart', '--timeout', '1', '--', '-d', 'db', '--dev=xml', ...DB_ARGS);
+        assert.equal(result.code, 6, result.stderr);
+        assert.match(result.stdout, /Odoo restarted \(PID \d+\) and ready in/);
+        assert.match(result.stderr, new RegExp(`warning: the new server \\(PID \\d+\\) is ready and answers, but: The previous server \\(PID ${old.pid}\\) did not stop within 1 s`));
+        assert.ok((await odooMasters(shape.container)).some((m) => m.pid === old.pid), 'the old server still runs, as the warning says');
       } finally {
         await shape.remove();
       }

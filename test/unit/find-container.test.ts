@@ -16,8 +16,21 @@ interface ScriptedContainer {
 }
 
 /** A Docker client that answers from a script and counts what it is asked. */
-function scriptedDocker(containers: readonly ScriptedContainer[], listError?: Error) {
-  const asked = { tops: [] as string[], lists: [] as boolean[] };
+function scriptedDocker(containers: readonly ScriptedContainer[], listError?: Error, inspectError?: Error) {
+  const asked = { tops: [] as string[], lists: [] as boolean[], inspects: [] as string[] };
+  /** As Docker resolves a container: full ID, then exact name, then a unique ID prefix. */
+  const resolve = (wanted: string): ScriptedContainer => {
+    const exact = containers.find((c) => c.id === wanted) ?? containers.find((c) => c.name === wanted);
+    const prefixed = containers.filter((c) => c.id.startsWith(wanted));
+    if (!exact && prefixed.length > 1) {
+      throw Object.assign(new Error(`multiple IDs found with provided prefix: ${wanted}`), { statusCode: 400 });
+    }
+    const found = exact ?? prefixed[0];
+    if (!found) {
+      throw Object.assign(new Error(`No such container: ${wanted}`), { statusCode: 404 });
+    }
+    return found;
+  };
   const client = {
     listContainers: async (options: { all: boolean }): Promise<Partial<Dockerode.ContainerInfo>[]> => {
       asked.lists.push(options.all);
@@ -29,6 +42,22 @@ function scriptedDocker(containers: readonly ScriptedContainer[], listError?: Er
         .map((c) => ({ Id: c.id, Names: [`/${c.name}`], State: c.state ?? 'running', Image: 'odoo:17', Labels: c.labels ?? {} }));
     },
     getContainer: (id: string) => ({
+      inspect: async (): Promise<Partial<Dockerode.ContainerInspectInfo>> => {
+        asked.inspects.push(id);
+        if (inspectError) {
+          throw inspectError;
+        }
+        const c = resolve(id);
+        const state = c.state ?? 'running';
+        return {
+          Id: c.id,
+          Name: `/${c.name}`,
+          Image: 'sha256:0d00',
+          State: { Running: state === 'running', Status: state } as Dockerode.ContainerInspectInfo['State'],
+          Config: { Image: 'odoo:17', User: 'odoo', Env: [], WorkingDir: '/', Labels: c.labels ?? {}, Tty: false } as unknown as Dockerode.ContainerInspectInfo['Config'],
+          Mounts: [],
+        };
+      },
       top: async (options: { ps_args: string }) => {
         asked.tops.push(id);
         assert.equal(options.ps_args, '-o pid,ppid,uid,args');
@@ -48,14 +77,51 @@ const folder = '/home/dev/project';
 const address = 'unix:///var/run/docker.sock (from the default socket)';
 
 describe('findOdooContainer', () => {
-  it('decides by the name without looking at any process', async () => {
-    const { docker, asked } = scriptedDocker([{ id: 'aaa', name: 'odoo', commands: [odooCommand] }, { id: 'bbb', name: 'other' }]);
+  it('finds a named container by one inspect, whose answer is also its first facts', async () => {
+    const { docker, asked } = scriptedDocker([{ id: 'aaa', name: 'odoo', commands: [odooCommand] }, { id: 'bbb', name: 'other', state: 'exited' }]);
     const found = await findOdooContainer(docker, address, { explicit: { name: 'other', from: '--container' } });
     assert.equal(found.container.name, 'other');
     assert.equal(found.container.id, 'bbb');
     assert.equal(found.how, '--container');
     assert.deepEqual(asked.tops, []);
-    assert.deepEqual(asked.lists, [true], 'stopped containers are listed too, for a named one');
+    assert.deepEqual(asked.lists, [], 'no listing');
+    const facts = await found.container.facts();
+    assert.equal(facts.running, false, 'a stopped container is found too, and its state told');
+    assert.deepEqual(asked.inspects, ['other'], 'the first facts came from the lookup');
+    await found.container.facts();
+    assert.deepEqual(asked.inspects, ['other', 'bbb'], 'later facts are asked again');
+  });
+
+  for (const [name, expected] of [['/other', 'other'], ['bb', 'other'], ['bbb', 'other']] as const) {
+    it(`finds "${name}" by one inspect, shown by its name`, async () => {
+      const { docker, asked } = scriptedDocker([{ id: 'aaa', name: 'odoo' }, { id: 'bbb', name: 'other' }]);
+      const found = await findOdooContainer(docker, address, { explicit: { name, from: '--container' } });
+      assert.equal(found.container.name, expected);
+      assert.deepEqual(asked.lists, []);
+    });
+  }
+
+  const unclear: ReadonlyArray<readonly [string, string, RegExp]> = [
+    ['nothing of that name', 'nope', /No container is named "nope" or has an ID starting with it\./],
+    ['an ID prefix of two', 'ab', /The ID prefix "ab" matches 2 containers: one, two\./],
+    ['a name Docker would not take', 'my odoo', /No container is named "my odoo"/],
+  ];
+  for (const [what, name, message] of unclear) {
+    it(`says why where the inspect finds no one container: ${what}`, async () => {
+      const { docker, asked } = scriptedDocker([{ id: 'abc', name: 'one' }, { id: 'abd', name: 'two' }]);
+      await assert.rejects(findOdooContainer(docker, address, { explicit: { name, from: '--container' } }), (error: Error) => {
+        assert.match(error.message, message);
+        return true;
+      });
+      assert.deepEqual(asked.lists, [true], 'the listing tells why');
+      assert.deepEqual(asked.inspects, name.includes(' ') ? [] : [name]);
+    });
+  }
+
+  it('says Docker is unreachable when the inspect cannot reach it, without a listing', async () => {
+    const { docker, asked } = scriptedDocker([], undefined, Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { code: 'ECONNREFUSED' }));
+    await assert.rejects(findOdooContainer(docker, address, { explicit: { name: 'odoo', from: '--container' } }), (error: unknown) => isOdooDevError(error, 'docker-unreachable'));
+    assert.deepEqual(asked.lists, []);
   });
 
   it('decides by the Dev Container label without looking at any process', async () => {

@@ -34,7 +34,9 @@ describe('OdooEngine: ready means ready, in a local container', function () {
           assert.match(log, new RegExp(` ${outcome.pid} INFO db odoo\\.modules\\.loading: Modules loaded\\.`));
         }
         const steps = progress.map((p) => p.step);
-        assert.deepEqual(steps.slice(-2), series === '14.0' ? ['launched', 'http-ready'] : ['http-ready', 'registry']);
+        // Ready is told last, with the outcome the restart resolves with.
+        assert.deepEqual(steps.slice(-3), series === '14.0' ? ['launched', 'http-ready', 'ready'] : ['http-ready', 'registry', 'ready']);
+        assert.equal(progress[progress.length - 1]!.outcome?.pid, outcome.pid);
       });
     }
   });

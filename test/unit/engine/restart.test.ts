@@ -155,6 +155,36 @@ describe('OdooEngine.restart in a local container', function () {
     });
   });
 
+  describe('an overlapping restart', () => {
+    let container: LocalContainer;
+    before(async () => {
+      // The old server's stop takes a while: ready must be told before it ends.
+      container = await startLocalShape('keeper', { env: { STANDIN_STOP_DELAY: '0.5' } });
+    });
+    after(() => container?.remove());
+
+    it('tells ready with the outcome before the previous server stops, and resolves once it has', async () => {
+      const engine = new OdooEngine(container, settings);
+      const started = await engine.start({ args: ['-d', 'db'] });
+      const seen: { step: EngineProgress['step']; masters: number[]; outcome?: EngineProgress['outcome'] }[] = [];
+      const outcome = await engine.restart({ args: ['-d', 'db', '--dev=xml'] }, (p) => {
+        seen.push({ step: p.step, masters: odooMasters(container).map((m) => m.pid), ...(p.outcome ? { outcome: p.outcome } : {}) });
+      });
+      const steps = seen.map((s) => s.step);
+      const ready = seen.find((s) => s.step === 'ready');
+      assert.ok(ready?.outcome, `no ready with an outcome: ${steps.join(', ')}`);
+      assert.ok(steps.indexOf('ready') < steps.indexOf('stopped'), steps.join(', '));
+      assert.ok(ready.masters.includes(started.pid), 'the previous server was gone when ready was told');
+      assert.equal(ready.outcome.pid, outcome.pid);
+      assert.equal(ready.outcome.overlapped, true);
+      assert.equal(ready.outcome.stopMs, undefined, 'the stop is still to come');
+      assert.equal(ready.outcome.readyMs, outcome.readyMs);
+      assert.ok(outcome.stopMs !== undefined && outcome.stopMs >= 500, `stopMs ${outcome.stopMs}`);
+      assert.ok(outcome.totalMs >= outcome.readyMs! + 400, JSON.stringify(outcome));
+      assert.deepEqual(odooMasters(container).map((m) => m.pid), [outcome.pid]);
+    });
+  });
+
   describe('prefork', () => {
     it('replaces master, workers and gevent: one master, N workers and one gevent of the new command, nothing left over', async () => {
       const container = await startLocalShape('keeper-exec', { odooArgs: ['--workers', '2', '--max-cron-threads', '0'] });

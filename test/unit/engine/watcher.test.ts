@@ -94,6 +94,24 @@ describe('OdooWatcher on a local container', function () {
     }
   });
 
+  it('shows the new server running once it is ready, while the previous one still stops', async () => {
+    container = await startLocalShape('keeper', { env: { STANDIN_STOP_DELAY: '0.5' } });
+    const watching = await watch(container);
+    const { engine, states } = watching;
+    try {
+      const started = await engine.start({ args: ['-d', 'db'] });
+      let resolved = false;
+      const restart = engine.restart({ args: ['-d', 'db', '--dev=xml'] }).finally(() => { resolved = true; });
+      const running = await waitFor('the new server running', () => states.find((s) => s.kind === 'running' && s.pid !== started.pid), 20_000);
+      assert.equal(resolved, false, 'running was shown only once the restart had ended');
+      const outcome = await restart;
+      assert.equal(running.kind === 'running' && running.pid, outcome.pid);
+      assert.deepEqual(states.slice(states.indexOf(running)), [running], 'the previous server\'s stop changed the state');
+    } finally {
+      watching.dispose();
+    }
+  });
+
   it('shows our own restart step by step, and a crash with its exit code', async () => {
     container = await startLocalShape('keeper');
     const watching = await watch(container);
