@@ -4,7 +4,7 @@ import { debugHookSource, warmSource } from '../agent/agent-source';
 import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
 import { debugHookDir, debugHost, debugPortOf, defaultClientWaitS, defaultDebugPort, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
-import { socketPlan } from '../core/held-socket';
+import { socketPlan, type SocketPlan } from '../core/held-socket';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { containerOptionsOf, type ContainerOptions } from '../core/option-help';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
@@ -247,7 +247,7 @@ export class OdooEngine {
     }
     switch (plan.kind) {
       case 'hup':
-        return this.reload(run, plan);
+        return this.reloadWithSameArgs(run, plan);
       case 'run-beside':
         return this.runBeside(run, plan, watch);
       default:
@@ -258,31 +258,18 @@ export class OdooEngine {
   /** Stops the old server when there is one, launches the new command, waits until it is ready. */
   private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch): Promise<RestartOutcome> {
     const { launch } = plan;
-    const resolve = scriptsToResolve(launch.spec.argv);
-    const sockets = socketPlan(launch.command, {
-      ...(plan.kind === 'in-place' ? { previous: plan.server.master.command } : {}),
-      ...(this.settings.noOverlap ? { noOverlap: true } : {}),
-    });
-    const launchStep: LaunchStep = {
-      step: 'launch',
-      ...launch.spec,
-      ...(resolve.length ? { resolve } : {}),
-      ...(sockets.hold ? { hold: sockets.hold } : launch.http.disabled ? {} : { release: launch.http }),
-      // A run that ends by itself is followed to its exit by the agent that launched it.
-      ...(this.settings.noWarm || launch.command.endsByItself ? { noWarm: true } : {}),
-    };
+    const sockets = this.socketsFor(plan);
+    const launchStep = this.launchStepOf(launch, sockets);
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
     if (plan.kind === 'in-place') {
-      let why = sockets.why;
-      if (sockets.overlap && sockets.hold) {
-        const held = await run.agent.step({ step: 'held', pid: plan.server.master.info.pid, http: sockets.hold }, ['held']);
-        if (held.held) {
-          return this.handOver(run, plan, launchStep, previous);
-        }
-        why = 'the running server has a socket of its own (the next restart overlaps)';
+      const why = await whyNotBeside(run, plan.server, sockets);
+      if (why === undefined) {
+        return this.handOver(run, plan, launchStep, previous);
       }
-      run.progress({ step: 'overlap', message: `Stopping PID ${plan.server.master.info.pid} before the new server starts: ${why ?? 'no overlap'}` });
+      // Started on the held socket, the new server is one the next restart can boot beside.
+      const next = sockets.overlap ? ' (the next restart overlaps)' : '';
+      run.progress({ step: 'overlap', message: `Stopping PID ${plan.server.master.info.pid} before the new server starts: ${why}${next}` });
     }
     const stopped = plan.kind === 'in-place' ? await this.stopServer(run, plan.server, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
     const launched = stopped?.launched ?? await run.agent.step(launchStep, ['launched', 'launch-failed']);
@@ -407,14 +394,55 @@ export class OdooEngine {
     if (!plan.reload || watch?.reload === false) {
       return { plan: 'completed', ...ran, server: { pid: server, how: 'untouched' }, totalMs: 0 };
     }
-    const reloaded = plan.reload.kind === 'hup' ? await this.reload(run, plan.reload) : await this.replace(run, plan.reload);
+    const reloaded = plan.reload.kind === 'hup' ? await this.reloadWithSameArgs(run, plan.reload) : await this.replace(run, plan.reload);
     return {
       plan: 'completed',
       ...ran,
-      server: { pid: reloaded.pid, how: plan.reload.kind },
+      server: { pid: reloaded.pid, how: reloaded.plan === 'hup' ? 'hup' : 'in-place' },
       ...(reloaded.version ? { version: reloaded.version } : {}),
       ...(reloaded.database ? { database: reloaded.database } : {}),
       totalMs: 0,
+    };
+  }
+
+  /**
+   * The server again with the args a HUP re-executes: where it serves on the socket our holder
+   * keeps, the same command line boots beside it (from the warm process where that is fresh),
+   * and nothing is refused meanwhile; elsewhere, and for PID 1, the HUP, and the progress says
+   * why it does not overlap.
+   */
+  private async reloadWithSameArgs(run: RunContext, plan: HupPlan): Promise<RestartOutcome> {
+    const { relaunch, server } = plan;
+    if (!relaunch) {
+      return this.reload(run, plan);
+    }
+    const replacement: InPlacePlan = { kind: 'in-place', server, launch: relaunch };
+    const sockets = this.socketsFor(replacement);
+    const why = await whyNotBeside(run, server, sockets);
+    if (why === undefined) {
+      return this.handOver(run, replacement, this.launchStepOf(relaunch, sockets), rememberedFor(server));
+    }
+    run.progress({ step: 'overlap', message: `Reloading PID ${server.master.info.pid} with SIGHUP rather than beside it: ${why}` });
+    return this.reload(run, plan);
+  }
+
+  /** Where the new server's socket comes from, and whether it may boot beside the one it replaces. */
+  private socketsFor(plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>): SocketPlan {
+    return socketPlan(plan.launch.command, {
+      ...(plan.kind === 'in-place' ? { previous: plan.server.master.command } : {}),
+      ...(this.settings.noOverlap ? { noOverlap: true } : {}),
+    });
+  }
+
+  private launchStepOf(launch: Launch, sockets: SocketPlan): LaunchStep {
+    const resolve = scriptsToResolve(launch.spec.argv);
+    return {
+      step: 'launch',
+      ...launch.spec,
+      ...(resolve.length ? { resolve } : {}),
+      ...(sockets.hold ? { hold: sockets.hold } : launch.http.disabled ? {} : { release: launch.http }),
+      // A run that ends by itself is followed to its exit by the agent that launched it.
+      ...(this.settings.noWarm || launch.command.endsByItself ? { noWarm: true } : {}),
     };
   }
 
@@ -528,6 +556,18 @@ export class OdooEngine {
       gid: user?.gid ?? 0,
     };
   }
+}
+
+/**
+ * Why the new server cannot boot beside the running one, or nothing where it can: the two may
+ * overlap, and the running one serves on the socket our holder keeps.
+ */
+async function whyNotBeside(run: RunContext, server: OdooServer, sockets: SocketPlan): Promise<string | undefined> {
+  if (!sockets.overlap || !sockets.hold) {
+    return sockets.why ?? 'no overlap';
+  }
+  const held = await run.agent.step({ step: 'held', pid: server.master.info.pid, http: sockets.hold }, ['held']);
+  return held.held ? undefined : 'the running server has a socket of its own';
 }
 
 /** How the launch went: from the warm process, or cold and why, when one waited. */
@@ -660,7 +700,9 @@ function endingArgs(args: readonly string[], series: string | undefined): readon
 function describePlan(plan: RestartPlan, keepServer = false): string {
   switch (plan.kind) {
     case 'hup':
-      return `reload PID ${plan.server.master.info.pid} in place with SIGHUP`;
+      return plan.relaunch
+        ? `restart PID ${plan.server.master.info.pid} with the same args: beside it where it serves on our socket, else in place with SIGHUP`
+        : `reload PID ${plan.server.master.info.pid} in place with SIGHUP`;
     case 'in-place':
       return `replace PID ${plan.server.master.info.pid} with ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'start':
