@@ -708,6 +708,13 @@ function describePlan(plan: RestartPlan, keepServer = false): string {
     case 'start':
       return `start ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'run-beside':
-      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload && !keepServer ? `, then reload it${plan.reload.kind === 'hup' ? ' with SIGHUP' : ' in place'}` : ''}`;
+      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload && !keepServer ? `, then reload it${reloadHow(plan.reload)}` : ''}`;
   }
+}
+
+function reloadHow(reload: HupPlan | InPlacePlan): string {
+  if (reload.kind === 'in-place') {
+    return ' in place';
+  }
+  return reload.relaunch ? ' with the same args (beside it where it serves on our socket, else with SIGHUP)' : ' with SIGHUP';
 }

@@ -232,6 +232,19 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal(answer.warm, false);
     });
 
+    it('an update run beside the server, then the server again with its args booted beside it, not HUPed', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const ran = await cli(shape, 'run', '--', '-d', 'db', '-u', 'my_module');
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.match(ran.stderr, new RegExp(`Starting the new server beside the running one \\(PID ${before.pid} answers meanwhile\\)`));
+      const restarted = /the server restarted to load it \(PID (\d+)\)/.exec(ran.stdout);
+      assert.ok(restarted, ran.stdout);
+      const after = await onlyOdooMaster(shape.container);
+      assert.equal(after.pid, Number(restarted[1]));
+      assert.notEqual(after.pid, before.pid);
+      assert.deepEqual(after.argv.slice(2), ['-d', 'db', ...DB_ARGS]);
+    });
+
     it('--no-overlap: a same-args restart reloads with HUP (same PID) and says why; the held socket stays, so the next new-args restart overlaps', async () => {
       const before = await onlyOdooMaster(shape.container);
       const reloaded = await cli(shape, 'restart', '--no-overlap');
