@@ -319,7 +319,7 @@ export class OdooEngine {
    * stops the old one once the new one answers itself. A new server that exits or is not ready
    * in time is stopped by the agent, and the old one goes on serving its args.
    */
-  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined): Promise<RestartOutcome> {
+  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined, who: NewServer = NEW_ARGS): Promise<RestartOutcome> {
     const { launch, server } = plan;
     const oldPid = server.master.info.pid;
     run.progress({ step: 'overlap', message: `Starting the new server beside the running one (PID ${oldPid} answers meanwhile)`, pid: oldPid });
@@ -328,7 +328,7 @@ export class OdooEngine {
     const stop = this.stopStep(server, launch.remember);
     const launched = await run.agent.step({ step: 'replace', stop, launch: launchStep, overlap: true, readyTimeoutMs: Math.max(0, run.deadline - Date.now()) }, ['launched', 'launch-failed']);
     if (launched.t === 'launch-failed') {
-      throw new OdooDevError('launch-failed', `The new args did not start: could not start Odoo: ${launched.message}. Still running the previous args (PID ${oldPid}).`, {
+      throw new OdooDevError('launch-failed', `${who.failed}: could not start Odoo: ${launched.message}. ${who.kept(oldPid)}`, {
         hint: 'Check that the Odoo command exists in the container and runs as its user.',
       });
     }
@@ -354,7 +354,7 @@ export class OdooEngine {
       }
       // The agent stops what is left of the new server; the old one never stopped.
       await run.agent.until(['kept']);
-      throw new OdooDevError(error.code, `The new args did not start: ${error.message} Still running the previous args (PID ${oldPid}).`, {
+      throw new OdooDevError(error.code, `${who.failed}: ${error.message} ${who.kept(oldPid)}`, {
         ...(error.hint ? { hint: error.hint } : {}),
         ...(error.details !== undefined ? { details: error.details } : {}),
       });
@@ -420,7 +420,7 @@ export class OdooEngine {
     const sockets = this.socketsFor(replacement);
     const why = await whyNotBeside(run, server, sockets);
     if (why === undefined) {
-      return this.handOver(run, replacement, this.launchStepOf(relaunch, sockets), rememberedFor(server));
+      return this.handOver(run, replacement, this.launchStepOf(relaunch, sockets), rememberedFor(server), SAME_ARGS);
     }
     run.progress({ step: 'overlap', message: `Reloading PID ${server.master.info.pid} with SIGHUP rather than beside it: ${why}` });
     return this.reload(run, plan);
@@ -574,6 +574,11 @@ async function whyNotBeside(run: RunContext, server: OdooServer, sockets: Socket
 function howStarted(launched: { readonly warm?: boolean; readonly cold?: string }): string {
   return launched.warm ? ' from the warm process (Odoo imported before the restart)' : launched.cold ? ` cold: ${launched.cold}` : '';
 }
+
+/** How a failed overlap names the server that did not start, and the one that still serves. */
+interface NewServer { readonly failed: string; kept(pid: number): string }
+const NEW_ARGS: NewServer = { failed: 'The new args did not start', kept: (pid) => `Still running the previous args (PID ${pid}).` };
+const SAME_ARGS: NewServer = { failed: 'The restart with the same args did not start', kept: (pid) => `The previous server (PID ${pid}) still runs.` };
 
 /** How a stop's progress names what stops. */
 interface StopWho { readonly name: string; readonly Name: string }

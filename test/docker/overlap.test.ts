@@ -232,6 +232,18 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal(answer.warm, false);
     });
 
+    it('a same-args restart whose new server crashes (Odoo\'s code broken since): the old one still serves, and the error says so', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const edit = await execIn(shape.container, ['sh', '-c', 'echo "raise RuntimeError(\'broken since the server started\')" >> /usr/lib/python3/dist-packages/odoo/http.py'], { user: 'root' });
+      assert.equal(edit.exitCode, 0, edit.stderr);
+      const restarted = await cli(shape, 'restart');
+      assert.notEqual(restarted.code, 0);
+      assert.match(restarted.stderr, /The restart with the same args did not start: Odoo \(PID \d+\) exited with exit code 1/);
+      assert.match(restarted.stderr, new RegExp(`The previous server \\(PID ${before.pid}\\) still runs\\.`));
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'the old server never stopped');
+      assert.equal(await healthIn(shape.container), 200);
+    });
+
     it('an update run beside the server, then the server again with its args booted beside it, not HUPed', async () => {
       const before = await onlyOdooMaster(shape.container);
       const ran = await cli(shape, 'run', '--', '-d', 'db', '-u', 'my_module');
