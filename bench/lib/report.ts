@@ -85,7 +85,7 @@ export function buildReport(data: BenchData): { text: string; summary: Record<st
   };
   const requestsJson: Record<string, unknown> = {};
   const headRows: string[][] = [];
-  for (const id of ['ours-engine', 'ours-cli', 'ours-stop-first', 'docker-restart']) {
+  for (const id of ['ours-engine', 'ours-cli', 'ours-stop-first', 'ours-same-args', 'ours-hup', 'docker-restart']) {
     const method = METHODS.find((m) => m.id === id)!;
     const samples = of(id);
     const sent = samples.reduce((n, s) => n + (s.requests?.sent ?? 0), 0);
