@@ -101,7 +101,7 @@ Options:
   --timeout SECONDS      How long a graceful stop may take (default 30).
   --kill-after-timeout   When the stop times out, force it (second TERM, then KILL) instead of failing.
   --no-overlap           Stop the old server before the new one starts, even where the new one
-                         could boot beside it on the held socket.
+                         could boot beside it on the held socket; the same args: SIGHUP.
   --no-warm              Start the new server cold, not from the warm process that has Odoo's
                          imports done.
   --ready-timeout SECONDS  How long the new server may take to be ready (default 120); for

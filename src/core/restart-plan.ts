@@ -28,7 +28,20 @@ export interface Launch {
 }
 
 /** Odoo re-executes itself with the same PID and the same args minus the one-shot ones. */
-export interface HupPlan { readonly kind: 'hup'; readonly server: OdooServer; readonly command: OdooCommandLine; readonly http: HttpTarget }
+export interface HupPlan {
+  readonly kind: 'hup';
+  readonly server: OdooServer;
+  readonly command: OdooCommandLine;
+  readonly http: HttpTarget;
+  /**
+   * The command line the HUP re-executes, as a launch of its own: where the server serves on
+   * the socket our holder keeps, the engine boots it beside the server instead, and nothing is
+   * refused while it starts. Only where stopping the server leaves the container up and its
+   * environment could be read; the relaunch writes to `docker logs`, as the server does (a
+   * server on our held socket was started by us or by the keeper, both with that output).
+   */
+  readonly relaunch?: Launch;
+}
 
 /** Stop the master gracefully, then launch the new command beside PID 1. */
 export interface InPlacePlan { readonly kind: 'in-place'; readonly server: OdooServer; readonly launch: Launch }
@@ -106,8 +119,15 @@ export function planRestart(request: RestartRequest, context: PlanContext): Rest
   const sameAsReexec = debug === undefined && next.meansSameAs(reexec.args);
   const { info } = server.master;
   const { pid1 } = context.processes;
-  const hup: HupPlan = { kind: 'hup', server, command: reexec, http: reexec.httpTarget(info.env ?? []) };
   const isPid1 = endsContainer(info, pid1);
+  const spec = specOf(info);
+  const hup: HupPlan = {
+    kind: 'hup',
+    server,
+    command: reexec,
+    http: reexec.httpTarget(info.env ?? []),
+    ...(!isPid1 && spec ? { relaunch: launchOf(reexec, spec) } : {}),
+  };
   // A HUP keeps the server's output where it was; a relaunch also brings it to `docker logs`.
   const canHup = isPid1 || (!current.isModuleLaunch && writesToContainerLog(info, pid1));
   const reloadPlan = (): HupPlan | InPlacePlan => {

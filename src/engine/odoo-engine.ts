@@ -4,7 +4,7 @@ import { debugHookSource, warmSource } from '../agent/agent-source';
 import { debugpyCopyDir, type DebugpySource } from '../core/debugpy-copy';
 import { debugHookDir, debugHost, debugPortOf, defaultClientWaitS, defaultDebugPort, scriptsToResolve, waitsForClient, withoutDebugger, type DebugRequest } from '../core/debug-launch';
 import { OdooDevError } from '../core/errors';
-import { socketPlan } from '../core/held-socket';
+import { socketPlan, type SocketPlan } from '../core/held-socket';
 import { OdooCommandLine } from '../core/odoo-command-line';
 import { containerOptionsOf, type ContainerOptions } from '../core/option-help';
 import { writesToContainerLog, type OdooServer } from '../core/odoo-processes';
@@ -250,7 +250,7 @@ export class OdooEngine {
     }
     switch (plan.kind) {
       case 'hup':
-        return this.reload(run, plan);
+        return this.reloadWithSameArgs(run, plan, ready);
       case 'run-beside':
         return this.runBeside(run, plan, watch);
       default:
@@ -264,31 +264,18 @@ export class OdooEngine {
    */
   private async replace(run: RunContext, plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>, watch?: RunWatch, ready?: Ready): Promise<RestartOutcome> {
     const { launch } = plan;
-    const resolve = scriptsToResolve(launch.spec.argv);
-    const sockets = socketPlan(launch.command, {
-      ...(plan.kind === 'in-place' ? { previous: plan.server.master.command } : {}),
-      ...(this.settings.noOverlap ? { noOverlap: true } : {}),
-    });
-    const launchStep: LaunchStep = {
-      step: 'launch',
-      ...launch.spec,
-      ...(resolve.length ? { resolve } : {}),
-      ...(sockets.hold ? { hold: sockets.hold } : launch.http.disabled ? {} : { release: launch.http }),
-      // A run that ends by itself is followed to its exit by the agent that launched it.
-      ...(this.settings.noWarm || launch.command.endsByItself ? { noWarm: true } : {}),
-    };
+    const sockets = this.socketsFor(plan);
+    const launchStep = this.launchStepOf(launch, sockets);
     // Until the new command is ready, the old one is the last that worked.
     const previous = plan.kind === 'in-place' ? rememberedFor(plan.server) : undefined;
     if (plan.kind === 'in-place') {
-      let why = sockets.why;
-      if (sockets.overlap && sockets.hold) {
-        const held = await run.agent.step({ step: 'held', pid: plan.server.master.info.pid, http: sockets.hold }, ['held']);
-        if (held.held) {
-          return this.handOver(run, plan, launchStep, previous, ready);
-        }
-        why = 'the running server has a socket of its own (the next restart overlaps)';
+      const why = await whyNotBeside(run, plan.server, sockets);
+      if (why === undefined) {
+        return this.handOver(run, plan, launchStep, previous, NEW_ARGS, ready);
       }
-      run.progress({ step: 'overlap', message: `Stopping PID ${plan.server.master.info.pid} before the new server starts: ${why ?? 'no overlap'}` });
+      // Started on the held socket, the new server is one the next restart can boot beside.
+      const next = sockets.overlap ? ' (the next restart overlaps)' : '';
+      run.progress({ step: 'overlap', message: `Stopping PID ${plan.server.master.info.pid} before the new server starts: ${why}${next}` });
     }
     const stopped = plan.kind === 'in-place' ? await this.stopServer(run, plan.server, { launch: launchStep, ...(previous ? { remember: previous } : {}) }) : undefined;
     const launched = stopped?.launched ?? await run.agent.step(launchStep, ['launched', 'launch-failed']);
@@ -341,7 +328,7 @@ export class OdooEngine {
    * in time is stopped by the agent, and the old one goes on serving its args. `ready` hears of
    * the new server before the old one's stop, which is off the critical path.
    */
-  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined, ready?: Ready): Promise<RestartOutcome> {
+  private async handOver(run: RunContext, plan: InPlacePlan, launchStep: LaunchStep, previous: ProcessSpec | undefined, who: NewServer = NEW_ARGS, ready?: Ready): Promise<RestartOutcome> {
     const { launch, server } = plan;
     const oldPid = server.master.info.pid;
     run.progress({ step: 'overlap', message: `Starting the new server beside the running one (PID ${oldPid} answers meanwhile)`, pid: oldPid });
@@ -350,7 +337,7 @@ export class OdooEngine {
     const stop = this.stopStep(server, launch.remember);
     const launched = await run.agent.step({ step: 'replace', stop, launch: launchStep, overlap: true, readyTimeoutMs: Math.max(0, run.deadline - Date.now()) }, ['launched', 'launch-failed']);
     if (launched.t === 'launch-failed') {
-      throw new OdooDevError('launch-failed', `The new args did not start: could not start Odoo: ${launched.message}. Still running the previous args (PID ${oldPid}).`, {
+      throw new OdooDevError('launch-failed', `${who.failed}: could not start Odoo: ${launched.message}. ${who.kept(oldPid)}`, {
         hint: 'Check that the Odoo command exists in the container and runs as its user.',
       });
     }
@@ -365,18 +352,18 @@ export class OdooEngine {
     };
     let version: VersionInfo | undefined;
     try {
-      const ready = await run.agent.until(['ready', 'exited', 'not-ready']);
-      if (!ready) {
+      const answer = await run.agent.until(['ready', 'exited', 'not-ready']);
+      if (!answer) {
         throw new OdooDevError('agent-failed', `The agent in container ${this.container.name} ended before the new server was ready.`);
       }
-      version = await settle(run, starting, ready);
+      version = await settle(run, starting, answer);
     } catch (error) {
       if (!(error instanceof OdooDevError)) {
         throw error;
       }
       // The agent stops what is left of the new server; the old one never stopped.
       await run.agent.until(['kept']);
-      throw new OdooDevError(error.code, `The new args did not start: ${error.message} Still running the previous args (PID ${oldPid}).`, {
+      throw new OdooDevError(error.code, `${who.failed}: ${error.message} ${who.kept(oldPid)}`, {
         ...(error.hint ? { hint: error.hint } : {}),
         ...(error.details !== undefined ? { details: error.details } : {}),
       });
@@ -417,14 +404,55 @@ export class OdooEngine {
     if (!plan.reload || watch?.reload === false) {
       return { plan: 'completed', ...ran, server: { pid: server, how: 'untouched' }, totalMs: 0 };
     }
-    const reloaded = plan.reload.kind === 'hup' ? await this.reload(run, plan.reload) : await this.replace(run, plan.reload);
+    const reloaded = plan.reload.kind === 'hup' ? await this.reloadWithSameArgs(run, plan.reload) : await this.replace(run, plan.reload);
     return {
       plan: 'completed',
       ...ran,
-      server: { pid: reloaded.pid, how: plan.reload.kind },
+      server: { pid: reloaded.pid, how: reloaded.plan === 'hup' ? 'hup' : 'in-place' },
       ...(reloaded.version ? { version: reloaded.version } : {}),
       ...(reloaded.database ? { database: reloaded.database } : {}),
       totalMs: 0,
+    };
+  }
+
+  /**
+   * The server again with the args a HUP re-executes: where it serves on the socket our holder
+   * keeps, the same command line boots beside it (from the warm process where that is fresh),
+   * and nothing is refused meanwhile; elsewhere, and for PID 1, the HUP, and the progress says
+   * why it does not overlap.
+   */
+  private async reloadWithSameArgs(run: RunContext, plan: HupPlan, ready?: Ready): Promise<RestartOutcome> {
+    const { relaunch, server } = plan;
+    if (!relaunch) {
+      return this.reload(run, plan);
+    }
+    const replacement: InPlacePlan = { kind: 'in-place', server, launch: relaunch };
+    const sockets = this.socketsFor(replacement);
+    const why = await whyNotBeside(run, server, sockets);
+    if (why === undefined) {
+      return this.handOver(run, replacement, this.launchStepOf(relaunch, sockets), rememberedFor(server), SAME_ARGS, ready);
+    }
+    run.progress({ step: 'overlap', message: `Reloading PID ${server.master.info.pid} with SIGHUP rather than beside it: ${why}` });
+    return this.reload(run, plan);
+  }
+
+  /** Where the new server's socket comes from, and whether it may boot beside the one it replaces. */
+  private socketsFor(plan: InPlacePlan | Extract<RestartPlan, { kind: 'start' }>): SocketPlan {
+    return socketPlan(plan.launch.command, {
+      ...(plan.kind === 'in-place' ? { previous: plan.server.master.command } : {}),
+      ...(this.settings.noOverlap ? { noOverlap: true } : {}),
+    });
+  }
+
+  private launchStepOf(launch: Launch, sockets: SocketPlan): LaunchStep {
+    const resolve = scriptsToResolve(launch.spec.argv);
+    return {
+      step: 'launch',
+      ...launch.spec,
+      ...(resolve.length ? { resolve } : {}),
+      ...(sockets.hold ? { hold: sockets.hold } : launch.http.disabled ? {} : { release: launch.http }),
+      // A run that ends by itself is followed to its exit by the agent that launched it.
+      ...(this.settings.noWarm || launch.command.endsByItself ? { noWarm: true } : {}),
     };
   }
 
@@ -540,6 +568,18 @@ export class OdooEngine {
   }
 }
 
+/**
+ * Why the new server cannot boot beside the running one, or nothing where it can: the two may
+ * overlap, and the running one serves on the socket our holder keeps.
+ */
+async function whyNotBeside(run: RunContext, server: OdooServer, sockets: SocketPlan): Promise<string | undefined> {
+  if (!sockets.overlap || !sockets.hold) {
+    return sockets.why ?? 'no overlap';
+  }
+  const held = await run.agent.step({ step: 'held', pid: server.master.info.pid, http: sockets.hold }, ['held']);
+  return held.held ? undefined : 'the running server has a socket of its own';
+}
+
 /** How the launch went: from the warm process, or cold and why, when one waited. */
 function howStarted(launched: { readonly warm?: boolean; readonly cold?: string }): string {
   return launched.warm ? ' from the warm process (Odoo imported before the restart)' : launched.cold ? ` cold: ${launched.cold}` : '';
@@ -558,6 +598,11 @@ function timed(outcome: RestartOutcome, started: number): RestartOutcome {
 function readyMessage(outcome: RestartOutcome): string {
   return `Odoo (PID ${outcome.pid}) is ready${outcome.overlapped ? '; the previous server stops now' : ''}`;
 }
+
+/** How a failed overlap names the server that did not start, and the one that still serves. */
+interface NewServer { readonly failed: string; kept(pid: number): string }
+const NEW_ARGS: NewServer = { failed: 'The new args did not start', kept: (pid) => `Still running the previous args (PID ${pid}).` };
+const SAME_ARGS: NewServer = { failed: 'The restart with the same args did not start', kept: (pid) => `The previous server (PID ${pid}) still runs.` };
 
 /** How a stop's progress names what stops. */
 interface StopWho { readonly name: string; readonly Name: string }
@@ -684,12 +729,21 @@ function endingArgs(args: readonly string[], series: string | undefined): readon
 function describePlan(plan: RestartPlan, keepServer = false): string {
   switch (plan.kind) {
     case 'hup':
-      return `reload PID ${plan.server.master.info.pid} in place with SIGHUP`;
+      return plan.relaunch
+        ? `restart PID ${plan.server.master.info.pid} with the same args: beside it where it serves on our socket, else in place with SIGHUP`
+        : `reload PID ${plan.server.master.info.pid} in place with SIGHUP`;
     case 'in-place':
       return `replace PID ${plan.server.master.info.pid} with ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'start':
       return `start ${maskArgv(plan.launch.spec.argv).join(' ')}`;
     case 'run-beside':
-      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload && !keepServer ? `, then reload it${plan.reload.kind === 'hup' ? ' with SIGHUP' : ' in place'}` : ''}`;
+      return `run ${maskArgv(plan.run.argv).join(' ')} once beside PID ${plan.server.master.info.pid}${plan.reload && !keepServer ? `, then reload it${reloadHow(plan.reload)}` : ''}`;
   }
+}
+
+function reloadHow(reload: HupPlan | InPlacePlan): string {
+  if (reload.kind === 'in-place') {
+    return ' in place';
+  }
+  return reload.relaunch ? ' with the same args (beside it where it serves on our socket, else with SIGHUP)' : ' with SIGHUP';
 }

@@ -68,15 +68,16 @@ async function oursIn(shape: ShapeContainer) {
 
 /** What the server on port 8069 says of its process: its PID, and whether it imported odoo before its args. */
 async function processAnswer(shape: ShapeContainer): Promise<{ pid: number; warm: boolean; edited?: boolean }> {
-  const result = await execIn(shape.container, ['python3', '-c', PROCESS_REQUEST]);
+  const result = await execIn(shape.container, ['python3', '-c', GET_8069, '/standin/process']);
   assert.equal(result.exitCode, 0, result.stderr);
   return JSON.parse(result.stdout) as { pid: number; warm: boolean; edited?: boolean };
 }
 
-const PROCESS_REQUEST = `
+/** The body of a GET of the path in argv[1] from the server on port 8069. */
+const GET_8069 = `
 import socket, sys
 sock = socket.create_connection(('127.0.0.1', 8069), timeout=10)
-sock.sendall(b'GET /standin/process HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
+sock.sendall(b'GET ' + sys.argv[1].encode() + b' HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
 data = b''
 while True:
     chunk = sock.recv(65536)
@@ -85,6 +86,13 @@ while True:
     data += chunk
 sys.stdout.write(data.partition(b'\\r\\n\\r\\n')[2].decode())
 `;
+
+/** What the server on port 8069 answers of an addon it imported: the code it runs. */
+async function moduleAnswer(shape: ShapeContainer, module: string): Promise<{ pid: number; answer: string | null }> {
+  const result = await execIn(shape.container, ['python3', '-c', GET_8069, `/standin/module/${module}`]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  return JSON.parse(result.stdout) as { pid: number; answer: string | null };
+}
 
 /** Until a warm process waits for the next restart: it listens once its imports are done. */
 async function warmWaiting(shape: ShapeContainer): Promise<void> {
@@ -173,10 +181,97 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal((JSON.parse(status.stdout) as { server?: { pid: number } }).server?.pid, before.pid);
     });
 
-    it('a same-args restart (HUP) keeps the held socket: the next new-args restart overlaps again', async () => {
+    it('a same-args restart under a steady request loop boots the same command line beside the running server, warm: no request fails, a new master with the same args', async () => {
+      await warmWaiting(shape);
       const before = await onlyOdooMaster(shape.container);
-      const reloaded = await cli(shape, 'restart');
+      const load = execIn(shape.container, ['python3', '-c', LOAD_LOOP, '8069', '/tmp/load-ready', '/tmp/load-stop', '60']);
+      await waitFor('the request loop to get its first answer', async () => ((await exists(shape, '/tmp/load-ready')) ? true : undefined));
+      const restarted = await cli(shape, 'restart', '--json');
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, new RegExp(`Starting the new server beside the running one \\(PID ${before.pid} answers meanwhile\\)`));
+      assert.match(restarted.stderr, /Started Odoo \(PID \d+\) beside PID \d+ from the warm process/);
+      assert.doesNotMatch(restarted.stderr, /Reloading/, 'no HUP');
+      const outcome = JSON.parse(restarted.stdout) as { plan: string; pid: number; overlapped?: boolean; warm?: boolean; readyMs?: number };
+      assert.equal(outcome.plan, 'in-place');
+      assert.equal(outcome.overlapped, true);
+      assert.equal(outcome.warm, true);
+      assert.equal(typeof outcome.readyMs, 'number');
+      const after = await onlyOdooMaster(shape.container);
+      assert.equal(outcome.pid, after.pid);
+      assert.notEqual(after.pid, before.pid, 'a new master');
+      assert.deepEqual(after.argv.slice(2), ['-d', 'db', ...DB_ARGS], 'with the same args');
+      assert.equal(after.uid, before.uid);
+      assert.equal(after.cwd, before.cwd);
+      await execIn(shape.container, ['touch', '/tmp/load-stop']);
+      const result = await load;
+      assert.equal(result.exitCode, 0, result.stderr);
+      const report = JSON.parse(result.stdout) as LoadReport;
+      assert.equal(report.stopped, true, 'the loop ran until the test stopped it');
+      assert.deepEqual(report.failures, {}, `requests failed during the restart: ${result.stdout}`);
+      assert.deepEqual(Object.keys(report.answered).map(Number).sort((a, b) => a - b), [before.pid, after.pid].sort((a, b) => a - b));
+      assert.equal((await processAnswer(shape)).warm, true);
+    });
+
+    it('a same-args restart after an addon file changed runs the changed code, from the warm process', async () => {
+      await warmWaiting(shape);
+      const addon = '/mnt/extra-addons/my_module/__init__.py';
+      assert.equal((await moduleAnswer(shape, 'my_module')).answer, null, 'the fixture\'s module has no answer yet');
+      const edit = await execIn(shape.container, ['sh', '-c', `echo "STANDIN_ANSWER = 'edited'" >> ${addon}`]);
+      assert.equal(edit.exitCode, 0, edit.stderr);
+      assert.equal((await moduleAnswer(shape, 'my_module')).answer, null, 'the running server keeps the code it imported');
+      const restarted = await cli(shape, 'restart');
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, /from the warm process/);
+      const answer = await moduleAnswer(shape, 'my_module');
+      assert.equal(answer.answer, 'edited', 'the new server runs the changed addon');
+      assert.equal(answer.pid, (await onlyOdooMaster(shape.container)).pid);
+    });
+
+    it('a same-args restart after a file the warm process imported changed starts cold and runs the changed code', async () => {
+      await warmWaiting(shape);
+      const server = '/usr/lib/python3/dist-packages/odoo/service/server.py';
+      const edit = await execIn(shape.container, ['sed', '-i', `s/'pid': os.getpid(), 'warm'/'pid': os.getpid(), 'edited': True, 'warm'/`, server], { user: 'root' });
+      assert.equal(edit.exitCode, 0, edit.stderr);
+      const restarted = await cli(shape, 'restart');
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, /beside the running one/);
+      assert.match(restarted.stderr, new RegExp(`cold: a file Odoo imported changed: ${server.replace(/[./]/g, '\\$&')}`));
+      const answer = await processAnswer(shape);
+      assert.equal(answer.edited, true, 'the new server runs the changed code');
+      assert.equal(answer.warm, false);
+    });
+
+    it('a same-args restart whose new server crashes (Odoo\'s code broken since): the old one still serves, and the error says so', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const edit = await execIn(shape.container, ['sh', '-c', 'echo "raise RuntimeError(\'broken since the server started\')" >> /usr/lib/python3/dist-packages/odoo/http.py'], { user: 'root' });
+      assert.equal(edit.exitCode, 0, edit.stderr);
+      const restarted = await cli(shape, 'restart');
+      assert.notEqual(restarted.code, 0);
+      assert.match(restarted.stderr, /The restart with the same args did not start: Odoo \(PID \d+\) exited with exit code 1/);
+      assert.match(restarted.stderr, new RegExp(`The previous server \\(PID ${before.pid}\\) still runs\\.`));
+      assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'the old server never stopped');
+      assert.equal(await healthIn(shape.container), 200);
+    });
+
+    it('an update run beside the server, then the server again with its args booted beside it, not HUPed', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const ran = await cli(shape, 'run', '--', '-d', 'db', '-u', 'my_module');
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.match(ran.stderr, new RegExp(`Starting the new server beside the running one \\(PID ${before.pid} answers meanwhile\\)`));
+      const restarted = /the server restarted to load it \(PID (\d+)\)/.exec(ran.stdout);
+      assert.ok(restarted, ran.stdout);
+      const after = await onlyOdooMaster(shape.container);
+      assert.equal(after.pid, Number(restarted[1]));
+      assert.notEqual(after.pid, before.pid);
+      assert.deepEqual(after.argv.slice(2), ['-d', 'db', ...DB_ARGS]);
+    });
+
+    it('--no-overlap: a same-args restart reloads with HUP (same PID) and says why; the held socket stays, so the next new-args restart overlaps', async () => {
+      const before = await onlyOdooMaster(shape.container);
+      const reloaded = await cli(shape, 'restart', '--no-overlap');
       assert.equal(reloaded.code, 0, reloaded.stderr);
+      assert.match(reloaded.stderr, new RegExp(`Reloading PID ${before.pid} with SIGHUP rather than beside it: overlap is turned off`));
+      assert.match(reloaded.stdout, /Odoo reloaded in place/);
       assert.equal((await onlyOdooMaster(shape.container)).pid, before.pid, 'HUP re-executes in place');
       const restarted = await cli(shape, 'restart', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
       assert.equal(restarted.code, 0, restarted.stderr);

@@ -177,7 +177,38 @@ describe('the restartable keeper on a real Docker engine', function () {
     process.stderr.write(`      docker stop with a 1.5 s graceful stop took ${took} ms, exit code ${ExitCode}\n`);
   });
 
-  it('in front of an entrypoint that forks Odoo instead of exec: Odoo binds its own port, answers, and restarts with new args', async () => {
+  it('a same-args restart of the keeper\'s first Odoo, on the keeper\'s socket, boots it again beside it under load: the container stays, one master with the same args', async () => {
+    const other = await testDocker().createContainer({
+      name: `${name}-same-args`,
+      Image: STANDIN_IMAGE,
+      Entrypoint: keeper.entrypoint,
+      Cmd: keeper.command,
+      Labels: { [TEST_LABEL]: TEST_RUN },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await other.start();
+    await waitAnswering(other, 'Odoo under the keeper to answer');
+    const startedAt = (await other.inspect()).State.StartedAt;
+    const [first] = await masters(other);
+    assert.equal(first.ppid, 1, 'the keeper\'s own child');
+    let after: Proc | undefined;
+    const report = await underLoad(other, async () => {
+      const restarted = await runCli(['--container', `${name}-same-args`, 'restart']);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.match(restarted.stderr, new RegExp(`Starting the new server beside the running one \\(PID ${first.pid} answers meanwhile\\)`));
+      [after] = await masters(other);
+    });
+    assert.deepEqual(report.failures, {}, `requests failed during the restart: ${JSON.stringify(report)}`);
+    const found = await masters(other);
+    assert.equal(found.length, 1, JSON.stringify(found.map((p) => p.argv)));
+    assert.notEqual(found[0]!.pid, first.pid);
+    assert.equal(found[0]!.pid, after?.pid);
+    assert.deepEqual(found[0]!.argv.slice(2), first.argv.slice(2));
+    assert.equal((await other.inspect()).State.StartedAt, startedAt, 'the container restarted');
+    assert.match(await logsOf(other), new RegExp(` ${found[0]!.pid} INFO \\? odoo: Odoo version`), 'its output in docker logs, as the first one\'s');
+  });
+
+  it('in front of an entrypoint that forks Odoo instead of exec: Odoo binds its own port, answers, reloads with HUP for the same args, and restarts with new args', async () => {
     // sh runs the entrypoint as its child (a command follows it), so Odoo's PID is not the one
     // the holder gave the socket to: Odoo must ignore it and bind the port itself.
     const forking = restartableKeeper(['/bin/sh', '-c', '/entrypoint.sh "$@"; exit $?', 'sh'], ['odoo']);
@@ -194,6 +225,11 @@ describe('the restartable keeper on a real Docker engine', function () {
     const [first] = await masters(other);
     assert.notEqual(first.ppid, 1, 'Odoo is the entrypoint shell\'s child');
     assert.match(await logsOf(other), new RegExp(` ${first.pid} INFO \\? odoo\\.service\\.server: HTTP service \\(werkzeug\\) running on `));
+    // Not on our socket, a same-args restart cannot boot beside it: a HUP, as before.
+    const reloaded = await runCli(['--container', `${name}-forking`, 'restart']);
+    assert.equal(reloaded.code, 0, reloaded.stderr);
+    assert.match(reloaded.stderr, new RegExp(`Reloading PID ${first.pid} with SIGHUP rather than beside it: the running server has a socket of its own`));
+    assert.equal((await masters(other))[0]?.pid, first.pid, 'a HUP keeps the PID');
     const restarted = await runCli(['--container', `${name}-forking`, 'restart', '--', '-d', 'db', '--log-level=info']);
     assert.equal(restarted.code, 0, restarted.stderr);
     assert.match(restarted.stderr, /before the new server starts: the running server has a socket of its own/);

@@ -96,8 +96,16 @@ describe('planRestart', () => {
         assert.equal(plan.server.master.info.pid, 1);
         assert.deepEqual(plan.command.args, expectedArgs);
         assert.deepEqual(plan.http, { configFile: '/etc/odoo/odoo.conf' });
+        assert.equal(plan.relaunch, undefined, 'PID 1 is never stopped: no relaunch beside it');
       });
     }
+
+    it('HUP with no relaunch for Odoo as the only child of tini, which exits with it', () => {
+      const processes = classifyProcesses([proc(1, 0, ['/sbin/docker-init', '--', '/entrypoint.sh', 'odoo']), proc(7, 1, [...officialProgram, '-d', 'db'])]);
+      const plan = expectKind(planRestart({}, { processes, series: '17.0', defaults }), 'hup');
+      assert.equal(plan.server.master.info.pid, 7);
+      assert.equal(plan.relaunch, undefined);
+    });
 
     const refusals: Array<[string, string[], string[]]> = [
       ['a new database', ['-d', 'db', ...dbArgs], ['-d', 'other']],
@@ -224,15 +232,33 @@ describe('planRestart', () => {
       assert.deepEqual(debugged.launch.spec.argv, [...debug, '-d', 'x']);
     });
 
-    it('HUPs a plain restart after -u: Odoo strips -u itself', () => {
+    it('HUPs a plain restart after -u, or relaunches what the HUP re-executes: Odoo strips -u itself', () => {
       const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db', '-u', 'x', ...dbArgs])), 'hup');
       assert.equal(plan.server.master.info.pid, 40);
       assert.deepEqual(plan.command.args, ['-d', 'db', ...dbArgs]);
+      assert.deepEqual(plan.relaunch?.spec.argv, ['python3', './odoo-bin', '-d', 'db', ...dbArgs]);
+      assert.deepEqual(plan.relaunch?.remember.argv, ['python3', './odoo-bin', '-d', 'db', ...dbArgs]);
     });
 
-    it('HUPs a restart with the same args', () => {
+    it('HUPs a restart with the same args, or relaunches them with the server\'s user, directory and environment', () => {
       const plan = expectKind(planRestart({ args: ['-d', 'db', '-p', '8070'] }, besideKeeper(['-d', 'db', '-p', '8070'])), 'hup');
       assert.deepEqual(plan.http, { port: 8070, configFile: '/etc/odoo/odoo.conf' });
+      const spec = { argv: ['python3', './odoo-bin', '-d', 'db', '-p', '8070'], env: odooEnv, cwd: '/var/lib/odoo', uid: 101, gid: 102 };
+      assert.deepEqual(plan.relaunch?.spec, spec);
+      assert.deepEqual(plan.relaunch?.remember, spec);
+      assert.deepEqual(plan.relaunch?.http, plan.http);
+      assert.deepEqual(plan.relaunch?.command.args, plan.command.args, 'the same command line as the HUP');
+    });
+
+    it('relaunches the program a HUP re-exec left (argv[0] bare python3), as the HUP would run it', () => {
+      const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db'], {}, ['python3', '/usr/bin/odoo'])), 'hup');
+      assert.deepEqual(plan.relaunch?.spec.argv, ['python3', '/usr/bin/odoo', '-d', 'db']);
+    });
+
+    it('a same-args restart under the debugger it runs under: the relaunch keeps debugpy in front', () => {
+      const debug = ['python3', '-m', 'debugpy', '--listen', '5678', '/usr/bin/odoo'];
+      const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db'], {}, debug)), 'hup');
+      assert.deepEqual(plan.relaunch?.spec.argv, [...debug, '-d', 'db']);
     });
 
     const oneShotsOdooKeeps: Array<[string, string[], string[]]> = [
@@ -274,9 +300,10 @@ describe('planRestart', () => {
       });
     }
 
-    it('does not need the environment for a HUP', () => {
+    it('does not need the environment for a HUP, and offers no relaunch without it', () => {
       const plan = expectKind(planRestart({}, besideKeeper(['-d', 'db', '-p', '8070'], { env: undefined, cwd: undefined })), 'hup');
       assert.deepEqual(plan.http, { port: 8070 });
+      assert.equal(plan.relaunch, undefined);
     });
   });
 
@@ -407,6 +434,7 @@ describe('planRestart: runs that end by themselves beside a server that is not P
     const plan = expectKind(planRestart({ args: ['-d', 'db', '-u', 'm', '--stop-after-init'] }, besideKeeper(['-d', 'db'])), 'run-beside');
     assert.deepEqual(plan.run.args, ['-d', 'db', '-u', 'm', '--stop-after-init']);
     assert.equal(plan.reload?.kind, 'hup');
+    assert.deepEqual(plan.reload?.kind === 'hup' ? plan.reload.relaunch?.spec.argv : undefined, ['python3', './odoo-bin', '-d', 'db']);
   });
 
   it('relaunches the server with its own args after the update where a HUP would keep its output out of the log', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { OdooEngine } from '../../../src/engine/odoo-engine';
+import { OdooEngine, type EngineSettings } from '../../../src/engine/odoo-engine';
 import { OdooWatcher, type WatchState } from '../../../src/engine/odoo-watcher';
 import { removeLocalContainers, type LocalContainer } from '../../support/local-container';
 import { DB_ARGS, HOME, ODOO_UID, onlyMaster, startLocalShape } from '../../support/local-standin';
@@ -8,7 +8,7 @@ import { waitFor } from '../../support/wait-for';
 const settings = { stopTimeoutMs: 10_000, killAfterTimeout: false, readyTimeoutMs: 20_000 };
 
 /** A watcher on a container, with what it reported, what it logged and the execs it caused. */
-async function watch(container: LocalContainer, pollMs = 200) {
+async function watch(container: LocalContainer, pollMs = 200, engineSettings: EngineSettings = settings) {
   const states: WatchState[] = [];
   const lines: string[] = [];
   let execs = 0;
@@ -17,7 +17,7 @@ async function watch(container: LocalContainer, pollMs = 200) {
       execs++;
     }
   }, () => undefined);
-  const engine = new OdooEngine(container, settings);
+  const engine = new OdooEngine(container, engineSettings);
   const watcher = new OdooWatcher(engine, (state) => states.push(state), { pollMs }, (line) => lines.push(line));
   await watcher.start();
   return {
@@ -131,6 +131,44 @@ describe('OdooWatcher on a local container', function () {
       assert.deepEqual(states.slice(-2).map((s) => s.kind), ['stopping', 'stopped']);
       await assert.rejects(engine.start({ args: ['--with-demo'] }), /exited with exit code 2/);
       assert.deepEqual(states[states.length - 1], { kind: 'crashed', exitCode: 2 });
+    } finally {
+      watching.dispose();
+    }
+  });
+
+  it('follows a same-args restart to the new PID it boots beside the old one, and a HUP to the same PID', async () => {
+    container = await startLocalShape('keeper');
+    const watching = await watch(container);
+    const { engine, states } = watching;
+    try {
+      const started = await engine.start({ args: ['-d', 'db'] });
+      const from = states.length;
+      const restarted = await engine.restart();
+      assert.equal(restarted.plan, 'in-place');
+      assert.equal(restarted.overlapped, true);
+      assert.notEqual(restarted.pid, started.pid);
+      assert.deepEqual(states.slice(from), [
+        { kind: 'restarting', pid: started.pid },
+        { kind: 'restarting', pid: started.pid, answering: started.pid },
+        { kind: 'starting', pid: restarted.pid, answering: started.pid },
+        { kind: 'running', pid: restarted.pid, argv: restarted.argv, version: restarted.version, database: 'db' },
+      ]);
+      // Overlap off: the HUP keeps the PID, and the status comes back to it.
+      const hupping = await watch(container, 200, { ...settings, noOverlap: true });
+      try {
+        const before = hupping.states.length;
+        const reloaded = await hupping.engine.restart();
+        assert.equal(reloaded.plan, 'hup');
+        assert.equal(reloaded.pid, restarted.pid);
+        assert.equal(onlyMaster(container).pid, restarted.pid);
+        assert.deepEqual(hupping.states.slice(before).map((s) => [s.kind, 'pid' in s ? s.pid : undefined]), [
+          ['restarting', restarted.pid],
+          ['starting', restarted.pid],
+          ['running', restarted.pid],
+        ]);
+      } finally {
+        hupping.dispose();
+      }
     } finally {
       watching.dispose();
     }
