@@ -7,50 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { runCli } from '../support/cli';
+import { underLoad } from '../support/load-loop';
 import { DB_ARGS, execIn, healthIn, odooMasters, onlyOdooMaster, processesIn, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
-
-/**
- * A bounded loop of HTTP requests on the container's loopback: one connection a request, until
- * the stop file appears (or the limit passes). It says which server PIDs answered and what
- * failed, as one JSON line. It writes the ready file after its first answer.
- */
-const LOAD_LOOP = `
-import json, os, socket, sys, time
-port, ready_file, stop_file, limit = int(sys.argv[1]), sys.argv[2], sys.argv[3], time.monotonic() + float(sys.argv[4])
-answered, failures = {}, {}
-while not os.path.exists(stop_file) and time.monotonic() < limit:
-    try:
-        sock = socket.create_connection(('127.0.0.1', port), timeout=10)
-        try:
-            sock.sendall(b'GET /standin/process HTTP/1.0\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n')
-            data = b''
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        finally:
-            sock.close()
-        head, _, body = data.partition(b'\\r\\n\\r\\n')
-        status = head.split(b' ')[1].decode() if head.count(b' ') else 'no answer'
-        if status == '200':
-            pid = str(json.loads(body.decode())['pid'])
-            answered[pid] = answered.get(pid, 0) + 1
-            if not os.path.exists(ready_file):
-                open(ready_file, 'w').close()
-        else:
-            failures['HTTP ' + status] = failures.get('HTTP ' + status, 0) + 1
-    except (OSError, ValueError) as error:
-        name = type(error).__name__
-        failures[name] = failures.get(name, 0) + 1
-print(json.dumps({'answered': answered, 'failures': failures, 'stopped': os.path.exists(stop_file)}))
-`;
-
-interface LoadReport {
-  readonly answered: Record<string, number>;
-  readonly failures: Record<string, number>;
-  readonly stopped: boolean;
-}
 
 function cli(shape: ShapeContainer, ...args: string[]) {
   return runCli(['--container', shape.name, ...args]);
@@ -128,27 +86,22 @@ describe('overlapping restarts (real Docker engine)', function () {
       const holders = (await oursIn(shape)).filter((p) => p.argv[1] === '/tmp/odoo-dev/holder.py');
       assert.equal(holders.length, 1, 'one socket holder, shown by its own file');
       assert.deepEqual(holders[0]!.argv.slice(2, 3), ['8069']);
-      const load = execIn(shape.container, ['python3', '-c', LOAD_LOOP, '8069', '/tmp/load-ready', '/tmp/load-stop', '90']);
-      await waitFor('the request loop to get its first answer', async () => ((await exists(shape, '/tmp/load-ready')) ? true : undefined));
       const argSets = [
         ['-d', 'db', '--log-level=info'],
         ['-d', 'db', '--db-filter', '^db$'],
         ['-d', 'db', '--dev=xml', '--log-level=warn'],
       ];
       const pids = [first.pid];
-      for (const args of argSets) {
-        const restarted = await cli(shape, 'restart', '--', ...args, ...DB_ARGS);
-        assert.equal(restarted.code, 0, restarted.stderr);
-        assert.match(restarted.stderr, /Starting the new server beside the running one \(PID \d+ answers meanwhile\)/);
-        assert.match(restarted.stderr, /Stopped the previous server in \d+ ms/);
-        pids.push((await onlyOdooMaster(shape.container)).pid);
-      }
-      await execIn(shape.container, ['touch', '/tmp/load-stop']);
-      const result = await load;
-      assert.equal(result.exitCode, 0, result.stderr);
-      const report = JSON.parse(result.stdout) as LoadReport;
-      assert.equal(report.stopped, true, 'the loop ran until the test stopped it');
-      assert.deepEqual(report.failures, {}, `requests failed during the restarts: ${result.stdout}`);
+      const report = await underLoad(shape.container, async () => {
+        for (const args of argSets) {
+          const restarted = await cli(shape, 'restart', '--', ...args, ...DB_ARGS);
+          assert.equal(restarted.code, 0, restarted.stderr);
+          assert.match(restarted.stderr, /Starting the new server beside the running one \(PID \d+ answers meanwhile\)/);
+          assert.match(restarted.stderr, /Stopped the previous server in \d+ ms/);
+          pids.push((await onlyOdooMaster(shape.container)).pid);
+        }
+      });
+      assert.deepEqual(report.failures, {}, `requests failed during the restarts: ${JSON.stringify(report)}`);
       // Every generation answered some of the requests: the loop ran across all three restarts.
       assert.deepEqual(Object.keys(report.answered).map(Number).sort((a, b) => a - b), [...new Set(pids)].sort((a, b) => a - b));
 
@@ -184,14 +137,16 @@ describe('overlapping restarts (real Docker engine)', function () {
     it('a same-args restart under a steady request loop boots the same command line beside the running server, warm: no request fails, a new master with the same args', async () => {
       await warmWaiting(shape);
       const before = await onlyOdooMaster(shape.container);
-      const load = execIn(shape.container, ['python3', '-c', LOAD_LOOP, '8069', '/tmp/load-ready', '/tmp/load-stop', '60']);
-      await waitFor('the request loop to get its first answer', async () => ((await exists(shape, '/tmp/load-ready')) ? true : undefined));
-      const restarted = await cli(shape, 'restart', '--json');
-      assert.equal(restarted.code, 0, restarted.stderr);
-      assert.match(restarted.stderr, new RegExp(`Starting the new server beside the running one \\(PID ${before.pid} answers meanwhile\\)`));
-      assert.match(restarted.stderr, /Started Odoo \(PID \d+\) beside PID \d+ from the warm process/);
-      assert.doesNotMatch(restarted.stderr, /Reloading/, 'no HUP');
-      const outcome = JSON.parse(restarted.stdout) as { plan: string; pid: number; overlapped?: boolean; warm?: boolean; readyMs?: number };
+      let restarted: Awaited<ReturnType<typeof cli>> | undefined;
+      const report = await underLoad(shape.container, async () => {
+        restarted = await cli(shape, 'restart', '--json');
+      });
+      assert.deepEqual(report.failures, {}, `requests failed during the restart: ${JSON.stringify(report)}`);
+      assert.equal(restarted!.code, 0, restarted!.stderr);
+      assert.match(restarted!.stderr, new RegExp(`Starting the new server beside the running one \\(PID ${before.pid} answers meanwhile\\)`));
+      assert.match(restarted!.stderr, /Started Odoo \(PID \d+\) beside PID \d+ from the warm process/);
+      assert.doesNotMatch(restarted!.stderr, /Reloading/, 'no HUP');
+      const outcome = JSON.parse(restarted!.stdout) as { plan: string; pid: number; overlapped?: boolean; warm?: boolean; readyMs?: number };
       assert.equal(outcome.plan, 'in-place');
       assert.equal(outcome.overlapped, true);
       assert.equal(outcome.warm, true);
@@ -202,12 +157,6 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.deepEqual(after.argv.slice(2), ['-d', 'db', ...DB_ARGS], 'with the same args');
       assert.equal(after.uid, before.uid);
       assert.equal(after.cwd, before.cwd);
-      await execIn(shape.container, ['touch', '/tmp/load-stop']);
-      const result = await load;
-      assert.equal(result.exitCode, 0, result.stderr);
-      const report = JSON.parse(result.stdout) as LoadReport;
-      assert.equal(report.stopped, true, 'the loop ran until the test stopped it');
-      assert.deepEqual(report.failures, {}, `requests failed during the restart: ${result.stdout}`);
       assert.deepEqual(Object.keys(report.answered).map(Number).sort((a, b) => a - b), [before.pid, after.pid].sort((a, b) => a - b));
       assert.equal((await processAnswer(shape)).warm, true);
     });
