@@ -16,7 +16,8 @@
  *    holder (detached, in its own session), and execs the entrypoint with the socket as fd 3,
  *    `LISTEN_FDS=1` and `LISTEN_PID=X`: systemd's socket activation, which Odoo's threaded
  *    server honours when the PID is its own (`ThreadedWSGIServerReloadable.server_bind`).
- * 3. The holder listens only once X itself has become an Odoo server (the official entrypoint
+ * 3. The holder (`odoo-keeper holder PORT` in `ps`: it rewrites its own command line, as the
+ *    warm process does) listens only once X itself has become an Odoo server (the official entrypoint
  *    `exec`s Odoo, so X is Odoo's PID). An entrypoint that forks Odoo instead gives it another
  *    PID: that Odoo ignores fd 3 and binds the port itself, which a bound socket that does not
  *    listen allows (both with SO_REUSEADDR), and the holder lets go. Odoo binds ≈ 0.5 s after
@@ -112,10 +113,23 @@ def child_odoo(x):
         except Exception:
             pass
     return False
+def rename(words):
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            d = f.read()
+        r = d[d.rindex(b")") + 2:].split()
+        start, end = int(r[45]), int(r[46])
+        data = b"\0".join(w.encode() for w in words) + b"\0"
+        with open("/proc/self/mem", "r+b", buffering=0) as m:
+            m.seek(start)
+            m.write(data + b"\0" * (end - start - len(data)))
+    except Exception:
+        pass
 def hold(s, x, port):
     import array, select, struct, time
     t = stat(x)
     me = cmdline(os.getpid())
+    rename(["odoo-keeper", "holder", str(port)])
     since = time.time()
     python = None
     while True:

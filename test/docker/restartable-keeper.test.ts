@@ -76,6 +76,8 @@ describe('the restartable keeper on a real Docker engine', function () {
     const [first] = await masters(container);
     assert.match(await logsOf(container), new RegExp(` ${first.pid} INFO \\? odoo\\.service\\.server: HTTP service \\(werkzeug\\) running through socket activation`));
     assert.match((await execIn(container, ['cat', '/proc/net/unix'])).stdout, / @odoo-dev-holder-8069$/m, 'the keeper\'s holder serves the socket');
+    const holders = (await processesIn(container)).filter((p) => p.argv[0] === 'odoo-keeper');
+    assert.deepEqual(holders.map((p) => [p.ppid, ...p.argv.filter(Boolean)]), [[1, 'odoo-keeper', 'holder', '8069']], 'the holder names itself in ps');
     const pids = [first.pid];
     const report = await underLoad(container, async () => {
       const restarted = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=info']);
