@@ -16,15 +16,17 @@ import { KEEPER_HOLDER } from './keeper-holder';
 /** `$0` of the keeper's shell; it names the keeper in `ps` and lets us recognise it. */
 export const KEEPER_NAME = 'odoo-keeper';
 
-/** The keeper before it started Odoo through the socket holder: still a keeper where it runs. */
-const KEEPER_WITHOUT_HOLDER = [
-  '"$@" &',
+/** What follows the keeper's first line: find its children, stop them on TERM/INT, wait. */
+const KEEPER_LOOP = [
   'kids() { k=; for d in /proc/[0-9]*; do s=; while read -r f v; do case $f in State:) s=$v;; PPid:) [ "$v" = 1 ] && [ "${s%% *}" != Z ] && k="$k ${d#/proc/}"; break;; esac; done 2>/dev/null <"$d/status"; done; };',
   'alive() { kids; a=; for p in $k; do kill -0 "$p" 2>/dev/null && a=1; done; [ -n "$a" ]; };',
   'stop() { trap "" TERM INT; kids; [ -z "$k" ] || kill -TERM $k 2>/dev/null; while alive; do sleep 0.1 2>/dev/null || sleep 1; done; exit 0; };',
   'trap stop TERM INT;',
   'while :; do sleep 86400 & wait $!; done',
-].join(' ');
+];
+
+/** The keeper before it started Odoo through the socket holder: still a keeper where it runs. */
+const KEEPER_WITHOUT_HOLDER = ['"$@" &', ...KEEPER_LOOP].join(' ');
 
 /**
  * The keeper, a POSIX `sh -c` script (dash, busybox ash and bash all run it; no `ps` needed).
@@ -42,11 +44,7 @@ const KEEPER_WITHOUT_HOLDER = [
  */
 export const KEEPER_SCRIPT = [
   `if [ $# -gt 0 ] && command -v python3 >/dev/null 2>&1; then python3 -c '${KEEPER_HOLDER}' "$@" & else "$@" & fi;`,
-  'kids() { k=; for d in /proc/[0-9]*; do s=; while read -r f v; do case $f in State:) s=$v;; PPid:) [ "$v" = 1 ] && [ "${s%% *}" != Z ] && k="$k ${d#/proc/}"; break;; esac; done 2>/dev/null <"$d/status"; done; };',
-  'alive() { kids; a=; for p in $k; do kill -0 "$p" 2>/dev/null && a=1; done; [ -n "$a" ]; };',
-  'stop() { trap "" TERM INT; kids; [ -z "$k" ] || kill -TERM $k 2>/dev/null; while alive; do sleep 0.1 2>/dev/null || sleep 1; done; exit 0; };',
-  'trap stop TERM INT;',
-  'while :; do sleep 86400 & wait $!; done',
+  ...KEEPER_LOOP,
 ].join(' ');
 
 export interface KeeperCommand {
