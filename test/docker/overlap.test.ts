@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { runCli } from '../support/cli';
-import { underLoad } from '../support/load-loop';
+import { standinAnswer, underLoad, warmWaiting } from '../support/standin-requests';
 import { DB_ARGS, execIn, healthIn, odooMasters, onlyOdooMaster, processesIn, startShape, waitFor, type ShapeContainer } from '../support/docker-bed';
 
 function cli(shape: ShapeContainer, ...args: string[]) {
@@ -25,39 +25,13 @@ async function oursIn(shape: ShapeContainer) {
 }
 
 /** What the server on port 8069 says of its process: its PID, and whether it imported odoo before its args. */
-async function processAnswer(shape: ShapeContainer): Promise<{ pid: number; warm: boolean; edited?: boolean }> {
-  const result = await execIn(shape.container, ['python3', '-c', GET_8069, '/standin/process']);
-  assert.equal(result.exitCode, 0, result.stderr);
-  return JSON.parse(result.stdout) as { pid: number; warm: boolean; edited?: boolean };
+function processAnswer(shape: ShapeContainer): Promise<{ pid: number; warm: boolean; edited?: boolean }> {
+  return standinAnswer(shape.container, '/standin/process');
 }
-
-/** The body of a GET of the path in argv[1] from the server on port 8069. */
-const GET_8069 = `
-import socket, sys
-sock = socket.create_connection(('127.0.0.1', 8069), timeout=10)
-sock.sendall(b'GET ' + sys.argv[1].encode() + b' HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
-data = b''
-while True:
-    chunk = sock.recv(65536)
-    if not chunk:
-        break
-    data += chunk
-sys.stdout.write(data.partition(b'\\r\\n\\r\\n')[2].decode())
-`;
 
 /** What the server on port 8069 answers of an addon it imported: the code it runs. */
-async function moduleAnswer(shape: ShapeContainer, module: string): Promise<{ pid: number; answer: string | null }> {
-  const result = await execIn(shape.container, ['python3', '-c', GET_8069, `/standin/module/${module}`]);
-  assert.equal(result.exitCode, 0, result.stderr);
-  return JSON.parse(result.stdout) as { pid: number; answer: string | null };
-}
-
-/** Until a warm process waits for the next restart: it listens once its imports are done. */
-async function warmWaiting(shape: ShapeContainer): Promise<void> {
-  await waitFor('a warm process to wait for the next restart', async () => {
-    const sockets = await execIn(shape.container, ['cat', '/proc/net/unix']);
-    return sockets.stdout.includes('@odoo-dev-warm-8069') ? true : undefined;
-  });
+function moduleAnswer(shape: ShapeContainer, module: string): Promise<{ pid: number; answer: string | null }> {
+  return standinAnswer(shape.container, `/standin/module/${module}`);
 }
 
 /** Edits the stand-in in the container so that the next server it starts never starts its HTTP thread. */
@@ -135,7 +109,7 @@ describe('overlapping restarts (real Docker engine)', function () {
     });
 
     it('a same-args restart under a steady request loop boots the same command line beside the running server, warm: no request fails, a new master with the same args', async () => {
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const before = await onlyOdooMaster(shape.container);
       let restarted: Awaited<ReturnType<typeof cli>> | undefined;
       const report = await underLoad(shape.container, async () => {
@@ -162,7 +136,7 @@ describe('overlapping restarts (real Docker engine)', function () {
     });
 
     it('a same-args restart after an addon file changed runs the changed code, from the warm process', async () => {
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const addon = '/mnt/extra-addons/my_module/__init__.py';
       assert.equal((await moduleAnswer(shape, 'my_module')).answer, null, 'the fixture\'s module has no answer yet');
       const edit = await execIn(shape.container, ['sh', '-c', `echo "STANDIN_ANSWER = 'edited'" >> ${addon}`]);
@@ -177,7 +151,7 @@ describe('overlapping restarts (real Docker engine)', function () {
     });
 
     it('a same-args restart after a file the warm process imported changed starts cold and runs the changed code', async () => {
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const server = '/usr/lib/python3/dist-packages/odoo/service/server.py';
       const edit = await execIn(shape.container, ['sed', '-i', `s/'pid': os.getpid(), 'warm'/'pid': os.getpid(), 'edited': True, 'warm'/`, server], { user: 'root' });
       assert.equal(edit.exitCode, 0, edit.stderr);
@@ -229,7 +203,7 @@ describe('overlapping restarts (real Docker engine)', function () {
     });
 
     it('the next restart starts from the warm process, Odoo\'s imports done before it; the server shows its own command line', async () => {
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const args = ['-d', 'db', '--log-level=info', ...DB_ARGS];
       const restarted = await cli(shape, 'restart', '--', ...args);
       assert.equal(restarted.code, 0, restarted.stderr);
@@ -241,14 +215,14 @@ describe('overlapping restarts (real Docker engine)', function () {
       assert.equal(answer.pid, master.pid);
       assert.equal(answer.warm, true, 'the server imported odoo before it was given its args');
       // The one after it is warm again: a new warm process waits once the restart is done.
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const again = await cli(shape, 'restart', '--', '-d', 'db', ...DB_ARGS);
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /from the warm process/);
     });
 
     it('a file the warm process imported changed: the next restart starts cold and runs the changed code', async () => {
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const server = '/usr/lib/python3/dist-packages/odoo/service/server.py';
       const edit = await execIn(shape.container, ['sed', '-i', `s/'pid': os.getpid(), 'warm'/'pid': os.getpid(), 'edited': True, 'warm'/`, server], { user: 'root' });
       assert.equal(edit.exitCode, 0, edit.stderr);
@@ -265,7 +239,7 @@ describe('overlapping restarts (real Docker engine)', function () {
       try {
         const started = await cli(slow, 'start', '--', '-d', 'db', ...DB_ARGS);
         assert.equal(started.code, 0, started.stderr);
-        await warmWaiting(slow);
+        await warmWaiting(slow.container);
         const first = await cli(slow, 'restart', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
         assert.equal(first.code, 0, first.stderr);
         assert.match(first.stderr, /from the warm process/);
@@ -280,7 +254,7 @@ describe('overlapping restarts (real Docker engine)', function () {
     });
 
     it('--no-warm starts cold, and the warm process waits on for the next restart', async () => {
-      await warmWaiting(shape);
+      await warmWaiting(shape.container);
       const restarted = await cli(shape, 'restart', '--no-warm', '--', '-d', 'db', '--log-level=info', ...DB_ARGS);
       assert.equal(restarted.code, 0, restarted.stderr);
       assert.doesNotMatch(restarted.stderr, /warm process/);

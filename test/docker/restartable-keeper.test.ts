@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
-import { underLoad } from '../support/load-loop';
+import { underLoad, warmWaiting } from '../support/standin-requests';
 import {
   DB_ARGS,
   execIn,
@@ -84,7 +84,7 @@ describe('the restartable keeper on a real Docker engine', function () {
       assert.equal(restarted.code, 0, restarted.stderr);
       assert.match(restarted.stderr, /Starting the new server beside the running one \(PID \d+ answers meanwhile\)/);
       pids.push((await masters(container))[0]!.pid);
-      await waitFor('a warm process to wait for the next restart', async () => ((await execIn(container, ['cat', '/proc/net/unix'])).stdout.includes('@odoo-dev-warm-8069') ? true : undefined));
+      await warmWaiting(container);
       const again = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=warn']);
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /beside PID \d+ from the warm process/);

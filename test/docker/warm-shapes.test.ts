@@ -9,6 +9,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { runCli } from '../support/cli';
+import { standinAnswer, warmWaiting } from '../support/standin-requests';
 import { DB_ARGS, execIn, healthIn, processesIn, startShape, waitFor, type ProcessInfo, type ShapeContainer } from '../support/docker-bed';
 
 /** A virtual environment of the system's python3 that sees its packages (Odoo's among them), with a script like the one Odoo's setup installs. */
@@ -55,32 +56,9 @@ async function onlyMaster(shape: ShapeContainer, program: readonly string[]): Pr
   return found[0]!;
 }
 
-const PROCESS_REQUEST = `
-import socket, sys
-sock = socket.create_connection(('127.0.0.1', 8069), timeout=10)
-sock.sendall(b'GET /standin/process HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
-data = b''
-while True:
-    chunk = sock.recv(65536)
-    if not chunk:
-        break
-    data += chunk
-sys.stdout.write(data.partition(b'\\r\\n\\r\\n')[2].decode())
-`;
-
 /** What the server on port 8069 says of its process: its PID, and whether it imported odoo before its args. */
-async function processAnswer(shape: ShapeContainer): Promise<{ pid: number; warm: boolean }> {
-  const result = await execIn(shape.container, ['python3', '-c', PROCESS_REQUEST]);
-  assert.equal(result.exitCode, 0, result.stderr);
-  return JSON.parse(result.stdout) as { pid: number; warm: boolean };
-}
-
-/** Until a warm process waits for the next restart: it listens once its imports are done. */
-async function warmWaiting(shape: ShapeContainer): Promise<void> {
-  await waitFor('a warm process to wait for the next restart', async () => {
-    const sockets = await execIn(shape.container, ['cat', '/proc/net/unix']);
-    return sockets.stdout.includes('@odoo-dev-warm-8069') ? true : undefined;
-  });
+function processAnswer(shape: ShapeContainer): Promise<{ pid: number; warm: boolean }> {
+  return standinAnswer(shape.container, '/standin/process');
 }
 
 /** Starts Odoo with COMMAND from a detached exec, as the image's user, as someone would by hand. */
@@ -115,7 +93,7 @@ describe('warm restarts for every shape of Odoo\'s script (real Docker engine)',
         const first = await cli(shape, 'restart', '--', '-d', 'db', '--log-level=info');
         assert.equal(first.code, 0, first.stderr);
         assert.match(first.stderr, /before the new server starts: the running server has a socket of its own/);
-        await warmWaiting(shape);
+        await warmWaiting(shape.container);
 
         const args = ['-d', 'db', '--log-level=warn'];
         const second = await cli(shape, '--json', 'restart', '--', ...args);

@@ -1,13 +1,45 @@
 /**
- * A bounded loop of HTTP requests on a container's loopback, for tests that restart Odoo under
- * load: one connection a request, until the stop file appears (or the limit passes). It says
- * which server PIDs answered and what failed, as one JSON line, and writes the ready file after
- * its first answer.
+ * HTTP to the stand-in from inside a container, for tests that restart Odoo: one request, and a
+ * bounded loop of requests on the container's loopback under which restarts run.
  */
 import * as assert from 'node:assert/strict';
 import type Dockerode from 'dockerode';
 import { execIn, waitFor } from './docker-bed';
 
+/** The body of a GET of the path in argv[1] from the server on port 8069. */
+const GET_8069 = `
+import socket, sys
+sock = socket.create_connection(('127.0.0.1', 8069), timeout=10)
+sock.sendall(b'GET ' + sys.argv[1].encode() + b' HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
+data = b''
+while True:
+    chunk = sock.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(data.partition(b'\\r\\n\\r\\n')[2].decode())
+`;
+
+/** What the server on port 8069 of the container answers to PATH, read as JSON. */
+export async function standinAnswer<T>(container: Dockerode.Container, path: string): Promise<T> {
+  const result = await execIn(container, ['python3', '-c', GET_8069, path]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  return JSON.parse(result.stdout) as T;
+}
+
+/** Until a warm process waits for the next restart on port 8069: it listens once its imports are done. */
+export async function warmWaiting(container: Dockerode.Container): Promise<void> {
+  await waitFor('a warm process to wait for the next restart', async () => {
+    const sockets = await execIn(container, ['cat', '/proc/net/unix']);
+    return sockets.stdout.includes('@odoo-dev-warm-8069') ? true : undefined;
+  });
+}
+
+/**
+ * A bounded loop of HTTP requests: one connection a request, until the stop file appears (or
+ * the limit passes). It says which server PIDs answered and what failed, as one JSON line, and
+ * writes the ready file after its first answer.
+ */
 export const LOAD_LOOP = `
 import json, os, socket, sys, time
 port, ready_file, stop_file, limit = int(sys.argv[1]), sys.argv[2], sys.argv[3], time.monotonic() + float(sys.argv[4])
