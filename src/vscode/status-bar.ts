@@ -7,6 +7,8 @@ export class OdooStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private ticker: NodeJS.Timeout | undefined;
   private model: StatusModel | undefined;
+  /** What the item shows now: a render that would show the same leaves it alone, so an open hover stays open. */
+  private shown: string | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('odooDev.status', vscode.StatusBarAlignment.Left, 10);
@@ -18,6 +20,7 @@ export class OdooStatusBar implements vscode.Disposable {
     this.model = model;
     if (!model.isVisible) {
       this.tickAtNextMinute(undefined);
+      this.shown = undefined;
       this.item.hide();
       return;
     }
@@ -25,6 +28,12 @@ export class OdooStatusBar implements vscode.Disposable {
       ...(model.container ? { container: model.container } : {}),
       ...(model.runningSince !== undefined ? { runningSince: model.runningSince } : {}),
     });
+    this.tickAtNextMinute(model.runningSince);
+    const shown = JSON.stringify(view);
+    if (shown === this.shown) {
+      return;
+    }
+    this.shown = shown;
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltipLines.join('\n\n'), true);
     tooltip.isTrusted = { enabledCommands: [...tooltipCommands] };
@@ -32,7 +41,6 @@ export class OdooStatusBar implements vscode.Disposable {
     this.item.backgroundColor = view.isError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.accessibilityInformation = { label: `Odoo status: ${view.accessibleLabel}. Activate for the Odoo actions.`, role: 'button' };
     this.item.show();
-    this.tickAtNextMinute(model.runningSince);
   }
 
   /**

@@ -9,6 +9,7 @@ import { execIn, onlyOdooMaster, startShape, waitFor } from '../support/docker-b
 import { workbenchOn } from './workbench-bed';
 import {
   closeQuickInput,
+  hoverShowing,
   paletteTitles,
   runCommand,
   statusBarItem,
@@ -38,13 +39,7 @@ async function paletteOffers(workbench: Workbench, present: readonly string[], a
 
 /** The status-bar item's tooltip, as its hover shows it now. */
 async function tooltipText(workbench: Workbench): Promise<string> {
-  const { page } = workbench;
-  // Away first, so that the hover is drawn again from the item's current tooltip.
-  await page.mouse.move(0, 0);
-  await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
-  await page.locator(`.statusbar-item[id$="${STATUS}"]`).hover();
-  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'PID' }).first();
-  await hover.waitFor({ timeout: 10000 });
+  const hover = await hoverShowing(workbench.page, statusBarItem(workbench.page, STATUS), 'PID');
   return ((await hover.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 

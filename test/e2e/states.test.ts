@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { onlyOdooMaster, startShape } from '../support/docker-bed';
 import { packagedVsix } from './vsix';
 import { workbenchOn } from './workbench-bed';
-import { runCommand, startWorkbench, statusBarItem, waitForNotification, waitForStatusBar, type Workbench } from './workbench';
+import { hoverShowing, runCommand, startWorkbench, statusBarItem, waitForNotification, waitForStatusBar, type Workbench } from './workbench';
 
 const STATUS = 'odooDev.status';
 const runningOn = (database: string) => new RegExp(`^Odoo .*· ${database}$`);
@@ -63,9 +63,7 @@ describe('Docker unavailable, installed from the .vsix', function () {
     const { page } = workbench;
     await waitForStatusBar(page, STATUS, /^Odoo: Docker unavailable$/, 30000);
     await page.locator(`.statusbar-item.error-kind[id$="${STATUS}"]`).waitFor({ timeout: 5000 });
-    await statusBarItem(page, STATUS).hover();
-    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Docker is unavailable' }).first();
-    await hover.waitFor({ timeout: 10000 });
+    const hover = await hoverShowing(page, statusBarItem(page, STATUS), 'Docker is unavailable', 15000);
     assert.match((await hover.textContent()) ?? '', /127\.0\.0\.1:9/);
     await workbench.screenshot('state-docker-unavailable');
     await workbench.picture('status-docker-unavailable', [statusBarItem(page, STATUS), hover]);

@@ -561,6 +561,30 @@ export function statusBarItem(page: Page, id: string): Locator {
   return page.locator(statusBarSelector(id));
 }
 
+/**
+ * The hover that `target` opens, once it shows `hasText`. The mouse leaves and comes back each
+ * try, so that a hover drawn from an earlier tooltip, or closed by a redraw, is drawn again.
+ */
+export async function hoverShowing(page: Page, target: Locator, hasText: string, timeoutMs = 10000): Promise<Locator> {
+  const hovers = page.locator('.monaco-hover, .workbench-hover');
+  const hover = hovers.filter({ hasText }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.mouse.move(0, 0);
+    await hovers.first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+    await target.hover();
+    try {
+      await hover.waitFor({ timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
+      return hover;
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        const shown = ((await hovers.first().textContent({ timeout: 500 }).catch(() => null)) ?? '').replace(/\s+/g, ' ').trim();
+        throw new Error(`no hover showing "${hasText}" within ${timeoutMs} ms; ${shown ? `the hover shows "${shown}"` : 'no hover is shown'}`, { cause: error });
+      }
+    }
+  }
+}
+
 export interface StatusBarState {
   text: string;
   ariaLabel: string;
