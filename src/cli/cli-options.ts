@@ -103,7 +103,7 @@ Options:
   --no-overlap           Stop the old server before the new one starts, even where the new one
                          could boot beside it on the held socket; the same args: SIGHUP.
   --no-warm              Start the new server cold, not from the warm process that has Odoo's
-                         imports done.
+                         imports done, and prepare none for the next restart.
   --ready-timeout SECONDS  How long the new server may take to be ready (default 120); for
                          test and update, how long their run may take (default 3600).
   --pid PID              Which server, when the container runs several.

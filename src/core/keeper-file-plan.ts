@@ -14,7 +14,7 @@ import { composeKeeperFile, withServiceKeeper } from './compose-service-keeper';
 import { readDevcontainerJson, withBuildDockerfile, withComposeFile, withOverrideCommandFalse, type DevcontainerConfig } from './devcontainer-json-edit';
 import { keeperDockerfile, withDockerfileKeeper } from './dockerfile-keeper';
 import { OdooDevError } from './errors';
-import { isKeeper, restartableKeeper, withoutDevcontainersWrapper, type ContainerCommandFacts, type KeeperCommand } from './restartable-keeper';
+import { isCurrentKeeper, isKeeper, keeperAround, restartableKeeper, withoutDevcontainersWrapper, type ContainerCommandFacts, type KeeperCommand } from './restartable-keeper';
 
 /** One file to change: `before` is undefined for a file that does not exist yet. */
 export interface FileEdit {
@@ -128,7 +128,8 @@ export async function planKeeperFiles(request: KeeperFilesRequest, read: ReadTex
 function keeperFor(facts: ContainerCommandFacts, fallback?: { entrypoint?: readonly string[]; command?: readonly string[] }): { keeper: KeeperCommand; running: boolean } {
   const { entrypoint, cmd } = withoutDevcontainersWrapper(facts);
   if (isKeeper(entrypoint)) {
-    return { keeper: { entrypoint, command: cmd }, running: true };
+    // An older keeper is replaced by the current one, around what it runs.
+    return { keeper: keeperAround(entrypoint, cmd), running: isCurrentKeeper(entrypoint) };
   }
   if (entrypoint.length === 0 && cmd.length === 0) {
     // The Dev Containers wrapper runs nothing (overrideCommand: true): take what the service

@@ -119,6 +119,8 @@ export interface KeeperReplacement {
   readonly oldId: string;
   /** It runs the keeper already: nothing to do. */
   readonly already: boolean;
+  /** It runs the older keeper, which starts Odoo on a socket of its own: the replacement has the current one. */
+  readonly outdated: boolean;
   /** The replacement's entrypoint and command. */
   readonly keeper: KeeperCommand;
   /** The container's own entrypoint and command, as inspect gives them, to restore by hand. */
@@ -162,7 +164,7 @@ export function keeperReplacement(inspect: InspectedContainer, image: ImageFacts
     image: config.Image,
     labels: config.Labels ?? {},
   });
-  const already = advice.already || isKeeper(previous.entrypoint);
+  const { already, outdated } = advice;
   if (!already) {
     refuseUnsafe(inspect, name, context);
   }
@@ -204,6 +206,7 @@ export function keeperReplacement(inspect: InspectedContainer, image: ImageFacts
     name,
     oldId: inspect.Id,
     already,
+    outdated,
     keeper: advice.keeper,
     previous,
     create,

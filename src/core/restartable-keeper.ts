@@ -25,8 +25,11 @@ const KEEPER_LOOP = [
   'while :; do sleep 86400 & wait $!; done',
 ];
 
-/** The keeper before it started Odoo through the socket holder: still a keeper where it runs. */
-const KEEPER_WITHOUT_HOLDER = ['"$@" &', ...KEEPER_LOOP].join(' ');
+/**
+ * The keeper before it started Odoo through the socket holder, as containers made restartable
+ * then still run it: a keeper, whose first Odoo has a socket of its own.
+ */
+export const OLDER_KEEPER_SCRIPT = ['"$@" &', ...KEEPER_LOOP].join(' ');
 
 /**
  * The keeper, a POSIX `sh -c` script (dash, busybox ash and bash all run it; no `ps` needed).
@@ -62,9 +65,19 @@ export function restartableKeeper(imageEntrypoint: readonly string[], imageCmd: 
   };
 }
 
-/** Whether an entrypoint (or a Dev Containers wrapper's command) already starts with our keeper. */
+/** Whether an entrypoint (or a Dev Containers wrapper's command) already starts with our keeper, as it is now or as it was. */
 export function isKeeper(argv: readonly string[]): boolean {
-  return argv[1] === '-c' && (argv[2] === KEEPER_SCRIPT || argv[2] === KEEPER_WITHOUT_HOLDER) && argv[3] === KEEPER_NAME;
+  return argv[1] === '-c' && (argv[2] === KEEPER_SCRIPT || argv[2] === OLDER_KEEPER_SCRIPT) && argv[3] === KEEPER_NAME;
+}
+
+/** Whether it starts with the keeper as it is now: the older one starts Odoo on a socket of its own. */
+export function isCurrentKeeper(argv: readonly string[]): boolean {
+  return argv[1] === '-c' && argv[2] === KEEPER_SCRIPT && argv[3] === KEEPER_NAME;
+}
+
+/** The current keeper around what the container runs: around what its keeper runs, where it has one of any age. */
+export function keeperAround(entrypoint: readonly string[], cmd: readonly string[]): KeeperCommand {
+  return restartableKeeper(isKeeper(entrypoint) ? entrypoint.slice(4) : entrypoint, cmd);
 }
 
 /**
@@ -169,6 +182,8 @@ export interface ContainerCommandFacts {
 export interface KeeperAdvice {
   /** The container already runs our keeper; nothing to change. */
   readonly already: boolean;
+  /** It runs the older keeper, which starts Odoo on a socket of its own: the advice replaces it. */
+  readonly outdated: boolean;
   readonly keeper: KeeperCommand;
   /** Where the snippet goes: `compose`, or `dockerfile` (with devcontainer.json members when asked). */
   readonly form: 'compose' | 'dockerfile';
@@ -183,18 +198,21 @@ export interface KeeperAdvice {
  */
 export function keeperAdvice(facts: ContainerCommandFacts, want: { composeService?: string; devcontainer?: boolean } = {}): KeeperAdvice {
   const { entrypoint, cmd } = withoutDevcontainersWrapper(facts);
-  const already = isKeeper(entrypoint);
-  const keeper = already ? { entrypoint, command: cmd } : restartableKeeper(entrypoint, cmd);
+  const already = isCurrentKeeper(entrypoint);
+  const outdated = !already && isKeeper(entrypoint);
+  const keeper = keeperAround(entrypoint, cmd);
   const service = want.composeService ?? facts.labels['com.docker.compose.service'];
-  const runs = entrypoint.length || cmd.length ? [...(already ? entrypoint.slice(4) : entrypoint), ...cmd].join(' ') : 'the image\'s command';
-  const what = `The keeper, a small sh script, becomes PID 1 and runs \`${runs}\` as its child: Odoo is no longer PID 1, so odoo-dev restarts it with new args (keeping the entrypoint's database options), its output still reaches docker logs, and docker stop still stops it gracefully. Recreate the container to apply it.`;
+  const runs = entrypoint.length || cmd.length ? [...(isKeeper(entrypoint) ? entrypoint.slice(4) : entrypoint), ...cmd].join(' ') : 'the image\'s command';
+  const what = outdated
+    ? `The container runs an older odoo-dev keeper as PID 1. It restarts Odoo with new args already, but it starts \`${runs}\` on a socket of its own, so the first restart after each container start stops the server before the new one boots. The current keeper starts it on a listening socket that outlives it, so that every restart boots the new server while the old one still answers. Recreate the container to apply it.`
+    : `The keeper, a small sh script, becomes PID 1 and runs \`${runs}\` as its child: Odoo is no longer PID 1, so odoo-dev restarts it with new args (keeping the entrypoint's database options), its output still reaches docker logs, and docker stop still stops it gracefully. Recreate the container to apply it.`;
   if (service !== undefined && (want.composeService !== undefined || !want.devcontainer || facts.labels['com.docker.compose.service'] !== undefined)) {
     const json = want.devcontainer ? `\nand in devcontainer.json (the default for compose, say it anyway):\n\n${JSON.stringify({ overrideCommand: false }, null, 2)}\n` : '';
-    return { already, keeper, form: 'compose', text: `${what}\n\nAdd to docker-compose.yml (or a compose override file):\n\n${composeSnippet(service, keeper)}${json}` };
+    return { already, outdated, keeper, form: 'compose', text: `${what}\n\nAdd to docker-compose.yml (or a compose override file):\n\n${composeSnippet(service, keeper)}${json}` };
   }
   const snippet = devcontainerSnippet(keeper, facts.image);
   const json = want.devcontainer
     ? `\nand in devcontainer.json (\`runArgs: ["--entrypoint", ...]\` cannot do this: it takes one word, and the Dev Containers CLI sets its own --entrypoint after runArgs):\n\n${snippet.devcontainerJson}`
     : '\nthen build it and run the container from the new image.\n';
-  return { already, keeper, form: 'dockerfile', text: `${what}\n\nPut into a Dockerfile:\n\n${snippet.dockerfile}${json}` };
+  return { already, outdated, keeper, form: 'dockerfile', text: `${what}\n\nPut into a Dockerfile:\n\n${snippet.dockerfile}${json}` };
 }

@@ -66,7 +66,7 @@ export async function planKeeperRecreate(docker: Dockerode, endpoint: string, id
     return { ...base, already: true };
   }
   const status = await new OdooEngine(new DockerOdooContainer(docker, inspect.Id, name, endpoint)).status();
-  if (status.server && !status.server.isPid1) {
+  if (status.server && !status.server.isPid1 && !replacement.outdated) {
     return {
       ...base,
       already: false,

@@ -25,6 +25,7 @@ import {
 } from '../core/restart-plan';
 import { besideCommand, besideSpec, needsOwnHttp } from '../core/run-beside';
 import { maskArgv } from '../core/secrets';
+import { isCurrentKeeper, isKeeper } from '../core/restartable-keeper';
 import { checkAddonsPaths } from './addons-check';
 import { openConversation } from './agent-conversation';
 import { defaultEngineSettings, type EngineActivity, type EngineSettings, type Progress, type RestartOutcome } from './engine-types';
@@ -577,7 +578,13 @@ async function whyNotBeside(run: RunContext, server: OdooServer, sockets: Socket
     return sockets.why ?? 'no overlap';
   }
   const held = await run.agent.step({ step: 'held', pid: server.master.info.pid, http: sockets.hold }, ['held']);
-  return held.held ? undefined : 'the running server has a socket of its own';
+  if (held.held) {
+    return undefined;
+  }
+  const pid1 = run.processes.pid1?.argv ?? [];
+  return isKeeper(pid1) && !isCurrentKeeper(pid1)
+    ? 'the running server has a socket of its own: this container\'s keeper is an older one, which starts Odoo so (`odoo-dev keeper --apply` recreates the container with the current keeper)'
+    : 'the running server has a socket of its own';
 }
 
 /** How the launch went: from the warm process, or cold and why, when one waited. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { KEEPER_NAME, restartableKeeper } from '../../src/core/restartable-keeper';
+import { KEEPER_NAME, OLDER_KEEPER_SCRIPT, restartableKeeper } from '../../src/core/restartable-keeper';
 import { runCli } from '../support/cli';
 import { underLoad, warmWaiting } from '../support/standin-requests';
 import {
@@ -266,5 +266,46 @@ describe('the restartable keeper on a real Docker engine', function () {
   it('odoo-dev keeper exits 4 for a missing container', async () => {
     const result = await runCli(['--container', 'odoo-dev-test-no-such-container', 'keeper']);
     assert.equal(result.code, 4, result.stderr);
+  });
+});
+
+describe('a container made restartable by the older keeper, on a real Docker engine', function () {
+  this.timeout(90_000);
+  const current = restartableKeeper(['/entrypoint.sh'], ['odoo']);
+  let name: string;
+
+  before(async () => {
+    name = `odoo-dev-test-older-keeper-${randomBytes(4).toString('hex')}`;
+    const container = await testDocker().createContainer({
+      name,
+      Image: STANDIN_IMAGE,
+      Entrypoint: ['/bin/sh', '-c', OLDER_KEEPER_SCRIPT, KEEPER_NAME, '/entrypoint.sh'],
+      Cmd: ['odoo'],
+      Labels: { [TEST_LABEL]: TEST_RUN },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await container.start();
+    await waitAnswering(container, 'Odoo under the older keeper to answer');
+  });
+  after(() => removeTestContainers());
+
+  it('restarts with new args, stopping first, and says that the current keeper would not; keeper --apply puts it in, and the next restart overlaps', async () => {
+    const advice = await runCli(['--container', name, 'keeper']);
+    assert.equal(advice.code, 0, advice.stderr);
+    assert.match(advice.stdout, /runs an older odoo-dev keeper as PID 1/);
+    const restarted = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=info']);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    assert.match(restarted.stderr, /before the new server starts: the running server has a socket of its own: this container's keeper is an older one.*odoo-dev keeper --apply/);
+    const apply = await runCli(['--container', name, 'keeper', '--apply', '--yes']);
+    assert.equal(apply.code, 0, apply.stderr);
+    const container = testDocker().getContainer(name);
+    assert.deepEqual((await container.inspect()).Config.Entrypoint, current.entrypoint);
+    await waitAnswering(container, 'Odoo under the current keeper to answer');
+    const again = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=warn']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Starting the new server beside the running one/);
+    const found = await masters(container);
+    assert.equal(found.length, 1, JSON.stringify(found.map((p) => p.argv)));
+    assert.deepEqual(found[0]!.argv.slice(2), ['-d', 'db', '--log-level=warn', ...DB_ARGS]);
   });
 });

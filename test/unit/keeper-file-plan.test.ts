@@ -3,7 +3,8 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 import { OdooDevError } from '../../src/core/errors';
 import { keeperComposeFileName, keeperDockerfileName, planKeeperFiles, type FileEdit, type KeeperFilesPlan, type KeeperFilesRequest } from '../../src/core/keeper-file-plan';
-import { KEEPER_NAME, KEEPER_SCRIPT, restartableKeeper, type ContainerCommandFacts } from '../../src/core/restartable-keeper';
+import { KEEPER_NAME, KEEPER_SCRIPT, OLDER_KEEPER_SCRIPT, restartableKeeper, type ContainerCommandFacts } from '../../src/core/restartable-keeper';
+import { composeKeeperFile } from '../../src/core/compose-service-keeper';
 
 /** The Dev Containers CLI's wrapper, as 0.89 writes it for compose (with its leading blanks). */
 const wrapperText = 'echo Container started\n trap "exit 0" 15\n \n exec "$@"\n while sleep 1 & wait $!; do :; done';
@@ -195,6 +196,18 @@ volumes:
       const written = composeCommand(result.edits[0].after, 'odoo');
       assert.deepEqual(written, official, 'the keeper is not wrapped in a second keeper');
       assert.equal(written.entrypoint.filter((w) => w === KEEPER_SCRIPT).length, 1);
+    });
+
+    it('replaces an older keeper, in the container and in the files, by the current one around what it runs', async () => {
+      const older = { entrypoint: ['/bin/sh', '-c', OLDER_KEEPER_SCRIPT, KEEPER_NAME, ...official.entrypoint.slice(4)], command: official.command };
+      const files = { [`${dir}/docker-compose.override.yml`]: composeKeeperFile('odoo', older, ['# mine', '']) };
+      const result = await plan({ facts: facts({ labels, entrypoint: older.entrypoint, cmd: older.command }) }, files);
+      assert.equal(result.running, false, 'the container does not run the current keeper');
+      assert.equal(result.edits.length, 1);
+      const written = composeCommand(result.edits[0].after, 'odoo');
+      assert.deepEqual(written, official);
+      assert.ok(!result.edits[0].after.includes(OLDER_KEEPER_SCRIPT.replace(/\$/g, '$$$$')), 'the older script is gone');
+      assert.match(result.edits[0].after, /# mine/);
     });
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OdooDevError } from '../../src/core/errors';
 import { keeperReplacement, withoutKeeper, type ImageFacts, type InspectedContainer } from '../../src/core/keeper-replacement';
-import { isKeeper, restartableKeeper } from '../../src/core/restartable-keeper';
+import { isKeeper, KEEPER_NAME, OLDER_KEEPER_SCRIPT, restartableKeeper } from '../../src/core/restartable-keeper';
 
 /**
  * `docker inspect` of an official-shape container as Docker 20.10 reported it (names changed):
@@ -250,6 +250,15 @@ describe('keeperReplacement', () => {
       assert.equal(r.already, true);
       assert.ok(isKeeper(r.create.Entrypoint));
       assert.deepEqual(r.create.Entrypoint, keeper.entrypoint);
+    });
+
+    it('recreates a container that runs an older keeper with the current one, around the same entrypoint', () => {
+      const older = ['/bin/sh', '-c', OLDER_KEEPER_SCRIPT, KEEPER_NAME, '/entrypoint.sh'];
+      const r = keeperReplacement(inspectWith({ Config: { Entrypoint: older, Cmd: ['odoo'] } }), image);
+      assert.equal(r.already, false);
+      assert.equal(r.outdated, true);
+      assert.deepEqual(r.create.Entrypoint, keeper.entrypoint);
+      assert.deepEqual(r.create.Cmd, ['odoo']);
     });
 
     const refusals: { name: string; changes: Changes; context?: { isWindowContainer: boolean }; code: string; message: RegExp }[] = [

@@ -6,10 +6,13 @@ import {
   composeSnippet,
   devcontainerSnippet,
   isDevcontainersWrapper,
+  isCurrentKeeper,
   isKeeper,
   keeperAdvice,
+  keeperAround,
   KEEPER_NAME,
   KEEPER_SCRIPT,
+  OLDER_KEEPER_SCRIPT,
   restartableKeeper,
 } from '../../src/core/restartable-keeper';
 import { KEEPER_HOLDER } from '../../src/core/keeper-holder';
@@ -148,6 +151,30 @@ describe('restartable keeper', () => {
       const keeper = restartableKeeper(['/entrypoint.sh'], ['odoo']);
       assert.equal(keeperAdvice({ ...official, entrypoint: keeper.entrypoint, cmd: keeper.command }).already, true);
       assert.equal(keeperAdvice({ ...official, entrypoint: wrapper, cmd: [...keeper.entrypoint, ...keeper.command], imageEntrypoint: keeper.entrypoint }).already, true);
+    });
+
+    it('replaces an older keeper, which starts Odoo on a socket of its own, by the current one around what it runs', () => {
+      const older = ['/bin/sh', '-c', OLDER_KEEPER_SCRIPT, KEEPER_NAME, '/entrypoint.sh'];
+      assert.ok(isKeeper(older) && !isCurrentKeeper(older));
+      for (const facts of [{ ...official, entrypoint: older }, { ...official, entrypoint: wrapper, cmd: [...older, 'odoo'], imageEntrypoint: older }]) {
+        const advice = keeperAdvice(facts);
+        assert.equal(advice.already, false);
+        assert.equal(advice.outdated, true);
+        assert.deepEqual(advice.keeper, restartableKeeper(['/entrypoint.sh'], ['odoo']));
+        assert.match(advice.text, /an older odoo-dev keeper/);
+        assert.match(advice.text, /`\/entrypoint\.sh odoo` on a socket of its own/);
+      }
+      assert.equal(keeperAdvice(official).outdated, false);
+    });
+  });
+
+  describe('keeperAround', () => {
+    it('puts the current keeper around an entrypoint, around what a keeper of any age runs, and changes nothing about the current one', () => {
+      const current = restartableKeeper(['/entrypoint.sh'], ['odoo']);
+      assert.deepEqual(keeperAround(['/entrypoint.sh'], ['odoo']), current);
+      assert.deepEqual(keeperAround(['/bin/sh', '-c', OLDER_KEEPER_SCRIPT, KEEPER_NAME, '/entrypoint.sh'], ['odoo']), current);
+      assert.deepEqual(keeperAround(current.entrypoint, current.command), current);
+      assert.ok(isCurrentKeeper(current.entrypoint));
     });
   });
 
