@@ -140,6 +140,9 @@ function printStatus(status: OdooStatus, json: boolean): number {
     if (server.workers) {
       lines.push(`workers    ${server.workers}${server.gevent ? ' + gevent' : ''}`);
     }
+    if (server.olderKeeper) {
+      lines.push('keeper     an older one: its first Odoo has a socket of its own, so the first restart stops first; odoo-dev keeper --apply replaces it');
+    }
   }
   for (const other of status.others) {
     lines.push(`also       PID ${other.pid}: ${other.argv.join(' ')}`);

@@ -75,6 +75,11 @@ export function isCurrentKeeper(argv: readonly string[]): boolean {
   return argv[1] === '-c' && argv[2] === KEEPER_SCRIPT && argv[3] === KEEPER_NAME;
 }
 
+/** Whether it starts with a keeper written before the socket holder, which the current one replaces. */
+export function isOlderKeeper(argv: readonly string[]): boolean {
+  return isKeeper(argv) && !isCurrentKeeper(argv);
+}
+
 /** The current keeper around what the container runs: around what its keeper runs, where it has one of any age. */
 export function keeperAround(entrypoint: readonly string[], cmd: readonly string[]): KeeperCommand {
   return restartableKeeper(isKeeper(entrypoint) ? entrypoint.slice(4) : entrypoint, cmd);
@@ -199,7 +204,7 @@ export interface KeeperAdvice {
 export function keeperAdvice(facts: ContainerCommandFacts, want: { composeService?: string; devcontainer?: boolean } = {}): KeeperAdvice {
   const { entrypoint, cmd } = withoutDevcontainersWrapper(facts);
   const already = isCurrentKeeper(entrypoint);
-  const outdated = !already && isKeeper(entrypoint);
+  const outdated = isOlderKeeper(entrypoint);
   const keeper = keeperAround(entrypoint, cmd);
   const service = want.composeService ?? facts.labels['com.docker.compose.service'];
   const runs = entrypoint.length || cmd.length ? [...(isKeeper(entrypoint) ? entrypoint.slice(4) : entrypoint), ...cmd].join(' ') : 'the image\'s command';

@@ -25,7 +25,7 @@ import {
 } from '../core/restart-plan';
 import { besideCommand, besideSpec, needsOwnHttp } from '../core/run-beside';
 import { maskArgv } from '../core/secrets';
-import { isCurrentKeeper, isKeeper } from '../core/restartable-keeper';
+import { isOlderKeeper } from '../core/restartable-keeper';
 import { checkAddonsPaths } from './addons-check';
 import { openConversation } from './agent-conversation';
 import { defaultEngineSettings, type EngineActivity, type EngineSettings, type Progress, type RestartOutcome } from './engine-types';
@@ -581,8 +581,7 @@ async function whyNotBeside(run: RunContext, server: OdooServer, sockets: Socket
   if (held.held) {
     return undefined;
   }
-  const pid1 = run.processes.pid1?.argv ?? [];
-  return isKeeper(pid1) && !isCurrentKeeper(pid1)
+  return isOlderKeeper(run.processes.pid1?.argv ?? [])
     ? 'the running server has a socket of its own: this container\'s keeper is an older one, which starts Odoo so (`odoo-dev keeper --apply` recreates the container with the current keeper)'
     : 'the running server has a socket of its own';
 }

@@ -1,6 +1,7 @@
 import type { VersionInfo } from '../core/agent-protocol';
 import { classifyProcesses, type OdooServer } from '../core/odoo-processes';
 import { endsContainer } from '../core/restart-plan';
+import { isOlderKeeper } from '../core/restartable-keeper';
 import { maskArgv } from '../core/secrets';
 import type { AgentConversation } from './agent-conversation';
 import type { OdooContainer } from './odoo-container';
@@ -19,6 +20,11 @@ export interface OdooStatus {
     readonly version?: VersionInfo;
     readonly database?: string;
     readonly isPid1: boolean;
+    /**
+     * PID 1 is a keeper written before the socket holder: its first Odoo has a socket of its
+     * own, so the first restart after each container start stops first.
+     */
+    readonly olderKeeper?: true;
   };
   /** Other Odoo commands running next to the server (`shell`, one-shot runs), masked. */
   readonly others: ReadonlyArray<{ readonly pid: number; readonly argv: readonly string[] }>;
@@ -63,6 +69,7 @@ export async function readStatus(container: OdooContainer, openAgent: () => Prom
         ...(probe.version ? { version: probe.version } : {}),
         ...(database ? { database } : {}),
         isPid1: endsContainer(server.master.info, processes.pid1),
+        ...(isOlderKeeper(processes.pid1?.argv ?? []) ? { olderKeeper: true } : {}),
       },
       others,
     };

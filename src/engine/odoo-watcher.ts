@@ -9,7 +9,7 @@ import type { EngineActivity, OdooEngine, RestartOutcome } from './odoo-engine';
 /** What the status bar shows; each change is reported once. */
 export type WatchState =
   /** `isPid1`: the server's end ends the container (it is PID 1, or tini's only child). */
-  | { readonly kind: 'running'; readonly pid: number; readonly version?: VersionInfo; readonly database?: string; readonly argv: readonly string[]; readonly isPid1?: true }
+  | { readonly kind: 'running'; readonly pid: number; readonly version?: VersionInfo; readonly database?: string; readonly argv: readonly string[]; readonly isPid1?: true; readonly olderKeeper?: true }
   /** `answering`: the previous server, which still answers while this one boots beside it. */
   | { readonly kind: 'starting'; readonly pid: number; readonly answering?: number }
   | { readonly kind: 'stopping'; readonly pid: number }
@@ -43,6 +43,8 @@ export class OdooWatcher implements Disposable {
   private activity: Disposable | undefined;
   /** The container PID of a server seen to be PID 1 (HUP keeps it; nothing else can be). */
   private pid1Server: number | undefined;
+  /** PID 1 is a keeper written before the socket holder (it stays for the container's life). */
+  private olderKeeper = false;
   /** The state before a plan said "restarting": a run beside the server leaves it as it was. */
   private beforePlan: WatchState | undefined;
 
@@ -100,9 +102,10 @@ export class OdooWatcher implements Disposable {
       } else if (status.state === 'starting') {
         this.set({ kind: 'starting', pid: status.server.pid });
       } else {
-        const { pid, version, database, argv, isPid1 } = status.server;
+        const { pid, version, database, argv, isPid1, olderKeeper } = status.server;
         this.pid1Server = isPid1 ? pid : undefined;
-        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.pid1Of(pid) });
+        this.olderKeeper = olderKeeper === true;
+        this.set({ kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.shapeOf(pid) });
       }
     } catch (error) {
       this.fail(error);
@@ -156,7 +159,7 @@ export class OdooWatcher implements Disposable {
 
   private runningOf(outcome: RestartOutcome): WatchState {
     const { pid, version, database, argv } = outcome;
-    return { kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.pid1Of(pid) };
+    return { kind: 'running', pid, argv, ...(version ? { version } : {}), ...(database ? { database } : {}), ...this.shapeOf(pid) };
   }
 
   private subscribe(): void {
@@ -268,8 +271,9 @@ export class OdooWatcher implements Disposable {
     };
   }
 
-  private pid1Of(pid: number): { isPid1?: true } {
-    return pid === this.pid1Server ? { isPid1: true } : {};
+  /** What the container's shape says of a running server: whether it is PID 1, and whether PID 1 is an older keeper. */
+  private shapeOf(pid: number): { isPid1?: true; olderKeeper?: true } {
+    return { ...(pid === this.pid1Server ? { isPid1: true } : {}), ...(this.olderKeeper ? { olderKeeper: true } : {}) };
   }
 
   private async isRunning(): Promise<boolean> {

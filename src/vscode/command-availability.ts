@@ -36,6 +36,7 @@ export function contextKeysOf(model: StatusModel): OdooContextKeys {
   const kind = model.state.kind;
   const busy = model.busy !== undefined || kind === 'restarting' || kind === 'stopping';
   const isPid1 = model.state.kind === 'running' && model.state.isPid1 === true;
+  const olderKeeper = model.state.kind === 'running' && model.state.olderKeeper === true;
   const idle = (ok: boolean) => !busy && ok;
   const runs = serverRuns.has(kind);
   const unknown = notYetKnown.has(kind);
@@ -52,7 +53,7 @@ export function contextKeysOf(model: StatusModel): OdooContextKeys {
     'odooDev.canStart': idle(ended),
     'odooDev.canStop': idle(runs && !isPid1),
     'odooDev.canStartContainer': idle(kind === 'container-stopped'),
-    'odooDev.canMakeRestartable': idle(isPid1),
+    'odooDev.canMakeRestartable': idle(isPid1 || olderKeeper),
   };
 }
 
@@ -105,7 +106,9 @@ export function actionsFor(model: StatusModel, argsFileName: string, isTrusted: 
     items.push(item('odooDev.stop', '$(debug-stop) Stop', 'Gracefully; the container keeps running'));
   }
   if (keys['odooDev.canMakeRestartable']) {
-    items.push(item('odooDev.makeRestartable', '$(tools) Make Container Restartable…', 'A keeper as PID 1, so that Odoo can restart with new args'));
+    items.push(keys['odooDev.isPid1']
+      ? item('odooDev.makeRestartable', '$(tools) Make Container Restartable…', 'A keeper as PID 1, so that Odoo can restart with new args')
+      : item('odooDev.makeRestartable', '$(tools) Make Container Restartable…', 'The current keeper, whose first Odoo serves on a socket that outlives it: every restart overlaps'));
   }
   items.push(item('odooDev.showLogs', '$(output) Show Logs'));
   if (!noContainer.has(kind) && kind !== 'container-stopped') {

@@ -42,7 +42,7 @@ export async function makeRestartable(deps: MakeRestartableDeps): Promise<void> 
       way: 'recreate' as const,
       label: '$(debug-restart) Recreate the Container Now',
       description: 'once; image, volumes, networks, ports and settings kept',
-      detail: `Replaces ${container.name} by the same container with the keeper as PID 1, after showing what is kept and what would be lost.`,
+      detail: `Replaces ${container.name} by the same container with the ${advice.outdated ? 'current ' : ''}keeper as PID 1, after showing what is kept and what would be lost.`,
     }]),
     {
       way: 'files',
@@ -54,7 +54,9 @@ export async function makeRestartable(deps: MakeRestartableDeps): Promise<void> 
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: `Make ${container.name} Restartable`,
-    placeHolder: 'A keeper as PID 1 runs the image\'s entrypoint as its child, so that Odoo can restart with new args',
+    placeHolder: advice.outdated
+      ? 'The current keeper starts the image\'s entrypoint on a listening socket that outlives it, so that every restart overlaps'
+      : 'A keeper as PID 1 runs the image\'s entrypoint as its child, so that Odoo can restart with new args',
   });
   if (!picked) {
     return;

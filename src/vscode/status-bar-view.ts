@@ -106,7 +106,11 @@ function viewOf(state: StatusState, context: StatusContext): BaseView {
       return {
         text: `$(pass) ${label}${state.database ? ` · ${state.database}` : ''}`,
         heading: `**${version ? `Odoo ${escapeMarkdown(version)}` : 'Odoo'}** is running`,
-        details: [facts, ...commandBlock(state.argv)],
+        details: [
+          facts,
+          ...commandBlock(state.argv),
+          ...(state.olderKeeper ? ['Its keeper is an older one: the first restart after each container start stops the server first. "Odoo: Make Container Restartable" puts in the current one.'] : []),
+        ],
         links: runningLinks,
         ...quiet,
       };

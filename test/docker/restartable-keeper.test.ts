@@ -293,6 +293,9 @@ describe('a container made restartable by the older keeper, on a real Docker eng
     const advice = await runCli(['--container', name, 'keeper']);
     assert.equal(advice.code, 0, advice.stderr);
     assert.match(advice.stdout, /runs an older odoo-dev keeper as PID 1/);
+    const status = await runCli(['--container', name, 'status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^keeper {5}an older one: .*odoo-dev keeper --apply replaces it$/m);
     const restarted = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=info']);
     assert.equal(restarted.code, 0, restarted.stderr);
     assert.match(restarted.stderr, /before the new server starts: the running server has a socket of its own: this container's keeper is an older one.*odoo-dev keeper --apply/);
@@ -304,6 +307,9 @@ describe('a container made restartable by the older keeper, on a real Docker eng
     const again = await runCli(['--container', name, 'restart', '--', '-d', 'db', '--log-level=warn']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /Starting the new server beside the running one/);
+    const upgraded = JSON.parse((await runCli(['--container', name, 'status', '--json'])).stdout) as { server?: { olderKeeper?: boolean } };
+    assert.ok(upgraded.server, 'a server runs');
+    assert.equal(upgraded.server.olderKeeper, undefined, 'the current keeper is not an older one');
     const found = await masters(container);
     assert.equal(found.length, 1, JSON.stringify(found.map((p) => p.argv)));
     assert.deepEqual(found[0]!.argv.slice(2), ['-d', 'db', '--log-level=warn', ...DB_ARGS]);

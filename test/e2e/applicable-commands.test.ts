@@ -5,6 +5,7 @@
  * `bash test/setup/docker-bed.sh`. Screenshots: test-results/e2e/applicable-*.
  */
 import * as assert from 'node:assert/strict';
+import { KEEPER_NAME, OLDER_KEEPER_SCRIPT } from '../../src/core/restartable-keeper';
 import { execIn, onlyOdooMaster, startShape, waitFor } from '../support/docker-bed';
 import { workbenchOn } from './workbench-bed';
 import {
@@ -56,6 +57,21 @@ describe('the palette where Odoo is PID 1, installed from the .vsix', function (
     await paletteOffers(bed.workbench, ['Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Run Once…', 'Odoo: Make Container Restartable'],
       ['Odoo: Stop', 'Odoo: Restart and Debug', 'Odoo: Start', 'Odoo: Start Container']);
     await bed.workbench.screenshot('palette-pid1');
+  });
+});
+
+describe('a container made restartable by an older keeper, installed from the .vsix', function () {
+  this.timeout(120000);
+  const bed = workbenchOn(
+    () => startShape('keeper', { entrypoint: ['/bin/sh', '-c', OLDER_KEEPER_SCRIPT, KEEPER_NAME, '/entrypoint.sh'], cmd: ['odoo', '-d', 'db'], wait: true }),
+    (odoo) => ({ name: 'applicable-older-keeper', workspaceSettings: { 'odooDev.container': odoo.name }, files: { '.odoo-args': '-d db\n' } }),
+  );
+
+  it('says so in the tooltip, and offers Make Container Restartable beside Stop to put in the current keeper', async function () {
+    await waitForStatusBar(bed.workbench.page, STATUS, runningOn('db'), 30000);
+    assert.match(await tooltipText(bed.workbench), /Its keeper is an older one: the first restart after each container start stops the server first/);
+    await paletteOffers(bed.workbench, ['Odoo: Restart', 'Odoo: Restart with args', 'Odoo: Stop', 'Odoo: Make Container Restartable'], ['Odoo: Start', 'Odoo: Start Container']);
+    await closeQuickInput(bed.workbench.page);
   });
 });
 

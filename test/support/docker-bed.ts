@@ -49,6 +49,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Replaces the container's Cmd (for `keeper`, the command the keeper execs). */
   cmd?: string[];
+  /** For `keeper`: its entrypoint instead of the Dev Containers wrapper (another keeper, say). */
+  entrypoint?: string[];
   /** Sets STANDIN_SERIES (default: the stand-in's default, 17.0). */
   series?: string;
   /** Odoo's arguments (before the database options). */
@@ -100,7 +102,7 @@ export async function startShape(shape: Shape, options: StartOptions = {}): Prom
       break;
     case 'keeper':
     case 'keeper-exec':
-      create.Entrypoint = KEEPER_ENTRYPOINT;
+      create.Entrypoint = options.entrypoint ?? KEEPER_ENTRYPOINT;
       create.Cmd = options.cmd ?? [];
       if (shape === 'keeper-exec') create.User = 'root';
       break;

@@ -15,6 +15,7 @@ describe('contextKeysOf: the palette offers only what applies', () => {
   const rows: Array<[string, StatusModel, Can[]]> = [
     ['running', model(running), ['restart', 'restartWithArgs', 'runOnce', 'stop']],
     ['running as PID 1: no Stop, but Make Restartable', model(pid1), ['restart', 'restartWithArgs', 'runOnce', 'makeRestartable']],
+    ['running under an older keeper: Stop, and Make Restartable to put in the current one', model({ ...running, olderKeeper: true }), ['restart', 'restartWithArgs', 'runOnce', 'stop', 'makeRestartable']],
     ['stopped: Start, not Stop or Restart', model({ kind: 'stopped' }), ['restartWithArgs', 'runOnce', 'start']],
     ['crashed: Start (the last working args)', model({ kind: 'crashed', exitCode: 1 }), ['restartWithArgs', 'runOnce', 'start']],
     ['container stopped: only Start Container', model({ kind: 'container-stopped' }), ['startContainer']],
@@ -50,6 +51,13 @@ describe('actionsFor: the status-bar menu', () => {
 
   it('puts Select Container first with no container', () => {
     assert.deepEqual(commands(model({ kind: 'no-container' }, { container: undefined })), ['odooDev.selectContainer', 'odooDev.showLogs']);
+  });
+
+  it('says what Make Container Restartable does: a keeper where Odoo is PID 1, the current keeper where an older one runs', () => {
+    const described = (m: StatusModel) => actionsFor(m, '.odoo-args', true).find((item) => item.command === 'odooDev.makeRestartable')?.detail;
+    assert.match(described(model(pid1)) ?? '', /A keeper as PID 1/);
+    assert.match(described(model({ ...running, olderKeeper: true })) ?? '', /The current keeper/);
+    assert.equal(described(model(running)), undefined);
   });
 
   it('offers the last working args first after a crash', () => {

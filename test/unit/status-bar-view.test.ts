@@ -47,6 +47,12 @@ describe('statusBarView', () => {
     assert.doesNotMatch(tooltip, /secret/);
   });
 
+  it('says in the tooltip when an older keeper runs, and what puts in the current one; nothing of it otherwise', () => {
+    const older = statusBarView({ ...running, olderKeeper: true }, undefined, {}).tooltipLines.join('\n\n');
+    assert.match(older, /Its keeper is an older one: the first restart after each container start stops the server first\. "Odoo: Make Container Restartable" puts in the current one\./);
+    assert.doesNotMatch(statusBarView(running, undefined, {}).tooltipLines.join('\n\n'), /keeper/);
+  });
+
   it('says "under a minute" rather than seconds that stand still between redraws', () => {
     const tooltip = statusBarView(running, undefined, { runningSince: 1_000, now: 1_000 + 12_000 }).tooltipLines.join('\n\n');
     assert.match(tooltip, /up under a minute/);
