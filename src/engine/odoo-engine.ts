@@ -23,9 +23,9 @@ import {
   type RestartRequest,
   type RunBesidePlan,
 } from '../core/restart-plan';
+import { isOlderKeeper } from '../core/restartable-keeper';
 import { besideCommand, besideSpec, needsOwnHttp } from '../core/run-beside';
 import { maskArgv } from '../core/secrets';
-import { isOlderKeeper } from '../core/restartable-keeper';
 import { checkAddonsPaths } from './addons-check';
 import { openConversation } from './agent-conversation';
 import { defaultEngineSettings, type EngineActivity, type EngineSettings, type Progress, type RestartOutcome } from './engine-types';
