@@ -182,6 +182,8 @@ describe('OdooEngine.restart in a local container', function () {
       assert.ok(outcome.stopMs !== undefined && outcome.stopMs >= 500, `stopMs ${outcome.stopMs}`);
       assert.ok(outcome.totalMs >= outcome.readyMs! + 400, JSON.stringify(outcome));
       assert.deepEqual(odooMasters(container).map((m) => m.pid), [outcome.pid]);
+      // Its routing is built once it is alone, off the critical path: the next probe is cheap.
+      assert.match(container.logText(), new RegExp(` ${outcome.pid} INFO \\S+ werkzeug: \\S+ - - \\[[^\\]]+\\] "POST /web/webclient/version_info HTTP/1\\.[01]" 200 `));
     });
   });
 
